@@ -1,0 +1,120 @@
+# shellcheck shell=bash
+# Shared by scripts/setup, scripts/test, scripts/lint and scripts/run: where the
+# Python 3.14 toolchain lives and how to run a command inside it.
+#
+# Home Assistant needs Python >= 3.14.2. A native `python3.14` of that version is
+# used when one exists (a developer laptop). Otherwise (Debian 12 machines) a
+# Debian sid root is made with debootstrap and every command runs in it through
+# chroot, inside a private mount namespace (`unshare --mount`): the bind mounts
+# it needs disappear with the command, also when it fails or is killed.
+
+set -euo pipefail
+
+REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+MIN_PYTHON="3.14.2"
+# The two Home Assistant versions the suite runs on, each with its requirements file.
+declare -A HA_REQUIREMENTS=([newest]=requirements_test.txt [oldest]=requirements_test_oldest.txt)
+HA_ENVS=(newest oldest)
+
+SID_ROOT="${SMSMODE_SID_ROOT:-${XDG_CACHE_HOME:-$HOME/.cache}/smsmode-ha/sid-root}"
+SID_PACKAGES="python3.14,python3.14-venv,python3.14-dev,gcc,ca-certificates"
+SID_MIRROR="${SMSMODE_DEBIAN_MIRROR:-http://deb.debian.org/debian}"
+# Where the repository appears inside the sid root.
+SID_REPO="/src"
+
+log() { printf '[%s] %s\n' "$(basename "$0")" "$*" >&2; }
+
+# True when a native python3.14 >= MIN_PYTHON is on PATH.
+native_python() {
+  command -v python3.14 >/dev/null 2>&1 &&
+    python3.14 -c "import sys; sys.exit(sys.version_info < (${MIN_PYTHON//./, }))" 2>/dev/null
+}
+
+toolchain_mode() {
+  if [[ "${SMSMODE_TOOLCHAIN:-}" == "native" || "${SMSMODE_TOOLCHAIN:-}" == "chroot" ]]; then
+    echo "$SMSMODE_TOOLCHAIN"
+  elif native_python; then
+    echo native
+  else
+    echo chroot
+  fi
+}
+
+# The virtual environment of one HA version, as seen by the commands that run in it.
+venv_path() {
+  local env="$1"
+  if [[ "$(toolchain_mode)" == native ]]; then
+    echo "$REPO/.venv/ha-$env"
+  else
+    echo "/opt/venvs/ha-$env"
+  fi
+}
+
+# Create the Debian sid root once (about 40 s); later calls reuse it.
+ensure_sid_root() {
+  [[ -f "$SID_ROOT/.smsmode-ready" ]] && return 0
+  if [[ "$(id -u)" != 0 ]]; then
+    log "no python3.14 >= $MIN_PYTHON on PATH, and the Debian sid fallback needs root."
+    log "Install Python $MIN_PYTHON or newer, or run as root on a Debian host."
+    exit 2
+  fi
+  if ! command -v debootstrap >/dev/null 2>&1; then
+    log "installing debootstrap"
+    apt-get update -qq >&2
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq debootstrap >&2
+  fi
+  local staging="$SID_ROOT.new"
+  rm -rf "$staging"
+  mkdir -p "$(dirname "$SID_ROOT")"
+  log "building a Debian sid root with Python 3.14 in $SID_ROOT"
+  debootstrap --variant=minbase --include="$SID_PACKAGES" sid "$staging" "$SID_MIRROR" >"$staging.log" 2>&1 ||
+    { tail -20 "$staging.log" >&2; rm -rf "$staging"; exit 1; }
+  rm -f "$staging.log"
+  mkdir -p "$staging$SID_REPO" "$staging/opt/venvs"
+  rm -rf "$SID_ROOT"
+  mv "$staging" "$SID_ROOT"
+  touch "$SID_ROOT/.smsmode-ready"
+}
+
+# Files the chroot needs from the host to reach the package index; refreshed each run.
+refresh_sid_host_files() {
+  cp /etc/resolv.conf "$SID_ROOT/etc/resolv.conf" 2>/dev/null || true
+  cp /etc/ssl/certs/ca-certificates.crt "$SID_ROOT/etc/ssl/certs/ca-certificates.crt"
+}
+
+# run_in_env ENV CMD...: run CMD with ENV's virtualenv first on PATH, from the repo root.
+run_in_env() {
+  local env="$1"
+  shift
+  local venv
+  venv="$(venv_path "$env")"
+  if [[ "$(toolchain_mode)" == native ]]; then
+    (cd "$REPO" && PATH="$venv/bin:$PATH" VIRTUAL_ENV="$venv" "$@")
+  else
+    ensure_sid_root
+    refresh_sid_host_files
+    # A private mount namespace: the mounts below vanish when this command ends,
+    # whatever way it ends, and parallel runs do not see each other's mounts.
+    unshare --mount --propagation private -- bash -c '
+      set -euo pipefail
+      root="$1"; repo="$2"; inside="$3"; venv="$4"; shift 4
+      mount --bind "$repo" "$root$inside"
+      mount -t proc proc "$root/proc"
+      mount --rbind /dev "$root/dev"
+      exec chroot "$root" /usr/bin/env -i \
+        HOME=/root LANG=C.UTF-8 TZ=UTC CI="${CI:-}" TERM="${TERM:-dumb}" \
+        PYTEST_ADDOPTS="${PYTEST_ADDOPTS:-}" PIP_DISABLE_PIP_VERSION_CHECK=1 \
+        VIRTUAL_ENV="$venv" PATH="$venv/bin:/usr/local/bin:/usr/bin:/bin" \
+        /bin/sh -c "cd \"$inside\" && exec \"\$@\"" sh "$@"
+    ' bash "$SID_ROOT" "$REPO" "$SID_REPO" "$venv" "$@"
+  fi
+}
+
+# The interpreter that creates the virtualenvs, as seen by run_in_env.
+python314() {
+  if [[ "$(toolchain_mode)" == native ]]; then
+    echo python3.14
+  else
+    echo /usr/bin/python3.14
+  fi
+}
