@@ -1,0 +1,1 @@
+"""Tests of the smsmode integration, its API client and the simulator."""

@@ -1,0 +1,200 @@
+"""The one exception tree of the smsmode client.
+
+Callers catch `SmsModeError` and look at `retryable` to know whether sending the same
+request again is safe: it is only when nothing can have been accepted by smsmode, so a
+retry never makes a recipient receive the same SMS twice. Retrying is left to the
+caller (the client never re-sends on its own): only the caller knows whether a delay is
+acceptable. No message of this module ever contains the API key: the client never hands
+it to an exception, and it removes it from any reply body before parsing.
+"""
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+EXCERPT_LENGTH = 80
+
+
+class SmsModeError(Exception):
+    """Anything that went wrong while talking to smsmode.
+
+    `code` is the provider's code when smsmode gave one, `description` its text (or
+    ours when the failure happened before or around the exchange).
+    """
+
+    def __init__(self, description: str, *, code: int | None = None) -> None:
+        """Keep the code and description apart so callers need not parse `str()`."""
+        super().__init__(description)
+        self.code = code
+        self.description = description
+
+    @property
+    def retryable(self) -> bool:
+        """Whether the same request may be sent again without risk of duplicates."""
+        return False
+
+
+class SmsModeConnectionError(SmsModeError):
+    """smsmode could not be reached, or did not answer (DNS, refused, timeout, 5xx).
+
+    `may_have_been_sent` is False only when the request cannot have been accepted:
+    the connection was never established, or the server answered with an HTTP 5xx
+    (the project treats a 5xx as "not accepted"). A timeout or a connection cut after
+    the request was written leaves the outcome unknown: never re-send it blindly.
+    """
+
+    def __init__(self, description: str, *, may_have_been_sent: bool) -> None:
+        """Record whether the request may have reached smsmode."""
+        super().__init__(description)
+        self.may_have_been_sent = may_have_been_sent
+
+    @property
+    def retryable(self) -> bool:
+        """Only a request that cannot have been accepted is safe to send again."""
+        return not self.may_have_been_sent
+
+
+class SmsModeResponseError(SmsModeError):
+    """The reply was not in the format the endpoint documents.
+
+    The outcome of a send is then unknown, so this is never retryable. `excerpt` holds
+    the start of the body to help diagnose it.
+    """
+
+    def __init__(self, description: str, body: str) -> None:
+        """Keep a short excerpt of the body: enough to diagnose, not a whole page."""
+        self.excerpt = (
+            body if len(body) <= EXCERPT_LENGTH else f"{body[:EXCERPT_LENGTH]}…"
+        )
+        super().__init__(f"{description}: {self.excerpt!r}")
+
+
+class SmsModeApiError(SmsModeError):
+    """smsmode answered with a code other than 0 (the request was refused)."""
+
+    def __init__(self, code: int, description: str) -> None:
+        """Carry the provider's code and its own description."""
+        super().__init__(description, code=code)
+
+    def __str__(self) -> str:
+        """Show the code too: the descriptions are short French sentences."""
+        return f"smsmode error {self.code}: {self.description}"
+
+
+class SmsModeInternalError(SmsModeApiError):
+    """Code 31: internal error at smsmode."""
+
+
+class SmsModeAuthenticationError(SmsModeApiError):
+    """Code 32: the API key was refused."""
+
+
+class SmsModeInsufficientCreditsError(SmsModeApiError):
+    """Code 33: not enough credits on the account."""
+
+
+class SmsModeInvalidParameterError(SmsModeApiError):
+    """Code 35: a mandatory parameter is missing or incorrect."""
+
+
+class SmsModeIdentifierError(SmsModeApiError):
+    """Code 41: the sub-account already exists, or the transfer target does not."""
+
+
+class SmsModeUnavailableError(SmsModeApiError):
+    """Code 50: smsmode is temporarily unavailable and accepted nothing."""
+
+    @property
+    def retryable(self) -> bool:
+        """Nothing was accepted, so sending again later is safe."""
+        return True
+
+
+class SmsModeNotFoundError(SmsModeApiError):
+    """Code 61: the SMS does not exist (any more)."""
+
+
+_API_ERRORS: dict[int, type[SmsModeApiError]] = {
+    31: SmsModeInternalError,
+    32: SmsModeAuthenticationError,
+    33: SmsModeInsufficientCreditsError,
+    35: SmsModeInvalidParameterError,
+    41: SmsModeIdentifierError,
+    50: SmsModeUnavailableError,
+    61: SmsModeNotFoundError,
+}
+
+
+def api_error(code: int, description: str) -> SmsModeApiError:
+    """Build the exception matching a provider code (the base class for others)."""
+    return _API_ERRORS.get(code, SmsModeApiError)(code, description)
+
+
+class SmsModeValidationError(SmsModeError):
+    """The request was refused before sending: nothing was sent.
+
+    `reason` is a stable slug a user interface can translate, e.g. `invalid_number`,
+    `invalid_sender`, `sender_with_reply`, `invalid_ref_client`, `message_too_long`,
+    `non_gsm_characters`, `reply_requires_gsm`, `naive_datetime`, `past_datetime`,
+    `empty_message`, `invalid_recipients`, `invalid_max_segments`, `invalid_language`,
+    `invalid_range`, `invalid_amount`, `invalid_value`.
+    """
+
+    def __init__(self, reason: str, description: str) -> None:
+        """Keep the slug next to the human-readable description."""
+        super().__init__(description)
+        self.reason = reason
+
+
+class SmsModeInvalidNumberError(SmsModeValidationError):
+    """One or more phone numbers are not valid; `numbers` lists every offender."""
+
+    def __init__(self, numbers: Iterable[str]) -> None:
+        """List the offending numbers as the user typed them."""
+        self.numbers = tuple(numbers)
+        super().__init__(
+            "invalid_number", f"Invalid phone number(s): {', '.join(self.numbers)}"
+        )
+
+
+class SmsModeInvalidSenderError(SmsModeValidationError):
+    """The custom sender (`emetteur`) is not allowed."""
+
+
+class SmsModeMessageTooLongError(SmsModeValidationError):
+    """The text needs more SMS than allowed; smsmode would cut it, so it is refused."""
+
+    def __init__(
+        self, *, units: int, segments: int, max_segments: int, encoding: str
+    ) -> None:
+        """Say how long the text is and what the limit was."""
+        self.units = units
+        self.segments = segments
+        self.max_segments = max_segments
+        self.encoding = encoding
+        super().__init__(
+            "message_too_long",
+            f"Message needs {segments} SMS ({units} {encoding} characters), "
+            f"more than the {max_segments} allowed",
+        )
+
+
+class SmsModeEncodingError(SmsModeValidationError):
+    """Characters that cannot be sent with the required encoding (`characters`)."""
+
+    def __init__(
+        self,
+        characters: Iterable[str],
+        *,
+        reason: str = "non_gsm_characters",
+        description: str = "Characters not in the GSM set",
+    ) -> None:
+        """List the offending characters (quoted, so invisible ones show up)."""
+        self.characters = tuple(characters)
+        listed = " ".join(repr(char) for char in self.characters)
+        super().__init__(reason, f"{description}: {listed}" if listed else description)
+
+
+class SmsModeInvalidScheduleError(SmsModeValidationError):
+    """The scheduled time is naive (no time zone) or in the past."""

@@ -1,0 +1,108 @@
+"""Validation of recipients, sender and client reference before anything is sent.
+
+Numbers are normalised with `phonenumbers` to international digits without "+", the
+form smsmode documents (`336xxxxxxxx`). phonenumbers reads the metadata of a country
+from disk the first time a number of that country is seen; the default region's is
+loaded when this module is imported, so an import in an executor keeps the usual
+case off the event loop.
+"""
+
+import re
+from typing import TYPE_CHECKING
+
+import phonenumbers
+
+from .const import DEFAULT_REGION
+from .exceptions import (
+    SmsModeInvalidNumberError,
+    SmsModeInvalidSenderError,
+    SmsModeValidationError,
+)
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+# Digits with the separators people type; letters (vanity numbers) are refused.
+_NUMBER_CHARACTERS = re.compile(r"\+?[\d\s.\-/()]+")
+_SENDER = re.compile(r"[A-Za-z0-9]{1,11}")
+_REF_CLIENT_MAX_LENGTH = 40
+
+phonenumbers.PhoneMetadata.metadata_for_region(DEFAULT_REGION)
+
+
+def _normalize(raw: str, region: str) -> str | None:
+    """Return the number as international digits, or None when it is not valid.
+
+    A digits-only number not starting with 0 is also tried as international, the
+    way smsmode itself writes numbers (`447911123456`).
+    """
+    text = raw.strip()
+    if not _NUMBER_CHARACTERS.fullmatch(text):
+        return None
+    candidates = [text]
+    digits = re.sub(r"\D", "", text)
+    if not text.startswith(("+", "0")):
+        candidates.append(f"+{digits}")
+    for candidate in candidates:
+        try:
+            number = phonenumbers.parse(candidate, region)
+        except phonenumbers.NumberParseException:
+            continue
+        if phonenumbers.is_valid_number(number):
+            e164 = phonenumbers.format_number(
+                number, phonenumbers.PhoneNumberFormat.E164
+            )
+            return e164.removeprefix("+")
+    return None
+
+
+def normalize_number(raw: str, region: str = DEFAULT_REGION) -> str:
+    """Normalise one number (`06 12…`, `+33 6…`, `0033…`) to `33612…`."""
+    number = _normalize(raw, region)
+    if number is None:
+        raise SmsModeInvalidNumberError([raw])
+    return number
+
+
+def normalize_each(raws: Iterable[str], region: str = DEFAULT_REGION) -> list[str]:
+    """Normalise numbers one for one (same order, duplicates kept).
+
+    Every invalid number is listed in one error, so the user fixes them all at once;
+    a single string is taken as one number, not as a sequence of characters.
+    """
+    if isinstance(raws, str):
+        raws = [raws]
+    results = [(raw, _normalize(raw, region)) for raw in raws]
+    invalid = [raw for raw, number in results if number is None]
+    if invalid:
+        raise SmsModeInvalidNumberError(invalid)
+    return [number for _, number in results if number is not None]
+
+
+def normalize_numbers(raws: Iterable[str], region: str = DEFAULT_REGION) -> list[str]:
+    """Normalise the recipients of one send: order kept, duplicates dropped."""
+    return list(dict.fromkeys(normalize_each(raws, region)))
+
+
+def validate_sender(sender: str) -> str:
+    """Check a custom sender: 1-11 ASCII letters or digits, not only digits.
+
+    Operators refuse accents and spaces, and a numeric sender would pass for a phone
+    number, which smsmode forbids.
+    """
+    if not _SENDER.fullmatch(sender) or sender.isdigit():
+        raise SmsModeInvalidSenderError(
+            "invalid_sender",
+            "The sender must be 1 to 11 ASCII letters or digits, not only digits",
+        )
+    return sender
+
+
+def validate_ref_client(ref: str) -> str:
+    """Check a client reference: 1-40 printable characters (smsmode's limit is 40)."""
+    if not 0 < len(ref) <= _REF_CLIENT_MAX_LENGTH or not ref.isprintable():
+        raise SmsModeValidationError(
+            "invalid_ref_client",
+            "The client reference must be 1 to 40 printable characters",
+        )
+    return ref

@@ -1,0 +1,1 @@
+"""Tests of the smsmode API client package."""

@@ -1,0 +1,561 @@
+"""Every reply format, its tolerated variations and its malformed bodies."""
+
+from datetime import UTC, datetime
+import json
+
+import pytest
+
+from custom_components.smsmode.api.exceptions import (
+    SmsModeApiError,
+    SmsModeAuthenticationError,
+    SmsModeInternalError,
+    SmsModeInvalidParameterError,
+    SmsModeNotFoundError,
+    SmsModeResponseError,
+)
+from custom_components.smsmode.api.models import (
+    CodeReply,
+    DeliveryReportEntry,
+    Reply,
+    SentSms,
+    SmsStatus,
+)
+from custom_components.smsmode.api.parsers import (
+    parse_api_key,
+    parse_balance,
+    parse_code_reply,
+    parse_delivery_callback,
+    parse_delivery_report,
+    parse_reply_callback,
+    parse_reply_list,
+    parse_sent_sms_list,
+    parse_sms_status,
+)
+
+TOKEN = "Zx9Yw8Vu7Ts6Rq5Po4Nm3Lk2Ji1Hg0Fe"
+
+
+# --- code | description | id -------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ("0 | Accepté | abc123", CodeReply(0, "Accepté", "abc123")),
+        ("0|Accepté|abc123", CodeReply(0, "Accepté", "abc123")),
+        ("  0  |  Accepté  |  abc123  \r\n", CodeReply(0, "Accepté", "abc123")),
+        ("0 | Accepté | abc123 |", CodeReply(0, "Accepté", "abc123")),
+        ("0 | Contact ajouté", CodeReply(0, "Contact ajouté", None)),
+        ("0 | Accepté | ", CodeReply(0, "Accepté", None)),
+        (
+            "32 | Erreur d'authentification",
+            CodeReply(32, "Erreur d'authentification", None),
+        ),
+        ("35", CodeReply(35, "", None)),
+    ],
+)
+def test_code_reply(body: str, expected: CodeReply) -> None:
+    assert parse_code_reply(body) == expected
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "",
+        "   ",
+        "OK",
+        "Accepté | 0",
+        "0 | a | b | c",
+        "0 | a\n1 | b",
+        "<html>502</html>",
+        "0.5 | x",
+    ],
+)
+def test_code_reply_malformed(body: str) -> None:
+    with pytest.raises(SmsModeResponseError):
+        parse_code_reply(body)
+
+
+def test_response_error_quotes_a_short_excerpt() -> None:
+    body = "<html>" + "x" * 500 + "</html>"
+    with pytest.raises(SmsModeResponseError) as err:
+        parse_code_reply(body)
+    assert err.value.excerpt.startswith("<html>xxx")
+    assert len(err.value.excerpt) <= 81
+    assert len(str(err.value)) < 150
+    assert not err.value.retryable
+
+
+# --- balance -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ("212.5", 212.5),
+        ("212.5\r\n", 212.5),
+        (" 100 ", 100.0),
+        ("0", 0.0),
+        ("-12.75", -12.75),
+        ("+3", 3.0),
+        ("212,5", 212.5),
+        ("32", 32.0),
+    ],
+)
+def test_balance(body: str, expected: float) -> None:
+    assert parse_balance(body) == expected
+
+
+@pytest.mark.parametrize(
+    "body", ["", "abc", "1e5", "nan", "inf", "12.", "212.5 credits", "1 | 2 | 3"]
+)
+def test_balance_malformed(body: str) -> None:
+    with pytest.raises(SmsModeResponseError):
+        parse_balance(body)
+
+
+def test_balance_error_reply() -> None:
+    with pytest.raises(SmsModeAuthenticationError) as err:
+        parse_balance("32 | Erreur d'authentification")
+    assert err.value.code == 32
+    assert err.value.description == "Erreur d'authentification"
+
+
+# --- delivery report -----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "33600000000 11 | 33611111111 13",
+        "33600000000 11|33611111111 13|",
+        "33600000000  11 |  33611111111 13 \r\n",
+        "33600000000 11\r\n33611111111 13\r\n",
+        "+33600000000 11 | 33611111111 13",
+    ],
+)
+def test_delivery_report(body: str) -> None:
+    assert parse_delivery_report(body) == [
+        DeliveryReportEntry("33600000000", 11),
+        DeliveryReportEntry("33611111111", 13),
+    ]
+
+
+@pytest.mark.parametrize("body", ["", "\r\n", " | "])
+def test_delivery_report_empty(body: str) -> None:
+    assert parse_delivery_report(body) == []
+
+
+@pytest.mark.parametrize(
+    "body", ["33600000000", "33600000000 eleven", "33600000000 11 12", "abc 11"]
+)
+def test_delivery_report_malformed(body: str) -> None:
+    with pytest.raises(SmsModeResponseError):
+        parse_delivery_report(body)
+
+
+@pytest.mark.parametrize(
+    ("body", "error"),
+    [
+        ("61 | SMS non trouvé", SmsModeNotFoundError),
+        ("31 | Erreur interne", SmsModeInternalError),
+        ("35 | Paramètre manquant |", SmsModeInvalidParameterError),
+    ],
+)
+def test_delivery_report_errors(body: str, error: type[SmsModeApiError]) -> None:
+    with pytest.raises(error):
+        parse_delivery_report(body)
+
+
+# --- sent SMS list -------------------------------------------------------------
+
+
+def test_sent_sms_list() -> None:
+    body = (
+        "abc1 | 25032010-09:52 | Bonjour | 33612345678 | 1 | 1 |\r\n"
+        "abc2 | 24032010-18:00 | Promo -20% | 33611111111 | 4.5 | 3 |\r\n"
+    )
+    assert parse_sent_sms_list(body) == [
+        SentSms(
+            "abc1",
+            datetime(2010, 3, 25, 8, 52, tzinfo=UTC),
+            "Bonjour",
+            "33612345678",
+            1.0,
+            1,
+        ),
+        SentSms(
+            "abc2",
+            datetime(2010, 3, 24, 17, 0, tzinfo=UTC),
+            "Promo -20%",
+            "33611111111",
+            4.5,
+            3,
+        ),
+    ]
+
+
+def test_sent_sms_list_tolerates_spacing_and_missing_trailing_bar() -> None:
+    body = "abc1|25032010-09:52|Bonjour|33612345678|1|1\nabc2 |  25/03/2010 10:00 |Salut| 336 | 2,5 |2|"
+    result = parse_sent_sms_list(body)
+    assert [(r.sms_id, r.text, r.cost, r.recipient_count) for r in result] == [
+        ("abc1", "Bonjour", 1.0, 1),
+        ("abc2", "Salut", 2.5, 2),
+    ]
+
+
+@pytest.mark.parametrize("body", ["", "\r\n", "\n\n"])
+def test_sent_sms_list_empty(body: str) -> None:
+    assert parse_sent_sms_list(body) == []
+
+
+def test_sent_sms_text_with_bars_and_newlines() -> None:
+    body = (
+        "abc1 | 25032010-09:52 | a | b || c | 33612345678 | 1 | 1 |\r\n"
+        "abc2 | 25032010-09:53 | Ligne 1\r\n"
+        "Ligne 2 | fin\n"
+        "\n"
+        "Ligne 4 | 33611111111 | 2 | 1 |\r\n"
+        "abc3 | 25032010-09:54 | OK | 33600000000 | 1 | 1 |"
+    )
+    result = parse_sent_sms_list(body)
+    assert [r.text for r in result] == [
+        "a | b || c",
+        "Ligne 1\r\nLigne 2 | fin\n\nLigne 4",
+        "OK",
+    ]
+    assert [r.recipient for r in result] == [
+        "33612345678",
+        "33611111111",
+        "33600000000",
+    ]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "abc1 | 25032010-09:52 | Bonjour | 33612345678 | 1 |",
+        "abc1 | yesterday | Bonjour | 33612345678 | 1 | 1 |",
+        "abc1 | 25032010-09:52 | Bonjour | 33612345678 | one | 1 |",
+        "abc1 | 25032010-09:52 | Bonjour | 33612345678 | 1 | 1.5 |",
+        " | 25032010-09:52 | Bonjour | 33612345678 | 1 | 1 |",
+        "garbage\nabc1 | 25032010-09:52 | Bonjour | 33612345678 | 1 | 1 |",
+    ],
+)
+def test_sent_sms_list_malformed(body: str) -> None:
+    with pytest.raises(SmsModeResponseError):
+        parse_sent_sms_list(body)
+
+
+def test_sent_sms_list_error_reply() -> None:
+    with pytest.raises(SmsModeAuthenticationError):
+        parse_sent_sms_list("32 | Erreur d'authentification\r\n")
+
+
+# --- replies list --------------------------------------------------------------
+
+
+def test_reply_list() -> None:
+    body = (
+        "r1 | 01012014-10:00 | 33612345678 | Oui merci | 36034 | sms1\r\n"
+        "r2 | 01012014-10:05 | 33611111111 | Non | 36034 | sms2 |\r\n"
+    )
+    assert parse_reply_list(body) == [
+        Reply(
+            "r1",
+            datetime(2014, 1, 1, 9, 0, tzinfo=UTC),
+            "33612345678",
+            "Oui merci",
+            "36034",
+            "sms1",
+        ),
+        Reply(
+            "r2",
+            datetime(2014, 1, 1, 9, 5, tzinfo=UTC),
+            "33611111111",
+            "Non",
+            "36034",
+            "sms2",
+        ),
+    ]
+
+
+def test_reply_list_empty_last_field() -> None:
+    body = (
+        "r1 | 01012014-10:00 | 33612345678 | Oui | 36034 | \n"
+        "r2 | 01012014-10:01 | 33612345678 | Non | 36034 | s2"
+    )
+    assert [(r.text, r.sms_id) for r in parse_reply_list(body)] == [
+        ("Oui", None),
+        ("Non", "s2"),
+    ]
+
+
+def test_reply_list_text_with_bars_and_newlines_and_no_sms_id() -> None:
+    body = (
+        "r1 | 01012014-10:00 | +33612345678 | A | B\nC | 36034 | |\n"
+        "r2 | 01012014-10:01 | 33612345678 | ok | 36034 | s2"
+    )
+    result = parse_reply_list(body)
+    assert [(r.text, r.sender, r.sms_id) for r in result] == [
+        ("A | B\nC", "+33612345678", None),
+        ("ok", "33612345678", "s2"),
+    ]
+
+
+@pytest.mark.parametrize("body", ["", "\r\n"])
+def test_reply_list_empty(body: str) -> None:
+    assert parse_reply_list(body) == []
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "r1 | 01012014-10:00 | 33612345678 | text | 36034",
+        "r1 | 01012014-10:00 | someone | text | 36034 | sms1",
+        "r1 | 01012014-10:00 | 33612345678 | text | short code | sms1",
+        "r1 | 01012014-10:00 | 33612345678 | text | 36034 | two words",
+        "r1 | 2014 | 33612345678 | text | 36034 | sms1",
+    ],
+)
+def test_reply_list_malformed(body: str) -> None:
+    with pytest.raises(SmsModeResponseError):
+        parse_reply_list(body)
+
+
+def test_reply_list_error_reply() -> None:
+    with pytest.raises(SmsModeInvalidParameterError):
+        parse_reply_list("35 | Paramètre incorrect")
+
+
+# --- SMS status ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ("0 | Envoyé", SmsStatus(0, "Envoyé")),
+        ("11 | Reçu\r\n", SmsStatus(11, "Reçu")),
+        (
+            "3501|Erreur temporaire opérateur|",
+            SmsStatus(3501, "Erreur temporaire opérateur"),
+        ),
+        (
+            "33 | Non envoyé - crédit insuffisant",
+            SmsStatus(33, "Non envoyé - crédit insuffisant"),
+        ),
+        ("50 | Non délivré", SmsStatus(50, "Non délivré")),
+        ("10", SmsStatus(10, "")),
+    ],
+)
+def test_sms_status(body: str, expected: SmsStatus) -> None:
+    assert parse_sms_status(body) == expected
+
+
+@pytest.mark.parametrize(
+    ("body", "error"),
+    [
+        ("32 | Echec d'authentification", SmsModeAuthenticationError),
+        ("35 | Paramètre(s) incorrect(s)", SmsModeInvalidParameterError),
+        ("61 | smsID invalide", SmsModeNotFoundError),
+        ("31 | Erreur interne", SmsModeInternalError),
+    ],
+)
+def test_sms_status_errors(body: str, error: type[SmsModeApiError]) -> None:
+    with pytest.raises(error):
+        parse_sms_status(body)
+
+
+@pytest.mark.parametrize("body", ["", "Envoyé", "x | Envoyé"])
+def test_sms_status_malformed(body: str) -> None:
+    with pytest.raises(SmsModeResponseError):
+        parse_sms_status(body)
+
+
+# --- API key (JSON) ------------------------------------------------------------
+
+
+def test_api_key() -> None:
+    body = json.dumps(
+        {
+            "id": 42,
+            "accessToken": TOKEN,
+            "creationDate": "2024-01-01T10:00:00",
+            "state": "ACTIVE",
+            "expiration": None,
+            "account": "demo",
+        }
+    )
+    key = parse_api_key(body)
+    assert (key.id, key.access_token, key.creation_date, key.state) == (
+        "42",
+        TOKEN,
+        "2024-01-01T10:00:00",
+        "ACTIVE",
+    )
+    assert (key.expiration, key.account) == ("", "demo")
+    assert TOKEN not in repr(key)
+
+
+def test_api_key_field_case_and_missing_optionals() -> None:
+    key = parse_api_key(json.dumps({"ID": "k1", "accesstoken": TOKEN}))
+    assert (key.id, key.access_token, key.account) == ("k1", TOKEN, "")
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "[]",
+        "null",
+        '{"id": 1}',
+        json.dumps({"accessToken": TOKEN}),
+        json.dumps({"id": "", "accessToken": TOKEN}),
+        '{"id": 1, "accessToken": 12345}',
+        json.dumps({"id": 1, "accessToken": TOKEN})[:-1] + ', "state": ',
+        "<html>error</html>",
+    ],
+)
+def test_api_key_malformed_never_quotes_the_token(body: str) -> None:
+    with pytest.raises(SmsModeResponseError) as err:
+        parse_api_key(body)
+    assert TOKEN not in str(err.value)
+    assert TOKEN not in err.value.excerpt
+
+
+def test_api_key_error_reply() -> None:
+    with pytest.raises(SmsModeAuthenticationError):
+        parse_api_key("32 | Erreur d'authentification")
+
+
+# --- callbacks -----------------------------------------------------------------
+
+
+def test_delivery_callback() -> None:
+    callback = parse_delivery_callback(
+        {
+            "numero": "33612345678",
+            "date_reception": "2010-03-25 09:52:17",
+            "statut": "11",
+            "smsID": "S7EpYZ5kmS87",
+            "refClient": "12azer34",
+            "mcc_mnc": "20801",
+            "cost": "1",
+        }
+    )
+    assert callback.number == "33612345678"
+    assert callback.status == 11
+    assert callback.received_at == datetime(2010, 3, 25, 8, 52, 17, tzinfo=UTC)
+    assert (callback.sms_id, callback.ref_client, callback.mcc_mnc, callback.cost) == (
+        "S7EpYZ5kmS87",
+        "12azer34",
+        "20801",
+        1.0,
+    )
+
+
+def test_delivery_callback_minimal_lower_case() -> None:
+    callback = parse_delivery_callback(
+        {
+            "numero": "+33612345678",
+            "date_reception": "2010-03-25 09:52:17",
+            "statut": "13",
+            "smsid": "x",
+        }
+    )
+    assert (callback.number, callback.ref_client, callback.mcc_mnc, callback.cost) == (
+        "33612345678",
+        None,
+        None,
+        None,
+    )
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"numero": ""},
+        {"numero": "abc"},
+        {"statut": "received"},
+        {"smsID": ""},
+        {"cost": "free"},
+        {"date_reception": "25032010-09:52"},
+    ],
+)
+def test_delivery_callback_malformed(change: dict[str, str]) -> None:
+    params = {
+        "numero": "33612345678",
+        "date_reception": "2010-03-25 09:52:17",
+        "statut": "11",
+        "smsID": "abc",
+        "cost": "1",
+    } | change
+    with pytest.raises(SmsModeResponseError, match="Invalid delivery callback"):
+        parse_delivery_callback(params)
+
+
+def test_reply_callback() -> None:
+    callback = parse_reply_callback(
+        {
+            "numero": "36034",
+            "message": " bonjour | à vous\n",
+            "emetteur": "33601020304",
+            "date_reception": "01012013-122233",
+            "smsID": "abcd1234",
+            "refClient": "monclient123",
+            "responseID": "azertyu123",
+        }
+    )
+    assert callback.smsmode_number == "36034"
+    assert callback.message == " bonjour | à vous\n"
+    assert callback.sender == "33601020304"
+    assert callback.received_at == datetime(2013, 1, 1, 11, 22, 33, tzinfo=UTC)
+    assert (callback.sms_id, callback.ref_client, callback.response_id) == (
+        "abcd1234",
+        "monclient123",
+        "azertyu123",
+    )
+
+
+def test_reply_callback_without_sms_id() -> None:
+    callback = parse_reply_callback(
+        {
+            "numero": "36034",
+            "message": "",
+            "emetteur": "+33601020304",
+            "date_reception": "01012013-122233",
+            "responseid": "r1",
+        }
+    )
+    assert (
+        callback.sms_id,
+        callback.ref_client,
+        callback.message,
+        callback.sender,
+    ) == (
+        None,
+        None,
+        "",
+        "33601020304",
+    )
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"message": None},
+        {"emetteur": "unknown"},
+        {"responseID": ""},
+        {"date_reception": "2013-01-01 12:22:33"},
+    ],
+)
+def test_reply_callback_malformed(change: dict[str, str | None]) -> None:
+    params = {
+        "numero": "36034",
+        "message": "ok",
+        "emetteur": "33601020304",
+        "date_reception": "01012013-122233",
+        "responseID": "r1",
+    } | change
+    clean = {key: value for key, value in params.items() if value is not None}
+    with pytest.raises(SmsModeResponseError, match="Invalid reply callback"):
+        parse_reply_callback(clean)

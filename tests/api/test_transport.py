@@ -1,0 +1,231 @@
+"""The client's HTTP layer against a bare local server: what it sends, how it reads.
+
+The simulator covers the endpoints; this covers the transport cases a faithful
+simulator never produces (redirects, odd status codes, charsets, an echoed key).
+"""
+
+from collections.abc import AsyncIterator, Awaitable, Callable
+import logging
+import socket
+
+import aiohttp
+from aiohttp import web
+from aiohttp.test_utils import TestServer
+import pytest
+
+from custom_components.smsmode.api import (
+    SmsModeClient,
+    SmsModeConnectionError,
+    SmsModeResponseError,
+)
+
+API_KEY = "K3yK3yK3yK3yK3yK3yK3yK3yK3yK3y42"
+
+type Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+
+class Server:
+    """A local server answering every POST with the current handler."""
+
+    def __init__(self) -> None:
+        """Answer with a balance until a test sets another handler."""
+        self.handler: Handler = self._default
+        self.requests: list[tuple[str, str, str, bytes]] = []
+        self.server: TestServer | None = None
+
+    async def _default(self, request: web.Request) -> web.StreamResponse:
+        return web.Response(text="212.5")
+
+    async def _dispatch(self, request: web.Request) -> web.StreamResponse:
+        body = await request.read()
+        self.requests.append(
+            (request.path_qs, str(request.url), request.content_type, body)
+        )
+        return await self.handler(request)
+
+    async def start(self) -> None:
+        """Listen on a free local port."""
+        app = web.Application()
+        app.router.add_route("*", "/{tail:.*}", self._dispatch)
+        self.server = TestServer(app, host="127.0.0.1")
+        await self.server.start_server()
+
+    @property
+    def url(self) -> str:
+        """Base URL to give the client."""
+        assert self.server is not None
+        return str(self.server.make_url("/"))
+
+
+@pytest.fixture
+async def server(socket_enabled: None) -> AsyncIterator[Server]:
+    instance = Server()
+    await instance.start()
+    yield instance
+    assert instance.server is not None
+    await instance.server.close()
+
+
+@pytest.fixture
+async def session(socket_enabled: None) -> AsyncIterator[aiohttp.ClientSession]:
+    async with aiohttp.ClientSession() as client_session:
+        yield client_session
+
+
+def closed_port() -> int:
+    """Return a local port nobody listens on."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+    return port
+
+
+def test_constructor_checks_and_repr() -> None:
+    session = object()
+    for base_url in ("", "ftp://example.org", "/relative"):
+        with pytest.raises(ValueError, match="base URL"):
+            SmsModeClient(session, API_KEY, base_url=base_url)  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="API key"):
+        SmsModeClient(session, "")  # type: ignore[arg-type]
+    client = SmsModeClient(session, API_KEY, base_url="http://127.0.0.1:1/")  # type: ignore[arg-type]
+    assert repr(client) == "SmsModeClient(base_url='http://127.0.0.1:1')"
+    assert API_KEY not in repr(client)
+    assert API_KEY not in str(vars(client).keys())
+
+
+async def test_form_post_with_key_in_body_only(
+    server: Server, session: aiohttp.ClientSession
+) -> None:
+    client = SmsModeClient(session, API_KEY, base_url=server.url)
+    assert await client.get_balance() == 212.5
+    [(path_qs, url, content_type, body)] = server.requests
+    assert path_qs == "/http/1.6/credit.do"
+    assert API_KEY not in url
+    assert content_type == "application/x-www-form-urlencoded"
+    assert body == f"accessToken={API_KEY}".encode()
+
+
+async def test_base_url_with_path(
+    server: Server, session: aiohttp.ClientSession
+) -> None:
+    client = SmsModeClient(session, API_KEY, base_url=f"{server.url}proxy/")
+    await client.get_balance()
+    assert server.requests[0][0] == "/proxy/http/1.6/credit.do"
+
+
+async def test_redirect_not_followed(
+    server: Server, session: aiohttp.ClientSession
+) -> None:
+    async def redirect(request: web.Request) -> web.StreamResponse:
+        raise web.HTTPFound("/elsewhere")
+
+    server.handler = redirect
+    client = SmsModeClient(session, API_KEY, base_url=server.url)
+    with pytest.raises(SmsModeResponseError, match="HTTP 302"):
+        await client.get_balance()
+    assert len(server.requests) == 1
+
+
+async def test_client_error_status(
+    server: Server, session: aiohttp.ClientSession
+) -> None:
+    async def not_found(request: web.Request) -> web.StreamResponse:
+        return web.Response(status=404, text="Not Found")
+
+    server.handler = not_found
+    client = SmsModeClient(session, API_KEY, base_url=server.url)
+    with pytest.raises(SmsModeResponseError, match="HTTP 404") as err:
+        await client.get_balance()
+    assert err.value.excerpt == "Not Found"
+
+
+@pytest.mark.parametrize("status", [500, 502, 503])
+async def test_server_error_is_not_accepted(
+    server: Server, session: aiohttp.ClientSession, status: int
+) -> None:
+    async def failing(request: web.Request) -> web.StreamResponse:
+        return web.Response(status=status, text="oops")
+
+    server.handler = failing
+    client = SmsModeClient(session, API_KEY, base_url=server.url)
+    with pytest.raises(SmsModeConnectionError) as err:
+        await client.send_sms("Bonjour", ["0612345678"])
+    assert err.value.may_have_been_sent is False
+    assert err.value.retryable
+    assert str(status) in str(err.value)
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type"),
+    [
+        ("0 | Accepté | abc".encode("iso-8859-15"), "text/plain; charset=ISO-8859-15"),
+        ("0 | Accepté | abc".encode(), "text/plain; charset=utf-8"),
+        ("0 | Accepté | abc".encode(), "text/plain"),
+        ("0 | Accepté | abc".encode("iso-8859-15"), "text/plain"),
+        ("0 | Accepté | abc".encode("iso-8859-15"), "text/plain; charset=utf-8"),
+        ("0 | Accepté | abc".encode(), "text/plain; charset=x-unknown"),
+    ],
+)
+async def test_reply_charsets(
+    server: Server, session: aiohttp.ClientSession, body: bytes, content_type: str
+) -> None:
+    async def answer(request: web.Request) -> web.StreamResponse:
+        return web.Response(body=body, headers={"Content-Type": content_type})
+
+    server.handler = answer
+    client = SmsModeClient(session, API_KEY, base_url=server.url)
+    result = await client.send_sms("Bonjour", ["0612345678"])
+    assert result.sms_id == "abc"
+
+
+async def test_echoed_key_is_redacted(
+    server: Server, session: aiohttp.ClientSession, caplog: pytest.LogCaptureFixture
+) -> None:
+    async def echo(request: web.Request) -> web.StreamResponse:
+        return web.Response(text=f"<html>Bad request: {await request.text()}</html>")
+
+    server.handler = echo
+    client = SmsModeClient(session, API_KEY, base_url=server.url)
+    caplog.set_level(logging.DEBUG)
+    with pytest.raises(SmsModeResponseError) as err:
+        await client.get_balance()
+    assert "accessToken=**********" in err.value.excerpt
+    assert API_KEY not in str(err.value)
+    assert API_KEY not in repr(err.value)
+    assert API_KEY not in caplog.text
+
+
+async def test_accepted_without_id(
+    server: Server, session: aiohttp.ClientSession
+) -> None:
+    async def no_id(request: web.Request) -> web.StreamResponse:
+        return web.Response(text="0 | Accepté")
+
+    server.handler = no_id
+    client = SmsModeClient(session, API_KEY, base_url=server.url)
+    with pytest.raises(SmsModeResponseError, match="no id"):
+        await client.send_sms("Bonjour", ["0612345678"])
+
+
+async def test_connection_refused_nothing_sent(session: aiohttp.ClientSession) -> None:
+    client = SmsModeClient(
+        session, API_KEY, base_url=f"http://127.0.0.1:{closed_port()}"
+    )
+    with pytest.raises(SmsModeConnectionError) as err:
+        await client.send_sms("Bonjour", ["0612345678"])
+    assert err.value.may_have_been_sent is False
+    assert err.value.retryable
+    assert API_KEY not in str(err.value)
+
+
+async def test_connect_timeout_nothing_sent(
+    session: aiohttp.ClientSession, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async def hanging_connect(*args: object, **kwargs: object) -> None:
+        raise aiohttp.ConnectionTimeoutError("Connection timeout")
+
+    monkeypatch.setattr(session.connector, "connect", hanging_connect)
+    client = SmsModeClient(session, API_KEY, base_url="http://127.0.0.1:9")
+    with pytest.raises(SmsModeConnectionError) as err:
+        await client.get_balance()
+    assert err.value.may_have_been_sent is False

@@ -1,0 +1,3 @@
+"""Fixtures shared by every test."""
+
+pytest_plugins = ["smsmode_simulator.pytest_plugin"]
