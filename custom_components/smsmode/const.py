@@ -1,0 +1,64 @@
+"""Names and defaults shared by the smsmode integration's modules."""
+
+from datetime import timedelta
+from enum import StrEnum
+import logging
+from typing import Final
+
+from .api import DEFAULT_BASE_URL, MAX_SEGMENTS
+
+DOMAIN: Final = "smsmode"
+LOGGER = logging.getLogger(__package__)
+
+DEFAULT_URL: Final = DEFAULT_BASE_URL
+
+# Options (options flow); every one has a default so an entry works untouched.
+CONF_SENDER: Final = "sender"
+CONF_STOP: Final = "stop"
+CONF_REPLY_ALLOWED: Final = "reply_allowed"
+CONF_MAX_SEGMENTS: Final = "max_segments"
+CONF_ENCODING_POLICY: Final = "encoding_policy"
+CONF_DELIVERY_REPORTS: Final = "delivery_reports"
+CONF_BALANCE_INTERVAL: Final = "balance_interval"
+CONF_LOW_CREDIT_THRESHOLD: Final = "low_credit_threshold"
+
+# Stored in entry.data beside CONF_API_KEY, CONF_URL and CONF_WEBHOOK_ID.
+CONF_CLOUDHOOK_URL: Final = "cloudhook_url"
+
+# Recipients are config subentries of this type, holding a name and a number.
+SUBENTRY_TYPE_RECIPIENT: Final = "recipient"
+CONF_NUMBER: Final = "number"
+
+
+class StopOption(StrEnum):
+    """How the STOP mention is added (smsmode's `stop` parameter)."""
+
+    NONE = "none"
+    IF_FREE = "if_free"
+    ALWAYS = "always"
+
+
+class EncodingPolicy(StrEnum):
+    """What to do with text outside the GSM character set."""
+
+    AUTO = "auto"  # send as Unicode (class 9) when needed
+    GSM_REPLACE = "gsm_replace"  # keep GSM: replace what it cannot carry
+    GSM_REFUSE = "gsm_refuse"  # keep GSM: refuse text it cannot carry
+
+
+DEFAULT_STOP: Final = StopOption.NONE
+DEFAULT_REPLY_ALLOWED: Final = False
+DEFAULT_MAX_SEGMENTS: Final = MAX_SEGMENTS
+DEFAULT_ENCODING_POLICY: Final = EncodingPolicy.AUTO
+DEFAULT_DELIVERY_REPORTS: Final = True
+DEFAULT_BALANCE_INTERVAL: Final = timedelta(minutes=30)
+MIN_BALANCE_INTERVAL_MINUTES: Final = 5
+DEFAULT_LOW_CREDIT_THRESHOLD: Final = 10.0
+
+# Bus events fired for smsmode's callbacks (public names used in automations).
+EVENT_MESSAGE_RECEIVED: Final = "smsmode_message_received"
+EVENT_DELIVERY_REPORT: Final = "smsmode_delivery_report"
+
+# Repair issue ids (suffixed with the entry id).
+ISSUE_LOW_CREDIT: Final = "low_credit"
+ISSUE_NO_EXTERNAL_URL: Final = "no_external_url"

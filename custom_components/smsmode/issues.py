@@ -1,0 +1,68 @@
+"""Repair issues the integration raises, and clears once the cause is gone."""
+
+from homeassistant.config_entries import ConfigEntry
+from homeassistant.core import HomeAssistant, callback
+from homeassistant.helpers import issue_registry as ir
+
+from .const import DOMAIN, ISSUE_LOW_CREDIT, ISSUE_NO_EXTERNAL_URL
+
+
+def _issue_id(kind: str, entry: ConfigEntry) -> str:
+    return f"{kind}_{entry.entry_id}"
+
+
+@callback
+def async_set_low_credit(
+    hass: HomeAssistant, entry: ConfigEntry, balance: float | None
+) -> None:
+    """Raise the low-credit issue; `balance` is None when smsmode answered 33."""
+    ir.async_create_issue(
+        hass,
+        DOMAIN,
+        _issue_id(ISSUE_LOW_CREDIT, entry),
+        is_fixable=False,
+        is_persistent=False,
+        severity=ir.IssueSeverity.WARNING,
+        translation_key=(
+            ISSUE_LOW_CREDIT if balance is not None else "insufficient_credits"
+        ),
+        translation_placeholders={
+            "title": entry.title,
+            "balance": "" if balance is None else f"{balance:g}",
+        },
+    )
+
+
+@callback
+def async_clear_low_credit(hass: HomeAssistant, entry: ConfigEntry) -> None:
+    """Clear the low-credit issue (the balance is back above the threshold)."""
+    ir.async_delete_issue(hass, DOMAIN, _issue_id(ISSUE_LOW_CREDIT, entry))
+
+
+@callback
+def async_set_no_external_url(hass: HomeAssistant, entry: ConfigEntry) -> None:
+    """Explain that smsmode cannot reach Home Assistant to call back."""
+    ir.async_create_issue(
+        hass,
+        DOMAIN,
+        _issue_id(ISSUE_NO_EXTERNAL_URL, entry),
+        is_fixable=False,
+        is_persistent=False,
+        severity=ir.IssueSeverity.WARNING,
+        translation_key=ISSUE_NO_EXTERNAL_URL,
+        translation_placeholders={"title": entry.title},
+        learn_more_url="https://www.home-assistant.io/docs/configuration/remote/",
+    )
+
+
+@callback
+def async_clear_no_external_url(hass: HomeAssistant, entry: ConfigEntry) -> None:
+    """Clear the no-external-URL issue."""
+    ir.async_delete_issue(hass, DOMAIN, _issue_id(ISSUE_NO_EXTERNAL_URL, entry))
+
+
+@callback
+def async_clear_all(hass: HomeAssistant, entry: ConfigEntry) -> None:
+    """Clear every issue of an entry (it is being removed)."""
+    async_clear_low_credit(hass, entry)
+    async_clear_no_external_url(hass, entry)
