@@ -1,0 +1,67 @@
+"""The smsmode integration: SMS through smsmode's HTTP API.
+
+One config entry is one smsmode account (API key). It gives a balance sensor,
+event entities and bus events for smsmode's callbacks, the legacy
+`notify.smsmode` service, one notify entity per recipient subentry, and
+services for the rest of the API.
+"""
+
+from homeassistant.const import CONF_API_KEY, CONF_URL, Platform
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers import config_validation as cv
+from homeassistant.helpers.aiohttp_client import async_get_clientsession
+from homeassistant.helpers.typing import ConfigType
+
+from . import notify, services, webhook
+from .api import SmsModeClient
+from .const import DEFAULT_URL, DOMAIN
+from .coordinator import (
+    SmsmodeBalanceCoordinator,
+    SmsmodeConfigEntry,
+    SmsmodeRuntimeData,
+)
+from .issues import async_clear_all
+
+PLATFORMS: list[Platform] = [Platform.EVENT, Platform.NOTIFY, Platform.SENSOR]
+
+CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
+
+
+async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
+    """Register the services once, whatever the number of accounts."""
+    services.async_setup_services(hass)
+    notify.async_store_hass_config(hass, config)
+    return True
+
+
+async def async_setup_entry(hass: HomeAssistant, entry: SmsmodeConfigEntry) -> bool:
+    """Check the key with one balance call, then set the account up."""
+    client = SmsModeClient(
+        async_get_clientsession(hass),
+        entry.data[CONF_API_KEY],
+        base_url=entry.data.get(CONF_URL) or DEFAULT_URL,
+    )
+    coordinator = SmsmodeBalanceCoordinator(hass, entry, client)
+    # The first refresh is the key check: 32 raises ConfigEntryAuthFailed
+    # (reauth), anything else ConfigEntryNotReady (retried by core).
+    await coordinator.async_config_entry_first_refresh()
+    entry.runtime_data = SmsmodeRuntimeData(client=client, coordinator=coordinator)
+
+    await webhook.async_register(hass, entry)
+    entry.async_on_unload(lambda: webhook.async_unregister(hass, entry))
+
+    await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
+    await notify.async_load_legacy_notify(hass, entry)
+    return True
+
+
+async def async_unload_entry(hass: HomeAssistant, entry: SmsmodeConfigEntry) -> bool:
+    """Unload the platforms and this account's legacy notify service."""
+    await notify.async_unload_legacy_notify(hass, entry)
+    return await hass.config_entries.async_unload_platforms(entry, PLATFORMS)
+
+
+async def async_remove_entry(hass: HomeAssistant, entry: SmsmodeConfigEntry) -> None:
+    """Forget what the account left outside the entry: cloudhook, repair issues."""
+    await webhook.async_delete_cloudhook(hass, entry)
+    async_clear_all(hass, entry)

@@ -1,0 +1,214 @@
+"""The entry's webhook: smsmode's delivery-report and inbound-reply callbacks.
+
+smsmode calls back with HTTP GET (query string) and signs nothing: the secret
+webhook id is the only guard, so it is never logged. Each valid callback fires a
+bus event (the public interface of automations) and a dispatcher signal for the
+event entities. Bad input is answered 4xx and fires nothing; nothing in the
+handler can answer 5xx.
+"""
+
+from collections.abc import Mapping
+from functools import partial
+from types import ModuleType
+from typing import Any
+from urllib.parse import parse_qsl
+
+from aiohttp import web
+from aiohttp.hdrs import METH_GET, METH_POST
+from homeassistant.components import webhook
+from homeassistant.const import CONF_WEBHOOK_ID
+from homeassistant.core import HomeAssistant, callback
+from homeassistant.helpers.dispatcher import async_dispatcher_send
+from homeassistant.helpers.network import NoURLAvailableError
+
+from .api import (
+    SmsModeResponseError,
+    is_delivered,
+    is_final,
+    parse_delivery_callback,
+    parse_reply_callback,
+    status_slug,
+)
+from .const import (
+    CONF_CLOUDHOOK_URL,
+    DOMAIN,
+    EVENT_DELIVERY_REPORT,
+    EVENT_MESSAGE_RECEIVED,
+    LOGGER,
+)
+from .coordinator import SmsmodeConfigEntry
+
+# A callback is a short query string; anything larger is not smsmode.
+MAX_CALLBACK_BYTES = 8 * 1024
+
+
+@callback
+def signal_name(entry_id: str, event_type: str) -> str:
+    """Dispatcher signal that carries one entry's events to its event entities."""
+    return f"{DOMAIN}_{entry_id}_{event_type}"
+
+
+def _cloud(hass: HomeAssistant) -> ModuleType | None:
+    """Return Home Assistant Cloud's module when it is loaded, else None.
+
+    Imported late: the cloud component pulls in heavy requirements that an
+    installation without Cloud (and the test environment) does not have.
+    """
+    if "cloud" not in hass.config.components:
+        return None
+    from homeassistant.components import cloud  # noqa: PLC0415
+
+    return cloud
+
+
+@callback
+def async_callback_url(hass: HomeAssistant, entry: SmsmodeConfigEntry) -> str | None:
+    """Return a URL smsmode can reach from the internet, or None if there is none.
+
+    A Home Assistant Cloud cloudhook wins; otherwise the external URL. The
+    internal URL is never offered: smsmode's servers cannot reach it.
+    """
+    if cloudhook := entry.data.get(CONF_CLOUDHOOK_URL):
+        return str(cloudhook)
+    try:
+        return webhook.async_generate_url(
+            hass,
+            entry.data[CONF_WEBHOOK_ID],
+            allow_internal=False,
+            prefer_external=True,
+        )
+    except NoURLAvailableError:
+        return None
+
+
+@callback
+def async_display_url(hass: HomeAssistant, webhook_id: str) -> str | None:
+    """Return the webhook URL to show a person, external when there is one."""
+    try:
+        return webhook.async_generate_url(hass, webhook_id)
+    except NoURLAvailableError:
+        return None
+
+
+async def async_register(hass: HomeAssistant, entry: SmsmodeConfigEntry) -> None:
+    """Register the entry's webhook, and its cloudhook when Cloud is active."""
+    webhook.async_register(
+        hass,
+        DOMAIN,
+        entry.title,
+        entry.data[CONF_WEBHOOK_ID],
+        partial(_async_handle_webhook, entry),
+        local_only=False,
+        allowed_methods=[METH_GET, METH_POST],
+    )
+    cloud = _cloud(hass)
+    if (
+        CONF_CLOUDHOOK_URL in entry.data
+        or cloud is None
+        or not cloud.async_active_subscription(hass)
+    ):
+        return
+    try:
+        url = await cloud.async_create_cloudhook(hass, entry.data[CONF_WEBHOOK_ID])
+    except cloud.CloudNotAvailable:
+        LOGGER.debug("Home Assistant Cloud is not connected: no cloudhook yet")
+        return
+    hass.config_entries.async_update_entry(
+        entry, data={**entry.data, CONF_CLOUDHOOK_URL: url}
+    )
+
+
+@callback
+def async_unregister(hass: HomeAssistant, entry: SmsmodeConfigEntry) -> None:
+    """Unregister the entry's webhook (unload)."""
+    webhook.async_unregister(hass, entry.data[CONF_WEBHOOK_ID])
+
+
+async def async_delete_cloudhook(
+    hass: HomeAssistant, entry: SmsmodeConfigEntry
+) -> None:
+    """Delete the entry's cloudhook (the entry is being removed)."""
+    cloud = _cloud(hass)
+    if CONF_CLOUDHOOK_URL not in entry.data or cloud is None:
+        return
+    try:
+        await cloud.async_delete_cloudhook(hass, entry.data[CONF_WEBHOOK_ID])
+    except cloud.CloudNotAvailable:
+        LOGGER.debug("Home Assistant Cloud is not available: cloudhook left")
+
+
+async def _async_handle_webhook(
+    entry: SmsmodeConfigEntry,
+    hass: HomeAssistant,
+    webhook_id: str,
+    request: web.Request,
+) -> web.Response:
+    """Turn one smsmode callback into an event; 400 and no event for garbage."""
+    params = await _read_params(request)
+    if params is None:
+        return web.Response(status=413)
+    try:
+        event_type, data = _event_for(params)
+    except SmsModeResponseError:
+        LOGGER.debug("Ignoring a callback that is not smsmode's (%s)", sorted(params))
+        return web.Response(status=400)
+    data = {"config_entry_id": entry.entry_id, **data}
+    hass.bus.async_fire(event_type, data)
+    async_dispatcher_send(hass, signal_name(entry.entry_id, event_type), data)
+    return web.Response(status=200)
+
+
+async def _read_params(request: web.Request) -> dict[str, str] | None:
+    """Read the query string, and a form body if there is one, undecoded first.
+
+    smsmode does not say how it encodes a reply's text: UTF-8 is tried, then
+    ISO-8859-15 (its encoding for SMS text). None when the body is too large.
+    """
+    raw = request.rel_url.raw_query_string.encode("ascii", "replace")
+    if request.method == METH_POST and request.can_read_body:
+        if (request.content_length or 0) > MAX_CALLBACK_BYTES:
+            return None
+        body = await request.content.read(MAX_CALLBACK_BYTES + 1)
+        if len(body) > MAX_CALLBACK_BYTES:
+            return None
+        raw = b"&".join(part for part in (raw, body) if part)
+    if len(raw) > MAX_CALLBACK_BYTES:
+        return None
+    text = raw.decode("ascii", "replace")
+    try:
+        pairs = parse_qsl(text, encoding="utf-8", errors="strict")
+    except UnicodeDecodeError:
+        pairs = parse_qsl(text, encoding="iso-8859-15")
+    params: dict[str, str] = {}
+    for key, value in pairs:
+        params.setdefault(key, value)
+    return params
+
+
+def _event_for(params: Mapping[str, str]) -> tuple[str, dict[str, Any]]:
+    """Tell the two callback kinds apart and build the event data."""
+    lowered = {key.lower() for key in params}
+    if "emetteur" in lowered or "responseid" in lowered:
+        reply = parse_reply_callback(params)
+        return EVENT_MESSAGE_RECEIVED, {
+            "sender": reply.sender,
+            "message": reply.message,
+            "received_at": reply.received_at.isoformat(),
+            "sms_id": reply.sms_id,
+            "ref_client": reply.ref_client,
+            "response_id": reply.response_id,
+            "smsmode_number": reply.smsmode_number,
+        }
+    report = parse_delivery_callback(params)
+    return EVENT_DELIVERY_REPORT, {
+        "number": report.number,
+        "status": report.status,
+        "status_name": status_slug(report.status),
+        "delivered": is_delivered(report.status),
+        "final": is_final(report.status),
+        "received_at": report.received_at.isoformat(),
+        "sms_id": report.sms_id,
+        "ref_client": report.ref_client,
+        "mcc_mnc": report.mcc_mnc,
+        "cost": report.cost,
+    }

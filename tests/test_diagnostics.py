@@ -1,0 +1,52 @@
+"""Diagnostics: useful, with the key, webhook id and phone numbers hidden."""
+
+from types import MappingProxyType
+
+from homeassistant.config_entries import ConfigSubentry
+from homeassistant.core import HomeAssistant
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+from pytest_homeassistant_custom_component.components.diagnostics import (
+    get_diagnostics_for_config_entry,
+)
+from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
+
+from smsmode_simulator import Simulator
+
+
+async def test_diagnostics_redacted(
+    hass: HomeAssistant,
+    hass_client: ClientSessionGenerator,
+    config_entry: MockConfigEntry,
+    smsmode_simulator: Simulator,
+    webhook_id: str,
+) -> None:
+    """Secrets and numbers never reach a diagnostics download."""
+    config_entry.add_to_hass(hass)
+    hass.config_entries.async_add_subentry(
+        config_entry,
+        ConfigSubentry(
+            data=MappingProxyType({"name": "Alice", "number": "33612345678"}),
+            subentry_type="recipient",
+            title="Alice",
+            unique_id="33612345678",
+        ),
+    )
+    assert await hass.config_entries.async_setup(config_entry.entry_id)
+    await hass.async_block_till_done()
+    result = await get_diagnostics_for_config_entry(hass, hass_client, config_entry)
+    text = repr(result)
+    for secret in (smsmode_simulator.api_key, webhook_id, "33612345678"):
+        assert secret not in text
+    assert result["balance"] == smsmode_simulator.balance
+    assert result["last_update_success"] is True
+    assert result["data"] == {
+        "api_key": "**REDACTED**",
+        "url": smsmode_simulator.url,
+        "webhook_id": "**REDACTED**",
+    }
+    assert result["recipients"] == [
+        {
+            "subentry_type": "recipient",
+            "data": {"name": "Alice", "number": "**REDACTED**"},
+        }
+    ]

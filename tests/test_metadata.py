@@ -1,0 +1,151 @@
+"""The files Home Assistant and HACS read agree with each other and with the code.
+
+Every key in English has French text and the reverse; every translation key the
+code raises or creates exists; every service and field of services.yaml is
+translated and has an icon; the manifest and hacs.json carry what hassfest and
+HACS require.
+"""
+
+import ast
+from collections.abc import Iterator
+import json
+from pathlib import Path
+import re
+from typing import Any
+
+from homeassistant.util.yaml import load_yaml_dict
+import pytest
+
+INTEGRATION = Path(__file__).parent.parent / "custom_components" / "smsmode"
+ROOT = INTEGRATION.parent.parent
+
+
+def _json(path: Path) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    return data
+
+
+def _leaves(tree: dict[str, Any], prefix: str = "") -> Iterator[tuple[str, Any]]:
+    for key, value in tree.items():
+        if isinstance(value, dict):
+            yield from _leaves(value, f"{prefix}{key}.")
+        else:
+            yield f"{prefix}{key}", value
+
+
+EN = _json(INTEGRATION / "translations" / "en.json")
+FR = _json(INTEGRATION / "translations" / "fr.json")
+
+
+def test_french_and_english_have_the_same_keys() -> None:
+    """Each string exists in both languages, with the same placeholders."""
+    en, fr = dict(_leaves(EN)), dict(_leaves(FR))
+    assert sorted(set(en) ^ set(fr)) == []
+    for key, text in en.items():
+        assert set(re.findall(r"{(\w+)}", text)) == set(
+            re.findall(r"{(\w+)}", fr[key])
+        ), key
+        assert "[%key:" not in text, f"{key}: references are not resolved for us"
+        assert fr[key].strip(), key
+
+
+def _translation_keys_in_code() -> set[tuple[str, str]]:
+    """(section, key) pairs the code passes as translation_key."""
+    found: set[tuple[str, str]] = set()
+    for path in INTEGRATION.rglob("*.py"):
+        if "api" in path.relative_to(INTEGRATION).parts:
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.Call):
+                continue
+            name = getattr(node.func, "attr", getattr(node.func, "id", ""))
+            section = "issues" if name == "async_create_issue" else "exceptions"
+            for keyword in node.keywords:
+                if keyword.arg == "translation_key" and isinstance(
+                    keyword.value, ast.Constant
+                ):
+                    found.add((section, keyword.value.value))
+                elif keyword.arg == "translation_key" and isinstance(
+                    keyword.value, ast.IfExp
+                ):
+                    for branch in (keyword.value.body, keyword.value.orelse):
+                        assert isinstance(branch, ast.Constant)
+                        found.add((section, branch.value))
+    return found
+
+
+@pytest.mark.parametrize(("section", "key"), sorted(_translation_keys_in_code()))
+def test_every_raised_key_is_translated(section: str, key: str) -> None:
+    """An exception or issue key used in code has its text in both languages."""
+    assert key in EN.get(section, {}), f"{section}.{key} missing in en.json"
+    assert key in FR.get(section, {}), f"{section}.{key} missing in fr.json"
+
+
+def test_services_are_translated_and_have_icons() -> None:
+    """Every service and field of services.yaml has a name, description and icon."""
+    services = load_yaml_dict(str(INTEGRATION / "services.yaml"))
+    icons = _json(INTEGRATION / "icons.json")["services"]
+    for service, spec in services.items():
+        assert icons[service]["service"].startswith("mdi:"), service
+        for language in (EN, FR):
+            text = language["services"][service]
+            assert text["name"], service
+            assert text["description"], service
+            for field in (spec or {}).get("fields", {}):
+                if field in ("advanced", "options"):
+                    continue
+                assert text["fields"][field]["name"], f"{service}.{field}"
+                assert text["fields"][field]["description"], f"{service}.{field}"
+
+
+def test_manifest_and_hacs() -> None:
+    """The manifest keys hassfest and HACS require, in hassfest's order."""
+    manifest = _json(INTEGRATION / "manifest.json")
+    keys = list(manifest)
+    assert keys[:2] == ["domain", "name"]
+    assert keys[2:] == sorted(keys[2:])
+    for key in ("codeowners", "config_flow", "documentation", "iot_class"):
+        assert key in manifest
+    assert manifest["issue_tracker"].startswith("https://")
+    assert re.fullmatch(r"\d+\.\d+\.\d+", manifest["version"])
+    assert all("==" in requirement for requirement in manifest["requirements"])
+    requirements = (ROOT / "requirements.txt").read_text(encoding="utf-8")
+    for requirement in manifest["requirements"]:
+        assert requirement in requirements
+    hacs = _json(ROOT / "hacs.json")
+    assert set(hacs) <= {
+        "name",
+        "homeassistant",
+        "country",
+        "render_readme",
+        "content_in_root",
+        "filename",
+        "hide_default_branch",
+        "persistent_directory",
+        "zip_release",
+        "hacs",
+    }
+    oldest = (ROOT / "requirements_test_oldest.txt").read_text(encoding="utf-8")
+    assert "0.13.320" in oldest  # pytest-homeassistant-custom-component for 2026.3.4
+    assert hacs["homeassistant"] == "2026.3.4"
+
+
+def _entity_translation_keys() -> set[tuple[str, str]]:
+    """(platform, key) pairs the entity platforms declare."""
+    found: set[tuple[str, str]] = set()
+    for platform in ("sensor", "event", "notify"):
+        path = INTEGRATION / f"{platform}.py"
+        source = path.read_text(encoding="utf-8") if path.exists() else ""
+        found.update(
+            (platform, key)
+            for key in re.findall(r'_attr_translation_key = "(\w+)"', source)
+        )
+    return found
+
+
+@pytest.mark.parametrize(("platform", "key"), sorted(_entity_translation_keys()))
+def test_every_entity_is_translated(platform: str, key: str) -> None:
+    """An entity's translation key has a name in both languages."""
+    for language in (EN, FR):
+        assert language["entity"][platform][key]["name"]

@@ -1,0 +1,252 @@
+"""smsmode's callbacks through the real webhook: events, event entities, garbage."""
+
+from typing import Any
+from urllib.parse import quote, urlencode, urlsplit
+
+from homeassistant.core import Event, HomeAssistant
+import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
+
+from custom_components.smsmode.const import (
+    EVENT_DELIVERY_REPORT,
+    EVENT_MESSAGE_RECEIVED,
+)
+from smsmode_simulator import Simulator
+
+DELIVERY = {
+    "numero": "33612345678",
+    "date_reception": "2026-03-29 02:30:17",
+    "statut": "11",
+    "smsID": "S7EpYZ5kmS87",
+    "refClient": "12azer34",
+    "mcc_mnc": "20801",
+    "cost": "1",
+}
+REPLY = {
+    "numero": "36034",
+    "message": "bonjour",
+    "emetteur": "33601020304",
+    "date_reception": "01012013-122233",
+    "smsID": "abcd1234",
+    "refClient": "monclient123",
+    "responseID": "azertyu123",
+}
+
+
+def _capture(hass: HomeAssistant, event_type: str) -> list[Event]:
+    events: list[Event] = []
+    hass.bus.async_listen(event_type, events.append)
+    return events
+
+
+async def test_delivery_report_callback(
+    hass: HomeAssistant,
+    loaded_entry: MockConfigEntry,
+    hass_client_no_auth: ClientSessionGenerator,
+    webhook_id: str,
+) -> None:
+    """The reference's example delivery callback fires the documented event."""
+    events = _capture(hass, EVENT_DELIVERY_REPORT)
+    client = await hass_client_no_auth()
+    response = await client.get(f"/api/webhook/{webhook_id}?{urlencode(DELIVERY)}")
+    assert response.status == 200
+    await hass.async_block_till_done()
+    assert len(events) == 1
+    assert events[0].data == {
+        "config_entry_id": loaded_entry.entry_id,
+        "number": "33612345678",
+        "status": 11,
+        "status_name": "received",
+        "delivered": True,
+        "final": True,
+        "received_at": "2026-03-29T02:30:17+01:00",
+        "sms_id": "S7EpYZ5kmS87",
+        "ref_client": "12azer34",
+        "mcc_mnc": "20801",
+        "cost": 1.0,
+    }
+    state = hass.states.get("event.smsmode_delivery_report")
+    assert state is not None
+    assert state.attributes["event_type"] == "delivered"
+    assert state.attributes["sms_id"] == "S7EpYZ5kmS87"
+
+
+@pytest.mark.parametrize(
+    ("status", "event_type"), [("13", "pending"), ("34", "failed"), ("0", "pending")]
+)
+async def test_delivery_report_event_types(
+    hass: HomeAssistant,
+    loaded_entry: MockConfigEntry,
+    hass_client_no_auth: ClientSessionGenerator,
+    webhook_id: str,
+    status: str,
+    event_type: str,
+) -> None:
+    """The event entity sorts statuses into delivered / failed / pending."""
+    client = await hass_client_no_auth()
+    query = urlencode({**DELIVERY, "statut": status})
+    assert (await client.get(f"/api/webhook/{webhook_id}?{query}")).status == 200
+    await hass.async_block_till_done()
+    state = hass.states.get("event.smsmode_delivery_report")
+    assert state.attributes["event_type"] == event_type
+
+
+async def test_reply_callback(
+    hass: HomeAssistant,
+    loaded_entry: MockConfigEntry,
+    hass_client_no_auth: ClientSessionGenerator,
+    webhook_id: str,
+) -> None:
+    """The reference's example reply callback fires `smsmode_message_received`."""
+    events = _capture(hass, EVENT_MESSAGE_RECEIVED)
+    client = await hass_client_no_auth()
+    response = await client.get(f"/api/webhook/{webhook_id}?{urlencode(REPLY)}")
+    assert response.status == 200
+    await hass.async_block_till_done()
+    assert [event.data for event in events] == [
+        {
+            "config_entry_id": loaded_entry.entry_id,
+            "sender": "33601020304",
+            "message": "bonjour",
+            "received_at": "2013-01-01T12:22:33+01:00",
+            "sms_id": "abcd1234",
+            "ref_client": "monclient123",
+            "response_id": "azertyu123",
+            "smsmode_number": "36034",
+        }
+    ]
+    state = hass.states.get("event.smsmode_received_sms")
+    assert state is not None
+    assert state.attributes["event_type"] == "received"
+    assert state.attributes["message"] == "bonjour"
+
+
+@pytest.mark.parametrize(
+    ("encoded", "text"),
+    [
+        (quote("Ça marche, à demain €", encoding="utf-8"), "Ça marche, à demain €"),
+        (
+            quote("Ça marche, à demain €", encoding="iso-8859-15"),
+            "Ça marche, à demain €",
+        ),
+    ],
+)
+async def test_reply_text_in_either_encoding(
+    hass: HomeAssistant,
+    loaded_entry: MockConfigEntry,
+    hass_client_no_auth: ClientSessionGenerator,
+    webhook_id: str,
+    encoded: str,
+    text: str,
+) -> None:
+    """A reply's text arrives right whether smsmode sends UTF-8 or ISO-8859-15."""
+    events = _capture(hass, EVENT_MESSAGE_RECEIVED)
+    client = await hass_client_no_auth()
+    others = urlencode({k: v for k, v in REPLY.items() if k != "message"})
+    response = await client.get(f"/api/webhook/{webhook_id}?{others}&message={encoded}")
+    assert response.status == 200
+    await hass.async_block_till_done()
+    assert events[0].data["message"] == text
+
+
+async def test_post_callback(
+    hass: HomeAssistant,
+    loaded_entry: MockConfigEntry,
+    hass_client_no_auth: ClientSessionGenerator,
+    webhook_id: str,
+) -> None:
+    """A callback posted as a form is read like a GET one."""
+    events = _capture(hass, EVENT_MESSAGE_RECEIVED)
+    client = await hass_client_no_auth()
+    response = await client.post(f"/api/webhook/{webhook_id}", data=REPLY)
+    assert response.status == 200
+    await hass.async_block_till_done()
+    assert len(events) == 1
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {},
+        {"foo": "bar"},
+        {**DELIVERY, "statut": "abc"},
+        {**DELIVERY, "date_reception": "yesterday"},
+        {k: v for k, v in DELIVERY.items() if k != "smsID"},
+        {**REPLY, "emetteur": "not a number"},
+        {k: v for k, v in REPLY.items() if k != "responseID"},
+        {**REPLY, "date_reception": "2013-01-01"},
+    ],
+)
+async def test_malformed_callback_fires_nothing(
+    hass: HomeAssistant,
+    loaded_entry: MockConfigEntry,
+    hass_client_no_auth: ClientSessionGenerator,
+    webhook_id: str,
+    params: dict[str, Any],
+) -> None:
+    """Garbage gets a 400 and no event."""
+    events = _capture(hass, EVENT_MESSAGE_RECEIVED)
+    events += _capture(hass, EVENT_DELIVERY_REPORT)
+    client = await hass_client_no_auth()
+    response = await client.get(f"/api/webhook/{webhook_id}?{urlencode(params)}")
+    assert response.status == 400
+    await hass.async_block_till_done()
+    assert events == []
+
+
+async def test_oversized_callback_refused(
+    hass: HomeAssistant,
+    loaded_entry: MockConfigEntry,
+    hass_client_no_auth: ClientSessionGenerator,
+    webhook_id: str,
+) -> None:
+    """A body larger than any callback is refused before it is parsed."""
+    client = await hass_client_no_auth()
+    response = await client.post(
+        f"/api/webhook/{webhook_id}", data={**REPLY, "message": "x" * 10_000}
+    )
+    assert response.status == 413
+    response = await client.get(
+        f"/api/webhook/{webhook_id}?{urlencode({**REPLY, 'message': 'x' * 10_000})}"
+    )
+    assert response.status == 413
+
+
+async def test_simulator_callbacks_end_to_end(
+    hass: HomeAssistant,
+    loaded_entry: MockConfigEntry,
+    hass_client_no_auth: ClientSessionGenerator,
+    smsmode_simulator: Simulator,
+    webhook_id: str,
+) -> None:
+    """A send with callback URLs, the simulator's reports and a reply all arrive."""
+    client = await hass_client_no_auth()
+
+    async def into_hass(url: str) -> int:
+        parts = urlsplit(url)
+        return (await client.get(f"{parts.path}?{parts.query}")).status
+
+    smsmode_simulator.callback_transport = into_hass
+    reports = _capture(hass, EVENT_DELIVERY_REPORT)
+    replies = _capture(hass, EVENT_MESSAGE_RECEIVED)
+    url = f"http://example.invalid/api/webhook/{webhook_id}"
+    result = await loaded_entry.runtime_data.client.send_sms(
+        "Serveur en panne. Répondre OK ?",
+        ["0612345678"],
+        reply_allowed=True,
+        ref_client="alert-1",
+        notification_url=url,
+        reply_notification_url=url,
+    )
+    await smsmode_simulator.advance_delivery(result.sms_id)
+    await smsmode_simulator.advance_delivery(result.sms_id)
+    await smsmode_simulator.inject_reply("OK bien reçu", "33612345678")
+    await hass.async_block_till_done()
+    assert [(e.data["status_name"], e.data["final"]) for e in reports] == [
+        ("delivered_to_operator", False),
+        ("received", True),
+    ]
+    assert {e.data["ref_client"] for e in reports} == {"alert-1"}
+    assert [e.data["message"] for e in replies] == ["OK bien reçu"]
+    assert replies[0].data["sms_id"] == result.sms_id
