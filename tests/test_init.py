@@ -1,6 +1,8 @@
 """Setting an account up and down: key check, retries, unload, removal."""
 
-from homeassistant.config_entries import SOURCE_REAUTH, ConfigEntryState
+from types import MappingProxyType
+
+from homeassistant.config_entries import SOURCE_REAUTH, ConfigEntryState, ConfigSubentry
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import device_registry as dr, issue_registry as ir
 from pytest_homeassistant_custom_component.common import MockConfigEntry
@@ -74,3 +76,24 @@ async def test_remove_clears_issues(
     assert registry.async_get_issue(DOMAIN, f"low_credit_{loaded_entry.entry_id}")
     assert await hass.config_entries.async_remove(loaded_entry.entry_id)
     assert not registry.async_get_issue(DOMAIN, f"low_credit_{loaded_entry.entry_id}")
+
+
+async def test_new_recipient_reloads_into_a_notify_entity(
+    hass: HomeAssistant, loaded_entry: MockConfigEntry
+) -> None:
+    """Adding a recipient subentry reloads the entry, which adds its entity."""
+    hass.config_entries.async_add_subentry(
+        loaded_entry,
+        ConfigSubentry(
+            data=MappingProxyType({"name": "Alice", "number": "33612345678"}),
+            subentry_type="recipient",
+            title="Alice",
+            unique_id="33612345678",
+        ),
+    )
+    await hass.async_block_till_done()
+    assert loaded_entry.state is ConfigEntryState.LOADED
+    assert hass.states.async_entity_ids("notify") != []
+    hass.config_entries.async_update_entry(loaded_entry, title="smsmode")
+    await hass.async_block_till_done()
+    assert loaded_entry.state is ConfigEntryState.LOADED

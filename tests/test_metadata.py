@@ -49,8 +49,36 @@ def test_french_and_english_have_the_same_keys() -> None:
         assert fr[key].strip(), key
 
 
+def _constants() -> dict[str, str]:
+    """Return the string constants of const.py, to resolve keys passed by name."""
+    tree = ast.parse((INTEGRATION / "const.py").read_text(encoding="utf-8"))
+    found: dict[str, str] = {}
+    for node in tree.body:
+        if isinstance(node, ast.AnnAssign | ast.Assign):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            if isinstance(node.value, ast.Constant) and isinstance(
+                node.value.value, str
+            ):
+                for target in targets:
+                    if isinstance(target, ast.Name):
+                        found[target.id] = node.value.value
+    return found
+
+
+def _key_values(node: ast.expr, constants: dict[str, str]) -> list[str]:
+    """Return the string(s) a translation_key argument can take."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return [node.value]
+    if isinstance(node, ast.Name) and node.id in constants:
+        return [constants[node.id]]
+    if isinstance(node, ast.IfExp):
+        return _key_values(node.body, constants) + _key_values(node.orelse, constants)
+    return []  # computed at run time: covered by the tests that raise it
+
+
 def _translation_keys_in_code() -> set[tuple[str, str]]:
-    """(section, key) pairs the code passes as translation_key."""
+    """Return the (section, key) pairs the code passes as translation_key."""
+    constants = _constants()
     found: set[tuple[str, str]] = set()
     for path in INTEGRATION.rglob("*.py"):
         if "api" in path.relative_to(INTEGRATION).parts:
@@ -60,18 +88,19 @@ def _translation_keys_in_code() -> set[tuple[str, str]]:
             if not isinstance(node, ast.Call):
                 continue
             name = getattr(node.func, "attr", getattr(node.func, "id", ""))
-            section = "issues" if name == "async_create_issue" else "exceptions"
+            if name == "async_create_issue":
+                section = "issues"
+            elif name == "SelectSelectorConfig":
+                section = "selector"
+            elif name.endswith(("Error", "Failed", "NotReady")):
+                section = "exceptions"
+            else:
+                continue
             for keyword in node.keywords:
-                if keyword.arg == "translation_key" and isinstance(
-                    keyword.value, ast.Constant
-                ):
-                    found.add((section, keyword.value.value))
-                elif keyword.arg == "translation_key" and isinstance(
-                    keyword.value, ast.IfExp
-                ):
-                    for branch in (keyword.value.body, keyword.value.orelse):
-                        assert isinstance(branch, ast.Constant)
-                        found.add((section, branch.value))
+                if keyword.arg == "translation_key":
+                    found.update(
+                        (section, key) for key in _key_values(keyword.value, constants)
+                    )
     return found
 
 
@@ -92,11 +121,15 @@ def test_services_are_translated_and_have_icons() -> None:
             text = language["services"][service]
             assert text["name"], service
             assert text["description"], service
-            for field in (spec or {}).get("fields", {}):
-                if field in ("advanced", "options"):
-                    continue
-                assert text["fields"][field]["name"], f"{service}.{field}"
-                assert text["fields"][field]["description"], f"{service}.{field}"
+            for field, field_spec in (spec or {}).get("fields", {}).items():
+                if "collapsed" in (field_spec or {}):  # a section: its own fields
+                    assert text["sections"][field]["name"], f"{service}.{field}"
+                    nested = list(field_spec["fields"])
+                else:
+                    nested = [field]
+                for name in nested:
+                    assert text["fields"][name]["name"], f"{service}.{name}"
+                    assert text["fields"][name]["description"], f"{service}.{name}"
 
 
 def test_manifest_and_hacs() -> None:
@@ -132,7 +165,7 @@ def test_manifest_and_hacs() -> None:
 
 
 def _entity_translation_keys() -> set[tuple[str, str]]:
-    """(platform, key) pairs the entity platforms declare."""
+    """Return the (platform, key) pairs the entity platforms declare."""
     found: set[tuple[str, str]] = set()
     for platform in ("sensor", "event", "notify"):
         path = INTEGRATION / f"{platform}.py"

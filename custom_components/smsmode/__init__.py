@@ -6,10 +6,16 @@ event entities and bus events for smsmode's callbacks, the legacy
 services for the rest of the API.
 """
 
+from homeassistant.config_entries import (
+    SIGNAL_CONFIG_ENTRY_CHANGED,
+    ConfigEntry,
+    ConfigEntryChange,
+)
 from homeassistant.const import CONF_API_KEY, CONF_URL, Platform
-from homeassistant.core import HomeAssistant
+from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
 from homeassistant.helpers import config_validation as cv
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
+from homeassistant.helpers.dispatcher import async_dispatcher_connect
 from homeassistant.helpers.typing import ConfigType
 
 from . import notify, services, webhook
@@ -49,10 +55,35 @@ async def async_setup_entry(hass: HomeAssistant, entry: SmsmodeConfigEntry) -> b
 
     await webhook.async_register(hass, entry)
     entry.async_on_unload(lambda: webhook.async_unregister(hass, entry))
+    entry.async_on_unload(_async_reload_on_new_recipients(hass, entry))
 
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
     await notify.async_load_legacy_notify(hass, entry)
     return True
+
+
+@callback
+def _async_reload_on_new_recipients(
+    hass: HomeAssistant, entry: SmsmodeConfigEntry
+) -> CALLBACK_TYPE:
+    """Reload when a recipient subentry is added or removed.
+
+    Each recipient is a notify entity made at setup. The options flow reloads by
+    itself (OptionsFlowWithReload), which rules out an update listener, so the
+    entry's change signal is followed instead.
+    """
+    known = set(entry.subentries)
+
+    @callback
+    def _async_changed(change: ConfigEntryChange, changed: ConfigEntry) -> None:
+        if (
+            change is ConfigEntryChange.UPDATED
+            and changed.entry_id == entry.entry_id
+            and set(changed.subentries) != known
+        ):
+            hass.config_entries.async_schedule_reload(entry.entry_id)
+
+    return async_dispatcher_connect(hass, SIGNAL_CONFIG_ENTRY_CHANGED, _async_changed)
 
 
 async def async_unload_entry(hass: HomeAssistant, entry: SmsmodeConfigEntry) -> bool:

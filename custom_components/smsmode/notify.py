@@ -1,0 +1,292 @@
+"""Notify: the legacy `notify.smsmode` service, and one entity per recipient.
+
+The legacy service keeps what automations have long used (`target` numbers, a
+`data` dict of SMS options, voice calls); it is set up per account through
+discovery, since legacy platforms cannot come from a config entry directly. The
+entities follow the current notify model: one per recipient subentry (on its own
+device), message and title only. Both go through `sending.py`.
+"""
+
+from collections.abc import Mapping
+from typing import Any, Final, override
+
+# Defined in the package on older cores, only re-exported (implicitly) on newer.
+from homeassistant.components.notify import NotifyEntity, NotifyEntityFeature  # type: ignore[attr-defined]
+from homeassistant.components.notify.const import ATTR_DATA, ATTR_TARGET, ATTR_TITLE
+from homeassistant.components.notify.legacy import (
+    NOTIFY_SERVICES,
+    BaseNotificationService,
+)
+from homeassistant.config_entries import ConfigSubentry
+from homeassistant.const import CONF_NAME, Platform
+from homeassistant.core import HomeAssistant, callback
+from homeassistant.exceptions import ServiceValidationError
+from homeassistant.helpers import (
+    config_validation as cv,
+    discovery,
+    service as service_helper,
+)
+from homeassistant.helpers.device_registry import DeviceEntryType, DeviceInfo
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+from homeassistant.helpers.typing import ConfigType, DiscoveryInfoType
+from homeassistant.util import slugify
+from homeassistant.util.hass_dict import HassKey
+import voluptuous as vol
+
+from .const import CONF_NUMBER, DOMAIN, SUBENTRY_TYPE_RECIPIENT
+from .coordinator import SmsmodeConfigEntry
+from .entity import SmsmodeEntity
+from .sending import (
+    ATTR_GROUP,
+    ATTR_LANGUAGE,
+    ATTR_SCHEDULED_AT,
+    SMS_OPTION_FIELDS,
+    SMS_OPTION_KEYS,
+    VOICE_LANGUAGES,
+    SmsRequest,
+    async_send_sms,
+    async_send_voice,
+    resolve_recipients,
+    sms_request,
+)
+
+# Each send is its own request and sends do not depend on each other: letting
+# them run in parallel keeps one slow send (up to the client's timeout) from
+# holding back alerts to other recipients.
+PARALLEL_UPDATES = 0
+
+# Home Assistant's configuration, kept by `async_setup` for discovery.
+HASS_CONFIG: HassKey[ConfigType] = HassKey(f"{DOMAIN}_hass_config")
+# The legacy service of each loaded entry, by entry id.
+LEGACY_SERVICES: HassKey[dict[str, SmsmodeNotificationService]] = HassKey(
+    f"{DOMAIN}_legacy_notify"
+)
+ATTR_ENTRY_ID: Final = "entry_id"
+ATTR_VOICE: Final = "voice"
+ATTR_VOICE_TITLE: Final = "voice_title"
+
+NOTIFY_DATA_SCHEMA: Final = vol.Schema(
+    {
+        **SMS_OPTION_FIELDS,
+        vol.Optional(ATTR_VOICE): cv.boolean,
+        vol.Optional(ATTR_LANGUAGE): vol.In(VOICE_LANGUAGES),
+        vol.Optional(ATTR_VOICE_TITLE): cv.string,
+    }
+)
+# What a voice call cannot carry, and what only a voice call takes.
+_SMS_ONLY: Final = SMS_OPTION_KEYS - {ATTR_SCHEDULED_AT}
+_VOICE_ONLY: Final = frozenset({ATTR_LANGUAGE, ATTR_VOICE_TITLE})
+
+
+@callback
+def async_store_hass_config(hass: HomeAssistant, config: ConfigType) -> None:
+    """Keep Home Assistant's configuration: discovery must be handed it."""
+    hass.data[HASS_CONFIG] = config
+
+
+@callback
+def legacy_service_name(hass: HomeAssistant, entry: SmsmodeConfigEntry) -> str:
+    """Name of the entry's legacy service: `smsmode`, or `smsmode_<title>` after.
+
+    The first account (in creation order) keeps the short name automations use;
+    later ones are told apart by their title, numbered if two titles slugify alike.
+    """
+    names: dict[str, str] = {}
+    for index, other in enumerate(hass.config_entries.async_entries(DOMAIN)):
+        base = (
+            DOMAIN
+            if index == 0
+            else f"{DOMAIN}_{slugify(other.title) or other.entry_id.lower()}"
+        )
+        name, number = base, 2
+        while name in names.values():
+            name, number = f"{base}_{number}", number + 1
+        names[other.entry_id] = name
+    return names[entry.entry_id]
+
+
+async def async_load_legacy_notify(
+    hass: HomeAssistant, entry: SmsmodeConfigEntry
+) -> None:
+    """Set up the entry's legacy notify service (end of `async_setup_entry`)."""
+    notify_service = SmsmodeNotificationService(entry.entry_id)
+    hass.data.setdefault(LEGACY_SERVICES, {})[entry.entry_id] = notify_service
+    await discovery.async_load_platform(
+        hass,
+        Platform.NOTIFY,
+        DOMAIN,
+        {CONF_NAME: legacy_service_name(hass, entry), ATTR_ENTRY_ID: entry.entry_id},
+        hass.data.get(HASS_CONFIG, {}),
+    )
+
+
+async def async_unload_legacy_notify(
+    hass: HomeAssistant, entry: SmsmodeConfigEntry
+) -> None:
+    """Remove this entry's legacy service only; other accounts keep theirs."""
+    if notify_service := hass.data.get(LEGACY_SERVICES, {}).pop(entry.entry_id, None):
+        await notify_service.async_unload()
+
+
+async def async_get_service(
+    hass: HomeAssistant,
+    config: ConfigType,
+    discovery_info: DiscoveryInfoType | None = None,
+) -> SmsmodeNotificationService | None:
+    """Hand the notify component the service prepared for the discovered entry.
+
+    None for YAML (`platform: smsmode` is not supported: accounts are config
+    entries) and for an entry unloaded before discovery got here.
+    """
+    if discovery_info is None:
+        return None
+    return hass.data.get(LEGACY_SERVICES, {}).get(discovery_info[ATTR_ENTRY_ID])
+
+
+class SmsmodeNotificationService(BaseNotificationService):
+    """`notify.smsmode`: one SMS (or voice call) to every target in one request."""
+
+    def __init__(self, entry_id: str) -> None:
+        """Bind to an entry by id: its runtime data is looked up at each send."""
+        self._entry_id = entry_id
+        self._set_up = False
+        self._unloaded = False
+
+    @override
+    async def async_setup(
+        self,
+        hass: HomeAssistant,
+        service_name: str,
+        target_service_name_prefix: str,
+    ) -> None:
+        """Record that the notify component set the service up."""
+        await super().async_setup(hass, service_name, target_service_name_prefix)
+        self._set_up = True
+
+    @override
+    async def async_register_services(self) -> None:
+        """Register, unless the entry was unloaded while discovery was under way."""
+        if not self._unloaded:
+            await super().async_register_services()
+
+    async def async_unload(self) -> None:
+        """Unregister the service and let the notify component forget it."""
+        self._unloaded = True
+        if not self._set_up:
+            return
+        await self.async_unregister_services()
+        registered = self.hass.data.get(NOTIFY_SERVICES, {}).get(DOMAIN, [])
+        if self in registered:
+            registered.remove(self)
+
+    @override
+    async def async_send_message(self, message: str = "", **kwargs: Any) -> None:
+        """Send to `target` (else the configured recipients) with `data` options."""
+        entry: SmsmodeConfigEntry = service_helper.async_get_config_entry(
+            self.hass, DOMAIN, self._entry_id
+        )
+        data = _validate_data(kwargs.get(ATTR_DATA))
+        title: str | None = kwargs.get(ATTR_TITLE)
+        targets: list[str] | None = kwargs.get(ATTR_TARGET)
+        if data.get(ATTR_VOICE):
+            _refuse_keys(data, _SMS_ONLY, "option_not_for_voice")
+            await async_send_voice(
+                self.hass,
+                entry,
+                message,
+                resolve_recipients(entry, targets, None),
+                title=title,
+                voice_title=data.get(ATTR_VOICE_TITLE),
+                scheduled_at=data.get(ATTR_SCHEDULED_AT),
+                language=data.get(ATTR_LANGUAGE),
+            )
+            return
+        _refuse_keys(data, _VOICE_ONLY, "option_needs_voice")
+        recipients = resolve_recipients(entry, targets, data.get(ATTR_GROUP))
+        await async_send_sms(
+            self.hass, entry, sms_request(message, recipients, data, title=title)
+        )
+
+
+def _validate_data(data: Any) -> dict[str, Any]:
+    """Check the `data` options, naming the first bad key in the error."""
+    if not data:
+        return {}
+    try:
+        validated: dict[str, Any] = NOTIFY_DATA_SCHEMA(data)
+    except vol.Invalid as err:
+        raise ServiceValidationError(
+            translation_domain=DOMAIN,
+            translation_key="invalid_notify_data",
+            translation_placeholders={
+                "key": str(err.path[0]) if err.path else ATTR_DATA,
+                "error": err.error_message,
+            },
+        ) from err
+    return validated
+
+
+def _refuse_keys(data: Mapping[str, Any], keys: frozenset[str], reason: str) -> None:
+    """Refuse options that do not apply rather than silently drop them."""
+    if present := sorted(keys.intersection(data)):
+        raise ServiceValidationError(
+            translation_domain=DOMAIN,
+            translation_key=reason,
+            translation_placeholders={"key": ", ".join(present)},
+        )
+
+
+async def async_setup_entry(
+    hass: HomeAssistant,
+    entry: SmsmodeConfigEntry,
+    async_add_entities: AddConfigEntryEntitiesCallback,
+) -> None:
+    """Add one notify entity per recipient subentry, attached to its subentry."""
+    for subentry in entry.subentries.values():
+        if subentry.subentry_type == SUBENTRY_TYPE_RECIPIENT:
+            async_add_entities(
+                [SmsmodeRecipientNotifyEntity(entry, subentry)],
+                config_subentry_id=subentry.subentry_id,
+            )
+
+
+def recipient_device_info(
+    entry: SmsmodeConfigEntry, subentry: ConfigSubentry
+) -> DeviceInfo:
+    """Describe the service device of one recipient subentry.
+
+    Recipients cannot share the account's device: Home Assistant ties a device to
+    a single subentry (2026.10 moves a device that entities of another subentry
+    register), so each recipient gets its own, as ntfy does for its topics.
+    """
+    return DeviceInfo(
+        identifiers={(DOMAIN, f"{entry.entry_id}_{subentry.subentry_id}")},
+        entry_type=DeviceEntryType.SERVICE,
+        manufacturer="smsmode",
+        model="SMS recipient",
+        name=str(subentry.data.get(CONF_NAME) or subentry.title),
+    )
+
+
+class SmsmodeRecipientNotifyEntity(SmsmodeEntity, NotifyEntity):
+    """Sends an SMS to one configured recipient, with the account's options."""
+
+    # Named "SMS" on a device named after the recipient: "Alice SMS".
+    _attr_translation_key = "recipient"
+    _attr_supported_features = NotifyEntityFeature.TITLE
+
+    def __init__(self, entry: SmsmodeConfigEntry, subentry: ConfigSubentry) -> None:
+        """Key the entity by the subentry id, on the recipient's device."""
+        super().__init__(entry, subentry.subentry_id)
+        self._attr_device_info = recipient_device_info(entry, subentry)
+        self._entry = entry
+        self._number = str(subentry.data[CONF_NUMBER])
+
+    @override
+    async def async_send_message(self, message: str, title: str | None = None) -> None:
+        """Send the message, the title on its own first line."""
+        await async_send_sms(
+            self.hass,
+            self._entry,
+            SmsRequest(message=message, title=title, recipients=[self._number]),
+        )

@@ -1,0 +1,501 @@
+"""The one path from "send this text" (notify or service) to the smsmode client.
+
+Whoever asks for a send, the same rules apply: the entry's options fill in what the
+caller left out, the encoding policy decides what happens to text GSM cannot carry,
+the webhook URL is passed so delivery reports and replies come back, and every
+`SmsModeError` becomes a translated Home Assistant exception (a reauth on 32, the
+low-credit repair issue on 33). Numbers are normalised in the executor because
+phonenumbers may read a country's metadata from disk the first time it meets it.
+"""
+
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
+from datetime import datetime
+from typing import Any, Final
+import unicodedata
+
+from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
+from homeassistant.helpers import config_validation as cv
+from homeassistant.util import dt as dt_util
+import voluptuous as vol
+
+from .api import (
+    DEFAULT_REGION,
+    GSM_CHARACTERS,
+    MAX_SEGMENTS,
+    BatchMessage,
+    Encoding,
+    SendResult,
+    SmsModeApiError,
+    SmsModeAuthenticationError,
+    SmsModeConnectionError,
+    SmsModeEncodingError,
+    SmsModeError,
+    SmsModeInsufficientCreditsError,
+    SmsModeInvalidNumberError,
+    SmsModeInvalidParameterError,
+    SmsModeMessageTooLongError,
+    SmsModeValidationError,
+    StopMode,
+    is_gsm,
+    normalize_each,
+    normalize_number,
+    normalize_numbers,
+)
+from .const import (
+    CONF_DELIVERY_REPORTS,
+    CONF_ENCODING_POLICY,
+    CONF_MAX_SEGMENTS,
+    CONF_NUMBER,
+    CONF_REPLY_ALLOWED,
+    CONF_SENDER,
+    CONF_STOP,
+    DEFAULT_DELIVERY_REPORTS,
+    DEFAULT_ENCODING_POLICY,
+    DEFAULT_MAX_SEGMENTS,
+    DEFAULT_REPLY_ALLOWED,
+    DEFAULT_STOP,
+    DOMAIN,
+    LOGGER,
+    SUBENTRY_TYPE_RECIPIENT,
+    EncodingPolicy,
+    StopOption,
+)
+from .coordinator import SmsmodeConfigEntry
+from .issues import (
+    async_clear_no_external_url,
+    async_set_low_credit,
+    async_set_no_external_url,
+)
+from .webhook import async_callback_url
+
+# Field names shared by the notify `data` and the services (public interface).
+ATTR_GROUP: Final = "group"
+ATTR_SENDER: Final = "sender"
+ATTR_SCHEDULED_AT: Final = "scheduled_at"
+ATTR_REPLY_ALLOWED: Final = "reply_allowed"
+ATTR_ENCODING: Final = "encoding"
+ATTR_STOP: Final = "stop"
+ATTR_REF_CLIENT: Final = "ref_client"
+ATTR_MAX_SEGMENTS: Final = "max_segments"
+ATTR_LANGUAGE: Final = "language"
+
+# What a caller may ask for one message; "auto" lets the text decide.
+ENCODING_AUTO: Final = "auto"
+ENCODING_CHOICES: Final = (ENCODING_AUTO, Encoding.GSM7.value, Encoding.UNICODE.value)
+VOICE_LANGUAGES: Final = ("fr-FR", "en-GB", "de-DE", "es-ES")
+
+# Validators of the per-message options, for the notify `data` and the services.
+SMS_OPTION_FIELDS: Final[dict[vol.Marker, Any]] = {
+    vol.Optional(ATTR_GROUP): cv.string,
+    vol.Optional(ATTR_SENDER): cv.string,
+    vol.Optional(ATTR_SCHEDULED_AT): cv.datetime,
+    vol.Optional(ATTR_REPLY_ALLOWED): cv.boolean,
+    vol.Optional(ATTR_ENCODING): vol.In(ENCODING_CHOICES),
+    vol.Optional(ATTR_STOP): vol.All(
+        vol.In([o.value for o in StopOption]), vol.Coerce(StopOption)
+    ),
+    vol.Optional(ATTR_REF_CLIENT): cv.string,
+    vol.Optional(ATTR_MAX_SEGMENTS): vol.All(
+        vol.Coerce(int), vol.Range(min=1, max=MAX_SEGMENTS)
+    ),
+}
+SMS_OPTION_KEYS: Final = frozenset(str(marker) for marker in SMS_OPTION_FIELDS)
+
+_STOP_MODES: Final = {
+    StopOption.NONE: StopMode.NONE,
+    StopOption.IF_FREE: StopMode.IF_FREE,
+    StopOption.ALWAYS: StopMode.ALWAYS,
+}
+# Typographic characters phones and word processors insert, and their GSM twin;
+# everything else is first tried without its accents (unicodedata), then "?".
+_GSM_LOOKALIKES: Final = {
+    "\N{LEFT SINGLE QUOTATION MARK}": "'",
+    "\N{RIGHT SINGLE QUOTATION MARK}": "'",
+    "\N{SINGLE LOW-9 QUOTATION MARK}": "'",
+    "\N{SINGLE HIGH-REVERSED-9 QUOTATION MARK}": "'",
+    "\N{LEFT DOUBLE QUOTATION MARK}": '"',
+    "\N{RIGHT DOUBLE QUOTATION MARK}": '"',
+    "\N{DOUBLE LOW-9 QUOTATION MARK}": '"',
+    "\N{LEFT-POINTING DOUBLE ANGLE QUOTATION MARK}": '"',
+    "\N{RIGHT-POINTING DOUBLE ANGLE QUOTATION MARK}": '"',
+    "\N{HYPHEN}": "-",
+    "\N{NON-BREAKING HYPHEN}": "-",
+    "\N{EN DASH}": "-",
+    "\N{EM DASH}": "-",
+    "\N{MINUS SIGN}": "-",
+    "\N{LATIN SMALL LIGATURE OE}": "oe",
+    "\N{LATIN CAPITAL LIGATURE OE}": "OE",
+    "\t": " ",
+}
+# Validation reasons of the client that have their own translated message.
+_VALIDATION_KEYS: Final = frozenset(
+    {
+        "empty_message",
+        "invalid_amount",
+        "invalid_language",
+        "invalid_max_segments",
+        "invalid_range",
+        "invalid_recipients",
+        "invalid_ref_client",
+        "invalid_sender",
+        "naive_datetime",
+        "past_datetime",
+        "sender_with_reply",
+    }
+)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SmsRequest:
+    """One SMS as a caller asks for it; None means "the entry's option".
+
+    `encoding` is "auto", "gsm7" or "unicode" (None: the entry's encoding policy).
+    """
+
+    message: str
+    recipients: Sequence[str] = ()
+    group: str | None = None
+    title: str | None = None
+    sender: str | None = None
+    reply_allowed: bool | None = None
+    scheduled_at: datetime | None = None
+    encoding: str | None = None
+    stop: StopOption | None = None
+    ref_client: str | None = None
+    max_segments: int | None = None
+
+
+def sms_request(
+    message: str,
+    recipients: Sequence[str],
+    options: Mapping[str, Any],
+    *,
+    title: str | None = None,
+) -> SmsRequest:
+    """Build a request from validated notify `data` or service data.
+
+    The option fields are named like `SmsRequest`'s, so they pass straight through.
+    """
+    return SmsRequest(
+        message=message,
+        recipients=recipients,
+        title=title,
+        **{key: value for key, value in options.items() if key in SMS_OPTION_KEYS},
+    )
+
+
+def as_aware(value: datetime) -> datetime:
+    """Read a naive datetime in Home Assistant's time zone, as people mean it."""
+    if value.tzinfo is None:
+        return value.replace(tzinfo=dt_util.get_default_time_zone())
+    return value
+
+
+def gsm_replace(text: str) -> str:
+    """Replace each character GSM cannot carry by its closest GSM equivalent.
+
+    Accents are stripped (unicodedata) when that gives GSM characters ("ê" → "e",
+    "…" → "..."); what has no equivalent becomes "?", which is what smsmode would
+    have shown anyway, but now the sender knows the text before it goes.
+    """
+    out: list[str] = []
+    for char in text:
+        if char in GSM_CHARACTERS:
+            out.append(char)
+            continue
+        candidate = _GSM_LOOKALIKES.get(char) or "".join(
+            part
+            for part in unicodedata.normalize("NFKD", char)
+            if not unicodedata.combining(part)
+        )
+        out.append(candidate if candidate and is_gsm(candidate) else "?")
+    return "".join(out)
+
+
+def compose(message: str, title: str | None) -> str:
+    """Put the title, when there is one, on its own first line."""
+    return f"{title}\n{message}" if title else message
+
+
+def configured_recipients(entry: SmsmodeConfigEntry) -> list[str]:
+    """Numbers of the recipients configured on the account (subentries)."""
+    return [
+        str(subentry.data[CONF_NUMBER])
+        for subentry in entry.subentries.values()
+        if subentry.subentry_type == SUBENTRY_TYPE_RECIPIENT
+    ]
+
+
+def resolve_recipients(
+    entry: SmsmodeConfigEntry, numbers: Sequence[str] | None, group: str | None
+) -> list[str]:
+    """Numbers to send to: those given, else (without a group) the configured ones.
+
+    Nobody at all is a mistake of the caller, told before anything is sent.
+    """
+    if numbers or group:
+        return list(numbers or ())
+    if configured := configured_recipients(entry):
+        return configured
+    raise ServiceValidationError(
+        translation_domain=DOMAIN,
+        translation_key="no_recipients",
+        translation_placeholders={"title": entry.title},
+    )
+
+
+async def async_normalize_numbers(
+    hass: HomeAssistant, numbers: Sequence[str]
+) -> list[str]:
+    """Normalise the numbers of one send (duplicates dropped) in the executor."""
+    return await hass.async_add_executor_job(
+        normalize_numbers, list(numbers), DEFAULT_REGION
+    )
+
+
+async def async_normalize_number(hass: HomeAssistant, number: str) -> str:
+    """Normalise one number in the executor."""
+    return await hass.async_add_executor_job(normalize_number, number, DEFAULT_REGION)
+
+
+@contextmanager
+def translate_errors(hass: HomeAssistant, entry: SmsmodeConfigEntry) -> Iterator[None]:
+    """Turn any `SmsModeError` raised in the block into a translated HA exception.
+
+    Side effects follow what the code means for the account: 32 starts the reauth
+    flow, 33 raises the low-credit repair issue.
+    """
+    try:
+        yield
+    except SmsModeError as err:
+        raise _translated(hass, entry, err) from err
+
+
+def _translated(
+    hass: HomeAssistant, entry: SmsmodeConfigEntry, err: SmsModeError
+) -> HomeAssistantError:
+    """Build the exception a user sees for one client error."""
+    placeholders = {"error": err.description}
+    if isinstance(err, SmsModeValidationError):
+        key = err.reason if err.reason in _VALIDATION_KEYS else "invalid_request"
+        if isinstance(err, SmsModeInvalidNumberError):
+            key = "invalid_number"
+            placeholders["numbers"] = ", ".join(err.numbers)
+        elif isinstance(err, SmsModeMessageTooLongError):
+            key = "message_too_long"
+            placeholders |= {
+                "units": str(err.units),
+                "segments": str(err.segments),
+                "max_segments": str(err.max_segments),
+                "encoding": "GSM" if err.encoding == Encoding.GSM7 else "Unicode",
+            }
+        elif isinstance(err, SmsModeEncodingError):
+            key = err.reason
+            placeholders["characters"] = " ".join(repr(c) for c in err.characters)
+        return _error(ServiceValidationError, key, placeholders)
+    if isinstance(err, SmsModeConnectionError):
+        key = (
+            "connection_error_may_have_been_sent"
+            if err.may_have_been_sent
+            else "connection_error_not_sent"
+        )
+        return _error(HomeAssistantError, key, placeholders)
+    if not isinstance(err, SmsModeApiError):
+        return _error(HomeAssistantError, "unexpected_response", placeholders)
+    placeholders["code"] = str(err.code)
+    if isinstance(err, SmsModeAuthenticationError):
+        entry.async_start_reauth(hass)
+        return _error(HomeAssistantError, "authentication_failed", placeholders)
+    if isinstance(err, SmsModeInsufficientCreditsError):
+        async_set_low_credit(hass, entry, None)
+        return _error(HomeAssistantError, "insufficient_credits", placeholders)
+    if isinstance(err, SmsModeInvalidParameterError):
+        return _error(ServiceValidationError, "invalid_parameter", placeholders)
+    return _error(HomeAssistantError, "api_error", placeholders)
+
+
+def _error(
+    kind: type[HomeAssistantError], key: str, placeholders: dict[str, str]
+) -> HomeAssistantError:
+    return kind(
+        translation_domain=DOMAIN,
+        translation_key=key,
+        translation_placeholders=placeholders,
+    )
+
+
+def _text_and_encoding(
+    text: str, requested: str | None, policy: EncodingPolicy
+) -> tuple[str, Encoding | None]:
+    """Apply the per-message encoding, else the policy (None: the text decides).
+
+    gsm_refuse sends as GSM, so the client lists what GSM cannot carry; an explicit
+    "gsm7" still replaces characters when the policy is gsm_replace.
+    """
+    if requested == Encoding.UNICODE:
+        return text, Encoding.UNICODE
+    if requested == ENCODING_AUTO or (
+        requested is None and policy is EncodingPolicy.AUTO
+    ):
+        return text, None
+    if policy is EncodingPolicy.GSM_REPLACE:
+        return gsm_replace(text), Encoding.GSM7
+    return text, Encoding.GSM7
+
+
+def _policy(entry: SmsmodeConfigEntry) -> EncodingPolicy:
+    return EncodingPolicy(
+        entry.options.get(CONF_ENCODING_POLICY, DEFAULT_ENCODING_POLICY)
+    )
+
+
+def _reply_allowed(entry: SmsmodeConfigEntry, requested: bool | None) -> bool:
+    if requested is not None:
+        return requested
+    return bool(entry.options.get(CONF_REPLY_ALLOWED, DEFAULT_REPLY_ALLOWED))
+
+
+def _sender(
+    entry: SmsmodeConfigEntry, requested: str | None, *, reply_allowed: bool
+) -> str | None:
+    """Return the sender asked for, else the option's unless replies are allowed.
+
+    SMS allowing replies cannot have a custom sender: the option's is then left
+    out, while one given for this very message is refused by the client.
+    """
+    if requested:
+        return requested
+    if reply_allowed:
+        return None
+    return str(entry.options.get(CONF_SENDER) or "") or None
+
+
+def _max_segments(entry: SmsmodeConfigEntry, requested: int | None) -> int:
+    return requested or int(entry.options.get(CONF_MAX_SEGMENTS, DEFAULT_MAX_SEGMENTS))
+
+
+def _callback_urls(
+    hass: HomeAssistant, entry: SmsmodeConfigEntry, *, reply_allowed: bool
+) -> tuple[str | None, str | None]:
+    """Delivery-report and reply URLs, when wanted and smsmode can reach us.
+
+    Without a reachable URL the SMS still goes, and the repair issue says why no
+    report or reply will come back.
+    """
+    reports = bool(entry.options.get(CONF_DELIVERY_REPORTS, DEFAULT_DELIVERY_REPORTS))
+    if not reports and not reply_allowed:
+        return None, None
+    if (url := async_callback_url(hass, entry)) is None:
+        async_set_no_external_url(hass, entry)
+        return None, None
+    async_clear_no_external_url(hass, entry)
+    return (url if reports else None), (url if reply_allowed else None)
+
+
+async def _async_sent(entry: SmsmodeConfigEntry, result: SendResult) -> None:
+    """Log the send (no number) and read the balance it changed."""
+    LOGGER.debug(
+        "smsmode accepted %s for %d recipient(s)", result.sms_id, len(result.recipients)
+    )
+    await entry.runtime_data.coordinator.async_request_refresh()
+
+
+async def async_send_sms(
+    hass: HomeAssistant, entry: SmsmodeConfigEntry, request: SmsRequest
+) -> SendResult:
+    """Send one SMS to all its recipients in one request, options as defaults."""
+    reply_allowed = _reply_allowed(entry, request.reply_allowed)
+    text, encoding = _text_and_encoding(
+        compose(request.message, request.title), request.encoding, _policy(entry)
+    )
+    stop = request.stop or StopOption(entry.options.get(CONF_STOP, DEFAULT_STOP))
+    with translate_errors(hass, entry):
+        numbers = await async_normalize_numbers(hass, request.recipients)
+        notification_url, reply_url = _callback_urls(
+            hass, entry, reply_allowed=reply_allowed
+        )
+        result = await entry.runtime_data.client.send_sms(
+            text,
+            numbers,
+            group=request.group or None,
+            encoding=encoding,
+            reply_allowed=reply_allowed,
+            sender=_sender(entry, request.sender, reply_allowed=reply_allowed),
+            scheduled_at=as_aware(request.scheduled_at)
+            if request.scheduled_at
+            else None,
+            ref_client=request.ref_client or None,
+            max_segments=_max_segments(entry, request.max_segments),
+            stop=_STOP_MODES[stop],
+            notification_url=notification_url,
+            reply_notification_url=reply_url,
+            now=dt_util.utcnow(),
+        )
+    await _async_sent(entry, result)
+    return result
+
+
+async def async_send_voice(
+    hass: HomeAssistant,
+    entry: SmsmodeConfigEntry,
+    message: str,
+    recipients: Sequence[str],
+    *,
+    title: str | None = None,
+    voice_title: str | None = None,
+    scheduled_at: datetime | None = None,
+    language: str | None = None,
+) -> SendResult:
+    """Send a text-to-speech call; `voice_title` is what smsmode reads first."""
+    with translate_errors(hass, entry):
+        numbers = await async_normalize_numbers(hass, recipients)
+        result = await entry.runtime_data.client.send_voice_message(
+            compose(message, title),
+            numbers,
+            title=voice_title or None,
+            scheduled_at=as_aware(scheduled_at) if scheduled_at else None,
+            language=language,
+            now=dt_util.utcnow(),
+        )
+    await _async_sent(entry, result)
+    return result
+
+
+async def async_send_batch(
+    hass: HomeAssistant,
+    entry: SmsmodeConfigEntry,
+    rows: Sequence[BatchMessage],
+    *,
+    scheduled_at: datetime | None = None,
+) -> SendResult:
+    """Send one personalised SMS per row in one sendSMSBatch request.
+
+    Batch files are GSM only: gsm_replace fixes each text, any other policy lets
+    the client list what GSM cannot carry.
+    """
+    if _policy(entry) is EncodingPolicy.GSM_REPLACE:
+        rows = [replace(row, message=gsm_replace(row.message)) for row in rows]
+    reply_allowed = _reply_allowed(entry, None)
+    with translate_errors(hass, entry):
+        numbers = await hass.async_add_executor_job(
+            normalize_each, [row.number for row in rows], DEFAULT_REGION
+        )
+        rows = [
+            replace(row, number=number)
+            for row, number in zip(rows, numbers, strict=True)
+        ]
+        notification_url, _ = _callback_urls(hass, entry, reply_allowed=False)
+        result = await entry.runtime_data.client.send_batch(
+            rows,
+            reply_allowed=reply_allowed,
+            sender=_sender(entry, None, reply_allowed=reply_allowed),
+            scheduled_at=as_aware(scheduled_at) if scheduled_at else None,
+            max_segments=_max_segments(entry, None),
+            notification_url=notification_url,
+            now=dt_util.utcnow(),
+        )
+    await _async_sent(entry, result)
+    return result
