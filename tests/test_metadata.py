@@ -16,6 +16,8 @@ from typing import Any
 from homeassistant.util.yaml import load_yaml_dict
 import pytest
 
+from custom_components.smsmode.errors import VALIDATION_KEYS
+
 INTEGRATION = Path(__file__).parent.parent / "custom_components" / "smsmode"
 ROOT = INTEGRATION.parent.parent
 
@@ -182,3 +184,16 @@ def test_every_entity_is_translated(platform: str, key: str) -> None:
     """An entity's translation key has a name in both languages."""
     for language in (EN, FR):
         assert language["entity"][platform][key]["name"]
+
+
+@pytest.mark.parametrize(
+    "key",
+    sorted(
+        VALIDATION_KEYS
+        | {"non_gsm_characters", "non_latin9_characters", "reply_requires_gsm"}
+    ),
+)
+def test_every_client_refusal_is_translated(key: str) -> None:
+    """The client's refusal reasons passed through as keys have their text."""
+    assert EN["exceptions"][key]["message"]
+    assert FR["exceptions"][key]["message"]

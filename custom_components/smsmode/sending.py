@@ -8,15 +8,14 @@ low-credit repair issue on 33). Numbers are normalised in the executor because
 phonenumbers may read a country's metadata from disk the first time it meets it.
 """
 
-from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any, Final
 import unicodedata
 
 from homeassistant.core import HomeAssistant
-from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
+from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers import config_validation as cv
 from homeassistant.util import dt as dt_util
 import voluptuous as vol
@@ -28,16 +27,6 @@ from .api import (
     BatchMessage,
     Encoding,
     SendResult,
-    SmsModeApiError,
-    SmsModeAuthenticationError,
-    SmsModeConnectionError,
-    SmsModeEncodingError,
-    SmsModeError,
-    SmsModeInsufficientCreditsError,
-    SmsModeInvalidNumberError,
-    SmsModeInvalidParameterError,
-    SmsModeMessageTooLongError,
-    SmsModeValidationError,
     StopMode,
     is_gsm,
     normalize_each,
@@ -64,11 +53,8 @@ from .const import (
     StopOption,
 )
 from .coordinator import SmsmodeConfigEntry
-from .issues import (
-    async_clear_no_external_url,
-    async_set_low_credit,
-    async_set_no_external_url,
-)
+from .errors import translate_errors
+from .issues import async_clear_no_external_url, async_set_no_external_url
 from .webhook import async_callback_url
 
 # Field names shared by the notify `data` and the services (public interface).
@@ -130,22 +116,6 @@ _GSM_LOOKALIKES: Final = {
     "\N{LATIN CAPITAL LIGATURE OE}": "OE",
     "\t": " ",
 }
-# Validation reasons of the client that have their own translated message.
-_VALIDATION_KEYS: Final = frozenset(
-    {
-        "empty_message",
-        "invalid_amount",
-        "invalid_language",
-        "invalid_max_segments",
-        "invalid_range",
-        "invalid_recipients",
-        "invalid_ref_client",
-        "invalid_sender",
-        "naive_datetime",
-        "past_datetime",
-        "sender_with_reply",
-    }
-)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -259,72 +229,6 @@ async def async_normalize_numbers(
 async def async_normalize_number(hass: HomeAssistant, number: str) -> str:
     """Normalise one number in the executor."""
     return await hass.async_add_executor_job(normalize_number, number, DEFAULT_REGION)
-
-
-@contextmanager
-def translate_errors(hass: HomeAssistant, entry: SmsmodeConfigEntry) -> Iterator[None]:
-    """Turn any `SmsModeError` raised in the block into a translated HA exception.
-
-    Side effects follow what the code means for the account: 32 starts the reauth
-    flow, 33 raises the low-credit repair issue.
-    """
-    try:
-        yield
-    except SmsModeError as err:
-        raise _translated(hass, entry, err) from err
-
-
-def _translated(
-    hass: HomeAssistant, entry: SmsmodeConfigEntry, err: SmsModeError
-) -> HomeAssistantError:
-    """Build the exception a user sees for one client error."""
-    placeholders = {"error": err.description}
-    if isinstance(err, SmsModeValidationError):
-        key = err.reason if err.reason in _VALIDATION_KEYS else "invalid_request"
-        if isinstance(err, SmsModeInvalidNumberError):
-            key = "invalid_number"
-            placeholders["numbers"] = ", ".join(err.numbers)
-        elif isinstance(err, SmsModeMessageTooLongError):
-            key = "message_too_long"
-            placeholders |= {
-                "units": str(err.units),
-                "segments": str(err.segments),
-                "max_segments": str(err.max_segments),
-                "encoding": "GSM" if err.encoding == Encoding.GSM7 else "Unicode",
-            }
-        elif isinstance(err, SmsModeEncodingError):
-            key = err.reason
-            placeholders["characters"] = " ".join(repr(c) for c in err.characters)
-        return _error(ServiceValidationError, key, placeholders)
-    if isinstance(err, SmsModeConnectionError):
-        key = (
-            "connection_error_may_have_been_sent"
-            if err.may_have_been_sent
-            else "connection_error_not_sent"
-        )
-        return _error(HomeAssistantError, key, placeholders)
-    if not isinstance(err, SmsModeApiError):
-        return _error(HomeAssistantError, "unexpected_response", placeholders)
-    placeholders["code"] = str(err.code)
-    if isinstance(err, SmsModeAuthenticationError):
-        entry.async_start_reauth(hass)
-        return _error(HomeAssistantError, "authentication_failed", placeholders)
-    if isinstance(err, SmsModeInsufficientCreditsError):
-        async_set_low_credit(hass, entry, None)
-        return _error(HomeAssistantError, "insufficient_credits", placeholders)
-    if isinstance(err, SmsModeInvalidParameterError):
-        return _error(ServiceValidationError, "invalid_parameter", placeholders)
-    return _error(HomeAssistantError, "api_error", placeholders)
-
-
-def _error(
-    kind: type[HomeAssistantError], key: str, placeholders: dict[str, str]
-) -> HomeAssistantError:
-    return kind(
-        translation_domain=DOMAIN,
-        translation_key=key,
-        translation_placeholders=placeholders,
-    )
 
 
 def _text_and_encoding(

@@ -37,6 +37,7 @@ from .api import (
 )
 from .const import DOMAIN
 from .coordinator import SmsmodeConfigEntry
+from .errors import translate_errors
 from .sending import (
     ATTR_LANGUAGE,
     ATTR_REF_CLIENT,
@@ -51,7 +52,6 @@ from .sending import (
     async_send_voice,
     resolve_recipients,
     sms_request,
-    translate_errors,
 )
 
 SERVICE_SEND_SMS: Final = "send_sms"
