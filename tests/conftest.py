@@ -1,6 +1,8 @@
 """Fixtures shared by every test."""
 
+from collections.abc import Iterator
 import hashlib
+import logging
 
 from homeassistant.const import CONF_API_KEY, CONF_URL, CONF_WEBHOOK_ID
 from homeassistant.core import HomeAssistant
@@ -16,6 +18,57 @@ pytest_plugins = ["smsmode_simulator.pytest_plugin"]
 @pytest.fixture(autouse=True)
 def auto_enable_custom_integrations(enable_custom_integrations: None) -> None:
     """Let Home Assistant load custom_components/smsmode in every test."""
+
+
+class _Collector(logging.Handler):
+    """Keeps every record it is handed."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+
+def _record_text(record: logging.LogRecord) -> str:
+    """Everything a log handler could write for a record: message and traceback."""
+    try:
+        text = record.getMessage()
+    except TypeError, ValueError:  # a bad format string: keep its parts
+        text = f"{record.msg} {record.args}"
+    if record.exc_info:
+        text += logging.Formatter().formatException(record.exc_info)
+    return f"{text} {record.exc_text or ''} {record.stack_info or ''}"
+
+
+@pytest.fixture(autouse=True)
+def api_key_never_logged(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Fail a test whose log records (any level) hold the simulator's API key.
+
+    Every record of every logger reaches the root logger, set to DEBUG for the
+    test so that debug lines are produced (and checked) too.
+    """
+    collector = _Collector()
+    root = logging.getLogger()
+    level = root.level
+    root.addHandler(collector)
+    root.setLevel(logging.DEBUG)
+    try:
+        yield
+    finally:
+        root.removeHandler(collector)
+        root.setLevel(level)
+    simulator = request.node.funcargs.get("smsmode_simulator")
+    if not isinstance(simulator, Simulator):
+        return
+    leaks = [
+        f"{record.name} {record.levelname}"
+        for record in collector.records
+        if simulator.api_key in _record_text(record)
+    ]
+    if leaks:
+        pytest.fail(f"The API key was logged by: {', '.join(leaks)}")
 
 
 @pytest.fixture

@@ -28,6 +28,7 @@ from custom_components.smsmode.const import (
     CONF_MAX_SEGMENTS,
     CONF_NUMBER,
     CONF_REPLY_ALLOWED,
+    CONF_REPLY_POLL_INTERVAL,
     CONF_SENDER,
     CONF_STOP,
     DEFAULT_URL,
@@ -525,6 +526,7 @@ VALID_OPTIONS = {
     CONF_DELIVERY_REPORTS: False,
     CONF_BALANCE_INTERVAL: 15.0,
     CONF_LOW_CREDIT_THRESHOLD: 2.5,
+    CONF_REPLY_POLL_INTERVAL: 10.0,
 }
 
 
@@ -548,9 +550,11 @@ async def test_options_saved_and_reloaded(
         CONF_SENDER: "Maison",
         CONF_MAX_SEGMENTS: 3,
         CONF_BALANCE_INTERVAL: 15,
+        CONF_REPLY_POLL_INTERVAL: 10,
     }
     assert isinstance(config_entry.options[CONF_MAX_SEGMENTS], int)
     assert isinstance(config_entry.options[CONF_BALANCE_INTERVAL], int)
+    assert isinstance(config_entry.options[CONF_REPLY_POLL_INTERVAL], int)
     assert len(mock_setup_entry.mock_calls) == 1
 
 
@@ -570,6 +574,7 @@ async def test_options_defaults(
         CONF_DELIVERY_REPORTS: True,
         CONF_BALANCE_INTERVAL: 30,
         CONF_LOW_CREDIT_THRESHOLD: 10.0,
+        CONF_REPLY_POLL_INTERVAL: 5,
     }
 
 

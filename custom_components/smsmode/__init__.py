@@ -1,7 +1,8 @@
 """The smsmode integration: SMS through smsmode's HTTP API.
 
 One config entry is one smsmode account (API key). It gives a balance sensor,
-event entities and bus events for smsmode's callbacks, the legacy
+event entities and bus events for smsmode's callbacks (and for replies read by
+polling when smsmode cannot call back), the legacy
 `notify.smsmode` service, one notify entity per recipient subentry, and
 services for the rest of the API.
 """
@@ -26,7 +27,9 @@ from .coordinator import (
     SmsmodeConfigEntry,
     SmsmodeRuntimeData,
 )
+from .events import SmsmodeInbox, async_remove_inbox
 from .issues import async_clear_all
+from .reply_poller import SmsmodeReplyPoller
 
 PLATFORMS: list[Platform] = [Platform.EVENT, Platform.NOTIFY, Platform.SENSOR]
 
@@ -51,7 +54,15 @@ async def async_setup_entry(hass: HomeAssistant, entry: SmsmodeConfigEntry) -> b
     # The first refresh is the key check: 32 raises ConfigEntryAuthFailed
     # (reauth), anything else ConfigEntryNotReady (retried by core).
     await coordinator.async_config_entry_first_refresh()
-    entry.runtime_data = SmsmodeRuntimeData(client=client, coordinator=coordinator)
+    inbox = SmsmodeInbox(hass, entry.entry_id)
+    await inbox.async_load()
+    reply_poller = SmsmodeReplyPoller(hass, entry, client, inbox)
+    entry.runtime_data = SmsmodeRuntimeData(
+        client=client,
+        coordinator=coordinator,
+        inbox=inbox,
+        reply_poller=reply_poller,
+    )
 
     await webhook.async_register(hass, entry)
     entry.async_on_unload(lambda: webhook.async_unregister(hass, entry))
@@ -59,6 +70,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: SmsmodeConfigEntry) -> b
 
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
     await notify.async_load_legacy_notify(hass, entry)
+    reply_poller.async_start()
     return True
 
 
@@ -87,12 +99,19 @@ def _async_reload_on_new_recipients(
 
 
 async def async_unload_entry(hass: HomeAssistant, entry: SmsmodeConfigEntry) -> bool:
-    """Unload the platforms and this account's legacy notify service."""
+    """Unload the platforms and this account's legacy notify service.
+
+    The inbox is written at once: a delayed write still pending would be lost to
+    the inbox a reload reads.
+    """
     await notify.async_unload_legacy_notify(hass, entry)
-    return await hass.config_entries.async_unload_platforms(entry, PLATFORMS)
+    unloaded = await hass.config_entries.async_unload_platforms(entry, PLATFORMS)
+    await entry.runtime_data.inbox.async_save()
+    return unloaded
 
 
 async def async_remove_entry(hass: HomeAssistant, entry: SmsmodeConfigEntry) -> None:
-    """Forget what the account left outside the entry: cloudhook, repair issues."""
+    """Forget what the account left outside the entry: cloudhook, issues, inbox."""
     await webhook.async_delete_cloudhook(hass, entry)
     async_clear_all(hass, entry)
+    await async_remove_inbox(hass, entry.entry_id)

@@ -67,6 +67,7 @@ from .const import (
     CONF_MAX_SEGMENTS,
     CONF_NUMBER,
     CONF_REPLY_ALLOWED,
+    CONF_REPLY_POLL_INTERVAL,
     CONF_SENDER,
     CONF_STOP,
     DEFAULT_BALANCE_INTERVAL,
@@ -75,9 +76,11 @@ from .const import (
     DEFAULT_LOW_CREDIT_THRESHOLD,
     DEFAULT_MAX_SEGMENTS,
     DEFAULT_REPLY_ALLOWED,
+    DEFAULT_REPLY_POLL_INTERVAL,
     DEFAULT_STOP,
     DEFAULT_URL,
     DOMAIN,
+    MAX_REPLY_POLL_INTERVAL,
     MIN_BALANCE_INTERVAL_MINUTES,
     SUBENTRY_TYPE_RECIPIENT,
     EncodingPolicy,
@@ -163,6 +166,21 @@ OPTIONS_SCHEMA = vol.Schema(
         ): NumberSelector(
             NumberSelectorConfig(min=0, step="any", mode=NumberSelectorMode.BOX)
         ),
+        # Minutes between two reads of the reply list; 0 turns polling off.
+        vol.Optional(
+            CONF_REPLY_POLL_INTERVAL, default=DEFAULT_REPLY_POLL_INTERVAL
+        ): vol.All(
+            NumberSelector(
+                NumberSelectorConfig(
+                    min=0,
+                    max=MAX_REPLY_POLL_INTERVAL,
+                    step=1,
+                    mode=NumberSelectorMode.BOX,
+                    unit_of_measurement=UnitOfTime.MINUTES,
+                )
+            ),
+            vol.Coerce(int),
+        ),
     }
 )
 
@@ -228,7 +246,7 @@ class SmsmodeConfigFlow(ConfigFlow, domain=DOMAIN):
     @staticmethod
     @callback
     def async_get_options_flow(config_entry: ConfigEntry) -> OptionsFlow:
-        """Return the options flow (sending defaults and balance polling)."""
+        """Return the options flow (sending defaults, balance and reply polling)."""
         return SmsmodeOptionsFlow()
 
     @classmethod
@@ -385,7 +403,7 @@ def _options_errors(options: Mapping[str, Any]) -> dict[str, str]:
 
 
 class SmsmodeOptionsFlow(OptionsFlowWithReload):
-    """Sending defaults and balance polling; saving reloads the entry."""
+    """Sending defaults, balance and reply polling; saving reloads the entry."""
 
     async def async_step_init(
         self, user_input: dict[str, Any] | None = None

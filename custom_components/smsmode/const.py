@@ -21,6 +21,7 @@ CONF_ENCODING_POLICY: Final = "encoding_policy"
 CONF_DELIVERY_REPORTS: Final = "delivery_reports"
 CONF_BALANCE_INTERVAL: Final = "balance_interval"
 CONF_LOW_CREDIT_THRESHOLD: Final = "low_credit_threshold"
+CONF_REPLY_POLL_INTERVAL: Final = "reply_poll_interval"
 
 # Stored in entry.data beside CONF_API_KEY, CONF_URL and CONF_WEBHOOK_ID.
 CONF_CLOUDHOOK_URL: Final = "cloudhook_url"
@@ -54,6 +55,14 @@ DEFAULT_DELIVERY_REPORTS: Final = True
 DEFAULT_BALANCE_INTERVAL: Final = timedelta(minutes=30)
 MIN_BALANCE_INTERVAL_MINUTES: Final = 5
 DEFAULT_LOW_CREDIT_THRESHOLD: Final = 10.0
+# Reply polling (reply_poller.py), minutes; 0 turns it off. Right after a
+# reply-allowed SMS, when an answer is most likely, the list is read every minute.
+DEFAULT_REPLY_POLL_INTERVAL: Final = 5
+MAX_REPLY_POLL_INTERVAL: Final = 1440
+REPLY_EXPECTED_INTERVAL: Final = timedelta(minutes=1)
+REPLY_EXPECTED_FOR: Final = timedelta(minutes=30)
+# smsmode keeps replies (and answers about SMS) for 30 days.
+REPLY_WINDOW: Final = timedelta(days=30)
 
 # Bus events fired for smsmode's callbacks (public names used in automations).
 EVENT_MESSAGE_RECEIVED: Final = "smsmode_message_received"

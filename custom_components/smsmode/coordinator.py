@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant
@@ -19,6 +20,11 @@ from .const import (
 )
 from .issues import async_clear_low_credit, async_set_low_credit
 
+if TYPE_CHECKING:
+    # Both modules use SmsmodeConfigEntry, defined here.
+    from .events import SmsmodeInbox
+    from .reply_poller import SmsmodeReplyPoller
+
 type SmsmodeConfigEntry = ConfigEntry[SmsmodeRuntimeData]
 
 
@@ -28,6 +34,8 @@ class SmsmodeRuntimeData:
 
     client: SmsModeClient
     coordinator: SmsmodeBalanceCoordinator
+    inbox: SmsmodeInbox
+    reply_poller: SmsmodeReplyPoller
 
 
 class SmsmodeBalanceCoordinator(DataUpdateCoordinator[float]):

@@ -1,4 +1,4 @@
-"""Event entities: received SMS and delivery reports, fed by the webhook.
+"""Event entities: received SMS and delivery reports, fed by the inbox.
 
 They carry the same data as the `smsmode_message_received` and
 `smsmode_delivery_report` bus events, so a dashboard shows the last one and an
@@ -15,7 +15,7 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from .const import EVENT_DELIVERY_REPORT, EVENT_MESSAGE_RECEIVED
 from .coordinator import SmsmodeConfigEntry
 from .entity import SmsmodeEntity
-from .webhook import signal_name
+from .events import signal_name
 
 # Pushed by the webhook: nothing to poll.
 PARALLEL_UPDATES = 0

@@ -299,11 +299,26 @@ def _callback_urls(
     return (url if reports else None), (url if reply_allowed else None)
 
 
-async def _async_sent(entry: SmsmodeConfigEntry, result: SendResult) -> None:
-    """Log the send (no number) and read the balance it changed."""
+async def _async_sent(
+    entry: SmsmodeConfigEntry,
+    result: SendResult,
+    *,
+    reply_allowed: bool = False,
+    scheduled_at: datetime | None = None,
+) -> None:
+    """Log the send (no number), expect its replies, read the balance it changed.
+
+    Replies to a reply-allowed SMS are expected from when it goes out: reply
+    polling reads the list more often for a while from then on.
+    """
     LOGGER.debug(
         "smsmode accepted %s for %d recipient(s)", result.sms_id, len(result.recipients)
     )
+    if reply_allowed:
+        now = dt_util.utcnow()
+        entry.runtime_data.reply_poller.async_reply_allowed_sent(
+            max(now, as_aware(scheduled_at)) if scheduled_at else now
+        )
     await entry.runtime_data.coordinator.async_request_refresh()
 
 
@@ -338,7 +353,12 @@ async def async_send_sms(
             reply_notification_url=reply_url,
             now=dt_util.utcnow(),
         )
-    await _async_sent(entry, result)
+    await _async_sent(
+        entry,
+        result,
+        reply_allowed=reply_allowed,
+        scheduled_at=request.scheduled_at,
+    )
     return result
 
 
@@ -401,5 +421,7 @@ async def async_send_batch(
             notification_url=notification_url,
             now=dt_util.utcnow(),
         )
-    await _async_sent(entry, result)
+    await _async_sent(
+        entry, result, reply_allowed=reply_allowed, scheduled_at=scheduled_at
+    )
     return result

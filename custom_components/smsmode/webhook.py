@@ -1,16 +1,15 @@
 """The entry's webhook: smsmode's delivery-report and inbound-reply callbacks.
 
 smsmode calls back with HTTP GET (query string) and signs nothing: the secret
-webhook id is the only guard, so it is never logged. Each valid callback fires a
-bus event (the public interface of automations) and a dispatcher signal for the
-event entities. Bad input is answered 4xx and fires nothing; nothing in the
-handler can answer 5xx.
+webhook id is the only guard, so it is never logged. Every field is checked
+strictly (api/parsers.py), and each valid callback goes to the entry's inbox
+(events.py), which fires the bus event and the event entities' signal once, however
+often smsmode repeats it. Bad input is answered 4xx and fires nothing; nothing in
+the handler can answer 5xx.
 """
 
-from collections.abc import Mapping
 from functools import partial
 from types import ModuleType
-from typing import Any
 from urllib.parse import parse_qsl
 
 from aiohttp import web
@@ -18,34 +17,15 @@ from aiohttp.hdrs import METH_GET, METH_POST
 from homeassistant.components import webhook
 from homeassistant.const import CONF_WEBHOOK_ID
 from homeassistant.core import HomeAssistant, callback
-from homeassistant.helpers.dispatcher import async_dispatcher_send
 from homeassistant.helpers.network import NoURLAvailableError
 
-from .api import (
-    SmsModeResponseError,
-    is_delivered,
-    is_final,
-    parse_delivery_callback,
-    parse_reply_callback,
-    status_slug,
-)
-from .const import (
-    CONF_CLOUDHOOK_URL,
-    DOMAIN,
-    EVENT_DELIVERY_REPORT,
-    EVENT_MESSAGE_RECEIVED,
-    LOGGER,
-)
+from .api import SmsModeResponseError, parse_delivery_callback, parse_reply_callback
+from .const import CONF_CLOUDHOOK_URL, DOMAIN, LOGGER
 from .coordinator import SmsmodeConfigEntry
+from .events import delivery_report_data, reply_callback_data
 
 # A callback is a short query string; anything larger is not smsmode.
 MAX_CALLBACK_BYTES = 8 * 1024
-
-
-@callback
-def signal_name(entry_id: str, event_type: str) -> str:
-    """Dispatcher signal that carries one entry's events to its event entities."""
-    return f"{DOMAIN}_{entry_id}_{event_type}"
 
 
 def _cloud(hass: HomeAssistant) -> ModuleType | None:
@@ -143,18 +123,44 @@ async def _async_handle_webhook(
     webhook_id: str,
     request: web.Request,
 ) -> web.Response:
-    """Turn one smsmode callback into an event; 400 and no event for garbage."""
+    """Answer smsmode; nothing, whatever is sent, can make this a 5xx.
+
+    An unexpected error is a 400 and a debug line naming its type only: the
+    request (its URL holds the secret webhook id) is not logged.
+    """
+    try:
+        return await _async_handle_callback(entry, request)
+    except Exception as err:  # noqa: BLE001 - any failure is the caller's 400
+        LOGGER.debug("Refused a callback after an unexpected %s", type(err).__name__)
+        return web.Response(status=400)
+
+
+async def _async_handle_callback(
+    entry: SmsmodeConfigEntry, request: web.Request
+) -> web.Response:
+    """Turn one smsmode callback into an event; 400 and no event for garbage.
+
+    A callback already turned into an event (smsmode repeats them, and replies
+    also come by polling) is answered 200 so that smsmode stops retrying, and
+    fires nothing.
+    """
     params = await _read_params(request)
     if params is None:
         return web.Response(status=413)
+    inbox = entry.runtime_data.inbox
+    lowered = {key.lower() for key in params}
     try:
-        event_type, data = _event_for(params)
+        if "emetteur" in lowered or "responseid" in lowered:
+            fired = inbox.async_reply(reply_callback_data(parse_reply_callback(params)))
+        else:
+            fired = inbox.async_delivery_report(
+                delivery_report_data(parse_delivery_callback(params))
+            )
     except SmsModeResponseError:
         LOGGER.debug("Ignoring a callback that is not smsmode's (%s)", sorted(params))
         return web.Response(status=400)
-    data = {"config_entry_id": entry.entry_id, **data}
-    hass.bus.async_fire(event_type, data)
-    async_dispatcher_send(hass, signal_name(entry.entry_id, event_type), data)
+    if not fired:
+        LOGGER.debug("Ignoring a callback already turned into an event")
     return web.Response(status=200)
 
 
@@ -168,10 +174,13 @@ async def _read_params(request: web.Request) -> dict[str, str] | None:
     if request.method == METH_POST and request.can_read_body:
         if (request.content_length or 0) > MAX_CALLBACK_BYTES:
             return None
-        body = await request.content.read(MAX_CALLBACK_BYTES + 1)
-        if len(body) > MAX_CALLBACK_BYTES:
-            return None
-        raw = b"&".join(part for part in (raw, body) if part)
+        body = bytearray()
+        # read(n) returns what has arrived, up to n bytes: read until the end.
+        while chunk := await request.content.read(MAX_CALLBACK_BYTES + 1 - len(body)):
+            body += chunk
+            if len(body) > MAX_CALLBACK_BYTES:
+                return None
+        raw = b"&".join(part for part in (raw, bytes(body)) if part)
     if len(raw) > MAX_CALLBACK_BYTES:
         return None
     text = raw.decode("ascii", "replace")
@@ -183,32 +192,3 @@ async def _read_params(request: web.Request) -> dict[str, str] | None:
     for key, value in pairs:
         params.setdefault(key, value)
     return params
-
-
-def _event_for(params: Mapping[str, str]) -> tuple[str, dict[str, Any]]:
-    """Tell the two callback kinds apart and build the event data."""
-    lowered = {key.lower() for key in params}
-    if "emetteur" in lowered or "responseid" in lowered:
-        reply = parse_reply_callback(params)
-        return EVENT_MESSAGE_RECEIVED, {
-            "sender": reply.sender,
-            "message": reply.message,
-            "received_at": reply.received_at.isoformat(),
-            "sms_id": reply.sms_id,
-            "ref_client": reply.ref_client,
-            "response_id": reply.response_id,
-            "smsmode_number": reply.smsmode_number,
-        }
-    report = parse_delivery_callback(params)
-    return EVENT_DELIVERY_REPORT, {
-        "number": report.number,
-        "status": report.status,
-        "status_name": status_slug(report.status),
-        "delivered": is_delivered(report.status),
-        "final": is_final(report.status),
-        "received_at": report.received_at.isoformat(),
-        "sms_id": report.sms_id,
-        "ref_client": report.ref_client,
-        "mcc_mnc": report.mcc_mnc,
-        "cost": report.cost,
-    }

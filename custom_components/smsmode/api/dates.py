@@ -7,6 +7,7 @@ is read as its first occurrence (summer time), the only choice the formats allow
 """
 
 from datetime import datetime
+import re
 
 from .const import PARIS
 from .exceptions import SmsModeInvalidScheduleError
@@ -14,6 +15,8 @@ from .exceptions import SmsModeInvalidScheduleError
 _SEND_FORMAT = "%d%m%Y-%H:%M"
 _CALLBACK_FORMAT = "%Y-%m-%d %H:%M:%S"
 _REPLY_CALLBACK_FORMAT = "%d%m%Y-%H%M%S"
+_CALLBACK_PATTERN = re.compile(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}")
+_REPLY_CALLBACK_PATTERN = re.compile(r"\d{8}-\d{6}")
 # The documented list format first, then the layouts a list might use instead.
 _LIST_FORMATS = (
     _SEND_FORMAT,
@@ -47,14 +50,25 @@ def _parse(value: str, formats: tuple[str, ...]) -> datetime:
     raise ValueError(f"unrecognised date {value!r}")
 
 
+def _parse_exact(value: str, pattern: re.Pattern[str], layout: str) -> datetime:
+    """Read a callback date that must be exactly in the reference's layout.
+
+    strptime alone would take one-digit fields and other near misses; callbacks
+    can be forged, so only the documented shape is read.
+    """
+    if not pattern.fullmatch(value.strip()):
+        raise ValueError(f"unrecognised date {value!r}")
+    return _parse(value, (layout,))
+
+
 def parse_callback_datetime(value: str) -> datetime:
     """Read a delivery-report callback date (`yyyy-MM-dd HH:mm:ss`)."""
-    return _parse(value, (_CALLBACK_FORMAT,))
+    return _parse_exact(value, _CALLBACK_PATTERN, _CALLBACK_FORMAT)
 
 
 def parse_reply_callback_datetime(value: str) -> datetime:
     """Read an inbound-reply callback date (`ddMMyyyy-HHmmss`)."""
-    return _parse(value, (_REPLY_CALLBACK_FORMAT,))
+    return _parse_exact(value, _REPLY_CALLBACK_PATTERN, _REPLY_CALLBACK_FORMAT)
 
 
 def parse_list_datetime(value: str) -> datetime:

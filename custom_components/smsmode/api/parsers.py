@@ -36,6 +36,18 @@ _DECIMAL = re.compile(r"[+-]?\d+(?:[.,]\d+)?")
 _PHONE = re.compile(r"\+?\d+")
 _TOKEN = re.compile(r"\S+")
 _REPORT_ENTRY = re.compile(r"\+?(\d+)\s+(\d+)")
+# Callback fields (sections 12 and 13), checked strictly: anyone who learns the
+# webhook URL can call it, so only what smsmode would send is accepted.
+_CALLBACK_PHONE = re.compile(r"\+?\d{6,15}")
+_SHORT_NUMBER = re.compile(r"\+?\d{3,15}")  # smsmode's own number (`36034`)
+_CALLBACK_ID = re.compile(r"[\x21-\x7e]{1,64}")
+_CALLBACK_STATUS = re.compile(r"\d{1,4}")
+_CALLBACK_COST = re.compile(r"\d{1,6}(?:[.,]\d{1,4})?")
+_MCC_MNC = re.compile(r"\d{5,6}")
+_MAX_REF_LENGTH = 64
+# A reply's text: 5 concatenated Unicode SMS are 335 characters; a long reply
+# may be longer, but never pages.
+MAX_REPLY_LENGTH = 2000
 # Long runs of letters and digits look like tokens: never quote them.
 _SECRET_LIKE = re.compile(r"[A-Za-z0-9_-]{16,}")
 # In smsStatus replies these codes are errors (section 11); every other code is a
@@ -240,26 +252,71 @@ def _callback_values(params: Mapping[str, str]) -> dict[str, str]:
 
 
 def _invalid_callback(kind: str, params: Mapping[str, str]) -> SmsModeResponseError:
-    """Describe a callback whose parameters are missing or malformed."""
-    query = "&".join(f"{key}={value}" for key, value in params.items())
-    return SmsModeResponseError(f"Invalid {kind} callback", query)
+    """Describe a callback whose parameters are missing or malformed.
+
+    Only the parameter names are quoted: values come from anyone who knows the
+    URL, and may be long or hold a phone number.
+    """
+    return SmsModeResponseError(f"Invalid {kind} callback", ", ".join(sorted(params)))
+
+
+def _callback_id(value: str | None) -> str:
+    """Return an id (`smsID`, `responseID`) when it is well formed.
+
+    smsmode's ids are short runs of printable ASCII; anything else is not
+    smsmode's. ValueError when missing or malformed.
+    """
+    text = (value or "").strip()
+    if not _CALLBACK_ID.fullmatch(text):
+        raise ValueError("malformed id")
+    return text
+
+
+def _callback_ref(value: str | None) -> str | None:
+    """Return the optional `refClient` echoed back: the sender's own printable tag."""
+    if not value:
+        return None
+    if len(value) > _MAX_REF_LENGTH or not value.isprintable():
+        raise ValueError("malformed refClient")
+    return value
+
+
+def _require(valid: bool, field: str) -> None:
+    """Raise ValueError naming the field when its check failed."""
+    if not valid:
+        raise ValueError(f"malformed {field}")
+
+
+def _callback_number(value: str | None, pattern: re.Pattern[str]) -> str:
+    """Return a number as international digits without "+"; ValueError otherwise."""
+    text = (value or "").strip()
+    if not pattern.fullmatch(text):
+        raise ValueError("malformed number")
+    return text.removeprefix("+")
 
 
 def parse_delivery_callback(params: Mapping[str, str]) -> DeliveryCallback:
-    """Parse the query of a delivery-report callback (`numero`, `statut`, …)."""
+    """Parse the query of a delivery-report callback (`numero`, `statut`, …).
+
+    Every field is checked against what the reference describes (section 12):
+    a callback anyone could forge must not reach automations half-valid.
+    """
     values = _callback_values(params)
-    number = values.get("numero", "").strip().removeprefix("+")
     status = values.get("statut", "").strip()
-    sms_id = values.get("smsid", "").strip()
     cost = values.get("cost", "").strip()
-    if not (
-        number.isdigit()
-        and _INTEGER.fullmatch(status)
-        and sms_id
-        and (not cost or _DECIMAL.fullmatch(cost))
-    ):
-        raise _invalid_callback("delivery", params)
+    mcc_mnc = values.get("mcc_mnc", "").strip()
     try:
+        number = _callback_number(values.get("numero"), _CALLBACK_PHONE)
+        sms_id = _callback_id(values.get("smsid"))
+        ref_client = _callback_ref(values.get("refclient"))
+        _require(
+            bool(
+                _CALLBACK_STATUS.fullmatch(status)
+                and (not cost or _CALLBACK_COST.fullmatch(cost))
+                and (not mcc_mnc or _MCC_MNC.fullmatch(mcc_mnc))
+            ),
+            "status, cost or mcc_mnc",
+        )
         received_at = parse_callback_datetime(values.get("date_reception", ""))
     except ValueError:
         raise _invalid_callback("delivery", params) from None
@@ -268,22 +325,34 @@ def parse_delivery_callback(params: Mapping[str, str]) -> DeliveryCallback:
         status=int(status),
         received_at=received_at,
         sms_id=sms_id,
-        ref_client=values.get("refclient") or None,
-        mcc_mnc=values.get("mcc_mnc", "").strip() or None,
+        ref_client=ref_client,
+        mcc_mnc=mcc_mnc or None,
         cost=float(cost.replace(",", ".")) if cost else None,
     )
 
 
 def parse_reply_callback(params: Mapping[str, str]) -> ReplyCallback:
-    """Parse the query of an inbound-reply callback (`emetteur` replied `message`)."""
+    """Parse the query of an inbound-reply callback (`emetteur` replied `message`).
+
+    The text may be empty but not longer than `MAX_REPLY_LENGTH` nor hold control
+    characters other than line breaks and tabs; numbers, ids and the date are
+    checked as for delivery reports (section 13).
+    """
     values = _callback_values(params)
-    smsmode_number = values.get("numero", "").strip()
-    sender = values.get("emetteur", "").strip().removeprefix("+")
-    response_id = values.get("responseid", "").strip()
     message = values.get("message")
-    if message is None or not sender.isdigit() or not response_id:
+    if message is None:
         raise _invalid_callback("reply", params)
     try:
+        smsmode_number = _callback_number(values.get("numero"), _SHORT_NUMBER)
+        sender = _callback_number(values.get("emetteur"), _CALLBACK_PHONE)
+        response_id = _callback_id(values.get("responseid"))
+        sms_id = (
+            _callback_id(values.get("smsid"))
+            if values.get("smsid", "").strip()
+            else None
+        )
+        ref_client = _callback_ref(values.get("refclient"))
+        _require(_is_reply_text(message), "message")
         received_at = parse_reply_callback_datetime(values.get("date_reception", ""))
     except ValueError:
         raise _invalid_callback("reply", params) from None
@@ -292,7 +361,14 @@ def parse_reply_callback(params: Mapping[str, str]) -> ReplyCallback:
         message=message,
         sender=sender,
         received_at=received_at,
-        sms_id=values.get("smsid", "").strip() or None,
-        ref_client=values.get("refclient") or None,
+        sms_id=sms_id,
+        ref_client=ref_client,
         response_id=response_id,
+    )
+
+
+def _is_reply_text(text: str) -> bool:
+    """Tell whether a reply's text is something a phone can have sent."""
+    return len(text) <= MAX_REPLY_LENGTH and all(
+        char.isprintable() or char in "\n\r\t" for char in text
     )

@@ -1,0 +1,210 @@
+"""smsmode's callbacks turned into events, once each, whichever way they arrive.
+
+A reply can come through the webhook and through reply polling, and smsmode
+repeats a callback until it gets an answer it likes: both paths hand what they
+read to the entry's `SmsmodeInbox`, which fires an event only for what it has not
+seen yet. What it has seen (reply ids; sms id, number and status of reports) is
+kept in a `Store`, so a restart does not fire old callbacks again. The same store
+holds what reply polling needs to survive a restart: when the last reply-allowed
+SMS went, how far the reply list was read, and since when the inbox exists.
+"""
+
+from datetime import datetime, timedelta
+from typing import Any, Final, NotRequired, TypedDict
+
+from homeassistant.core import HomeAssistant, callback
+from homeassistant.helpers.dispatcher import async_dispatcher_send
+from homeassistant.helpers.storage import Store
+from homeassistant.util import dt as dt_util
+
+from .api import (
+    DeliveryCallback,
+    Reply,
+    ReplyCallback,
+    is_delivered,
+    is_final,
+    status_slug,
+)
+from .const import DOMAIN, EVENT_DELIVERY_REPORT, EVENT_MESSAGE_RECEIVED, REPLY_WINDOW
+
+STORAGE_VERSION: Final = 1
+# Seconds a change waits before being written: a burst of callbacks is one write.
+SAVE_DELAY: Final = 10
+# Remembered callbacks per kind: far more than smsmode ever repeats.
+MAX_SEEN: Final = 5000
+# Kept longer than replies are polled back (REPLY_WINDOW), so polling never meets
+# a reply whose id was already forgotten.
+SEEN_MAX_AGE: Final = REPLY_WINDOW + timedelta(days=5)
+
+
+class _InboxData(TypedDict):
+    """What the store holds; times are POSIX timestamps."""
+
+    created: float
+    replies: dict[str, float]
+    reports: dict[str, float]
+    last_reply_allowed_send: NotRequired[float]
+    polled_until: NotRequired[float]
+
+
+@callback
+def signal_name(entry_id: str, event_type: str) -> str:
+    """Dispatcher signal that carries one entry's events to its event entities."""
+    return f"{DOMAIN}_{entry_id}_{event_type}"
+
+
+def _store(hass: HomeAssistant, entry_id: str) -> Store[_InboxData]:
+    return Store(hass, STORAGE_VERSION, f"{DOMAIN}.{entry_id}.inbox")
+
+
+async def async_remove_inbox(hass: HomeAssistant, entry_id: str) -> None:
+    """Delete an entry's stored inbox (the entry is being removed)."""
+    await _store(hass, entry_id).async_remove()
+
+
+def reply_callback_data(reply: ReplyCallback) -> dict[str, Any]:
+    """Event data of a reply received by the webhook."""
+    return {
+        "sender": reply.sender,
+        "message": reply.message,
+        "received_at": reply.received_at.isoformat(),
+        "sms_id": reply.sms_id,
+        "ref_client": reply.ref_client,
+        "response_id": reply.response_id,
+        "smsmode_number": reply.smsmode_number,
+    }
+
+
+def reply_list_data(reply: Reply) -> dict[str, Any]:
+    """Event data of a reply read from the list, shaped like the webhook's.
+
+    The list gives no `refClient`, and its dates stop at the minute.
+    """
+    return {
+        "sender": reply.sender,
+        "message": reply.text,
+        "received_at": reply.received_at.isoformat(),
+        "sms_id": reply.sms_id,
+        "ref_client": None,
+        "response_id": reply.response_id,
+        "smsmode_number": reply.recipient,
+    }
+
+
+def delivery_report_data(report: DeliveryCallback) -> dict[str, Any]:
+    """Event data of a delivery-report callback."""
+    return {
+        "number": report.number,
+        "status": report.status,
+        "status_name": status_slug(report.status),
+        "delivered": is_delivered(report.status),
+        "final": is_final(report.status),
+        "received_at": report.received_at.isoformat(),
+        "sms_id": report.sms_id,
+        "ref_client": report.ref_client,
+        "mcc_mnc": report.mcc_mnc,
+        "cost": report.cost,
+    }
+
+
+def _remember(seen: dict[str, float], key: str, now: float) -> bool:
+    """Add a key; False when it was there. The oldest go past the cap or the age.
+
+    Keys are added in time order, so the dict's order is their age.
+    """
+    if key in seen:
+        return False
+    seen[key] = now
+    horizon = now - SEEN_MAX_AGE.total_seconds()
+    while len(seen) > MAX_SEEN or next(iter(seen.values())) < horizon:
+        del seen[next(iter(seen))]
+    return True
+
+
+class SmsmodeInbox:
+    """One account's seen callbacks and reply-polling state, kept in a `Store`."""
+
+    def __init__(self, hass: HomeAssistant, entry_id: str) -> None:
+        """Bind to the entry's store; `async_load` reads it."""
+        self._hass = hass
+        self._entry_id = entry_id
+        self._store = _store(hass, entry_id)
+        self._data: _InboxData = {
+            "created": dt_util.utcnow().timestamp(),
+            "replies": {},
+            "reports": {},
+        }
+
+    async def async_load(self) -> None:
+        """Read what was stored, or start a new inbox (its creation time is kept)."""
+        if (stored := await self._store.async_load()) is not None:
+            self._data = stored
+        else:
+            await self._store.async_save(self._data)
+
+    async def async_save(self) -> None:
+        """Write now (unload): a pending delayed write would be lost to a reload."""
+        await self._store.async_save(self._data)
+
+    @callback
+    def _async_changed(self) -> None:
+        self._store.async_delay_save(lambda: self._data, SAVE_DELAY)
+
+    @property
+    def created(self) -> datetime:
+        """When the inbox was first made: replies older than this are not news."""
+        return dt_util.utc_from_timestamp(self._data["created"])
+
+    @property
+    def last_reply_allowed_send(self) -> datetime | None:
+        """When the newest reply-allowed SMS went (or is scheduled to go)."""
+        value = self._data.get("last_reply_allowed_send")
+        return None if value is None else dt_util.utc_from_timestamp(value)
+
+    @callback
+    def async_set_reply_allowed_send(self, when: datetime) -> None:
+        """Record a reply-allowed send, unless a later one is already known."""
+        current = self.last_reply_allowed_send
+        if current is None or when > current:
+            self._data["last_reply_allowed_send"] = when.timestamp()
+            self._async_changed()
+
+    @property
+    def polled_until(self) -> datetime | None:
+        """Up to when the reply list has been read."""
+        value = self._data.get("polled_until")
+        return None if value is None else dt_util.utc_from_timestamp(value)
+
+    @callback
+    def async_set_polled_until(self, when: datetime) -> None:
+        """Record how far the reply list has been read."""
+        self._data["polled_until"] = when.timestamp()
+        self._async_changed()
+
+    @callback
+    def async_reply(self, data: dict[str, Any]) -> bool:
+        """Fire `smsmode_message_received` unless this reply was already fired."""
+        return self._async_fire(
+            EVENT_MESSAGE_RECEIVED, self._data["replies"], data["response_id"], data
+        )
+
+    @callback
+    def async_delivery_report(self, data: dict[str, Any]) -> bool:
+        """Fire `smsmode_delivery_report` unless this status was already reported."""
+        key = f"{data['sms_id']}|{data['number']}|{data['status']}"
+        return self._async_fire(EVENT_DELIVERY_REPORT, self._data["reports"], key, data)
+
+    @callback
+    def _async_fire(
+        self, event_type: str, seen: dict[str, float], key: str, data: dict[str, Any]
+    ) -> bool:
+        """Fire the bus event and the entities' signal once per key."""
+        if not _remember(seen, key, dt_util.utcnow().timestamp()):
+            return False
+        self._async_changed()
+        event_data = {"config_entry_id": self._entry_id, **data}
+        self._hass.bus.async_fire(event_type, event_data)
+        async_dispatcher_send(
+            self._hass, signal_name(self._entry_id, event_type), event_data
+        )
+        return True
