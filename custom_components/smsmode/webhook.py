@@ -19,7 +19,7 @@ from homeassistant.const import CONF_WEBHOOK_ID
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.network import NoURLAvailableError
 
-from .api import SmsModeResponseError, parse_delivery_callback, parse_reply_callback
+from .api import ReplyCallback, SmsModeResponseError, parse_callback
 from .const import CONF_CLOUDHOOK_URL, DOMAIN, LOGGER
 from .coordinator import SmsmodeConfigEntry
 from .events import delivery_report_data, reply_callback_data
@@ -148,17 +148,15 @@ async def _async_handle_callback(
     if params is None:
         return web.Response(status=413)
     inbox = entry.runtime_data.inbox
-    lowered = {key.lower() for key in params}
     try:
-        if "emetteur" in lowered or "responseid" in lowered:
-            fired = inbox.async_reply(reply_callback_data(parse_reply_callback(params)))
-        else:
-            fired = inbox.async_delivery_report(
-                delivery_report_data(parse_delivery_callback(params))
-            )
+        parsed = parse_callback(params)
     except SmsModeResponseError:
         LOGGER.debug("Ignoring a callback that is not smsmode's (%s)", sorted(params))
         return web.Response(status=400)
+    if isinstance(parsed, ReplyCallback):
+        fired = inbox.async_reply(reply_callback_data(parsed))
+    else:
+        fired = inbox.async_delivery_report(delivery_report_data(parsed))
     if not fired:
         LOGGER.debug("Ignoring a callback already turned into an event")
     return web.Response(status=200)
@@ -184,10 +182,13 @@ async def _read_params(request: web.Request) -> dict[str, str] | None:
     if len(raw) > MAX_CALLBACK_BYTES:
         return None
     text = raw.decode("ascii", "replace")
+    # Blank values are kept: an empty reply (`message=`) is still a reply.
     try:
-        pairs = parse_qsl(text, encoding="utf-8", errors="strict")
+        pairs = parse_qsl(
+            text, keep_blank_values=True, encoding="utf-8", errors="strict"
+        )
     except UnicodeDecodeError:
-        pairs = parse_qsl(text, encoding="iso-8859-15")
+        pairs = parse_qsl(text, keep_blank_values=True, encoding="iso-8859-15")
     params: dict[str, str] = {}
     for key, value in pairs:
         params.setdefault(key, value)

@@ -15,14 +15,18 @@ from custom_components.smsmode.api.exceptions import (
 )
 from custom_components.smsmode.api.models import (
     CodeReply,
+    DeliveryCallback,
     DeliveryReportEntry,
     Reply,
+    ReplyCallback,
     SentSms,
     SmsStatus,
 )
 from custom_components.smsmode.api.parsers import (
+    MAX_REPLY_LENGTH,
     parse_api_key,
     parse_balance,
+    parse_callback,
     parse_code_reply,
     parse_delivery_callback,
     parse_delivery_report,
@@ -559,3 +563,97 @@ def test_reply_callback_malformed(change: dict[str, str | None]) -> None:
     clean = {key: value for key, value in params.items() if value is not None}
     with pytest.raises(SmsModeResponseError, match="Invalid reply callback"):
         parse_reply_callback(clean)
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"numero": "12345"},  # too short for a phone number
+        {"numero": "3361234567890123"},  # longer than E.164 allows
+        {"statut": "12345"},
+        {"smsID": "abc def"},
+        {"smsID": "x" * 65},
+        {"refClient": "r" * 65},
+        {"refClient": "line\nbreak"},
+        {"mcc_mnc": "orange"},
+        {"cost": "1.23456"},
+        {"date_reception": "2010-3-25 9:52:17"},
+        {"date_reception": "2010-03-25 09:52:17 extra"},
+    ],
+)
+def test_delivery_callback_strict_fields(change: dict[str, str]) -> None:
+    """Each field holds only what smsmode would send: anything else is refused."""
+    params = {
+        "numero": "33612345678",
+        "date_reception": "2010-03-25 09:52:17",
+        "statut": "11",
+        "smsID": "abc",
+        "refClient": "ok",
+        "mcc_mnc": "20801",
+        "cost": "1",
+    } | change
+    with pytest.raises(SmsModeResponseError) as err:
+        parse_delivery_callback(params)
+    # Only parameter names are quoted: never a value (a number, a long text).
+    assert "33612345678" not in str(err.value)
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"numero": "12"},
+        {"emetteur": "+33 6 01 02 03 04"},
+        {"responseID": "r 1"},
+        {"smsID": "é"},
+        {"message": "x" * (MAX_REPLY_LENGTH + 1)},
+        {"message": "bell\x07"},
+        {"date_reception": "1012013-122233"},
+    ],
+)
+def test_reply_callback_strict_fields(change: dict[str, str]) -> None:
+    """Reply fields are checked as strictly as report fields."""
+    params = {
+        "numero": "36034",
+        "message": "ok",
+        "emetteur": "33601020304",
+        "date_reception": "01012013-122233",
+        "responseID": "r1",
+    } | change
+    with pytest.raises(SmsModeResponseError, match="Invalid reply callback"):
+        parse_reply_callback(params)
+
+
+def test_reply_callback_longest_text_and_line_breaks() -> None:
+    """A long reply with line breaks and tabs is a reply like any other."""
+    text = ("ligne\r\n\t" * MAX_REPLY_LENGTH)[:MAX_REPLY_LENGTH]
+    callback = parse_reply_callback(
+        {
+            "numero": "36034",
+            "message": text,
+            "emetteur": "33601020304",
+            "date_reception": "01012013-122233",
+            "responseID": "r1",
+        }
+    )
+    assert callback.message == text
+
+
+def test_callback_kind_told_by_the_reply_fields() -> None:
+    """`emetteur` or `responseID` make a reply; anything else is a report."""
+    reply = {
+        "numero": "36034",
+        "message": "",
+        "emetteur": "33601020304",
+        "date_reception": "01012013-122233",
+        "RESPONSEID": "r1",
+    }
+    assert isinstance(parse_callback(reply), ReplyCallback)
+    report = {
+        "numero": "33612345678",
+        "date_reception": "2010-03-25 09:52:17",
+        "statut": "11",
+        "smsid": "x",
+    }
+    assert isinstance(parse_callback(report), DeliveryCallback)
+    with pytest.raises(SmsModeResponseError, match="Invalid reply callback"):
+        parse_callback({**report, "emetteur": ""})

@@ -59,6 +59,7 @@ from .models import (
 from .parsers import (
     parse_api_key,
     parse_balance,
+    parse_callback,
     parse_code_reply,
     parse_delivery_callback,
     parse_delivery_report,
@@ -131,6 +132,7 @@ __all__ = [
     "normalize_numbers",
     "parse_api_key",
     "parse_balance",
+    "parse_callback",
     "parse_callback_datetime",
     "parse_code_reply",
     "parse_delivery_callback",

@@ -367,6 +367,17 @@ def parse_reply_callback(params: Mapping[str, str]) -> ReplyCallback:
     )
 
 
+def parse_callback(params: Mapping[str, str]) -> DeliveryCallback | ReplyCallback:
+    """Parse either callback, told apart by the reply's own fields.
+
+    A query with `emetteur` or `responseID` (any case) is an inbound reply
+    (section 13), anything else a delivery report (section 12).
+    """
+    if {"emetteur", "responseid"} & _callback_values(params).keys():
+        return parse_reply_callback(params)
+    return parse_delivery_callback(params)
+
+
 def _is_reply_text(text: str) -> bool:
     """Tell whether a reply's text is something a phone can have sent."""
     return len(text) <= MAX_REPLY_LENGTH and all(
