@@ -396,7 +396,12 @@ async def test_insufficient_credits_raises_issue(
         (Fault.code(35), ServiceValidationError, "invalid_parameter", "35"),
         (Fault.code(31), HomeAssistantError, "api_error", "31"),
         (Fault.code(50), HomeAssistantError, "api_error", "50"),
-        (Fault.http_error(500), HomeAssistantError, "connection_error_not_sent", None),
+        (
+            Fault.http_error(500),
+            HomeAssistantError,
+            "connection_error_may_have_been_sent",
+            None,
+        ),
         (
             Fault.drop_after(),
             HomeAssistantError,

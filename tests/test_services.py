@@ -329,7 +329,7 @@ async def test_status_and_delivery_report(
 async def test_read_service_errors(
     hass: HomeAssistant, smsmode_simulator: Simulator, entry: MockConfigEntry
 ) -> None:
-    """Read services map errors too: 32 starts reauth, 5xx says nothing was done."""
+    """Read services map errors too: 32 starts reauth, 5xx is a connection error."""
     smsmode_simulator.add_fault("smsStatus.do", Fault.code(32))
     with pytest.raises(HomeAssistantError) as err:
         await _call(hass, entry, "get_sms_status", sms_id="abc")
@@ -341,7 +341,7 @@ async def test_read_service_errors(
     smsmode_simulator.add_fault("smsList.do", Fault.http_error(503))
     with pytest.raises(HomeAssistantError) as err:
         await _call(hass, entry, "list_sent_sms")
-    assert err.value.translation_key == "connection_error_not_sent"
+    assert err.value.translation_key == "connection_error_may_have_been_sent"
 
 
 async def test_list_sent_sms(

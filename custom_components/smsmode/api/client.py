@@ -107,7 +107,10 @@ class SmsModeClient:
         self._session = session
         self._api_key = api_key
         self._base_url = str(url).rstrip("/")
-        self._timeout = aiohttp.ClientTimeout(total=timeout)
+        # The connection gets half the time on its own, so that a server that
+        # never accepts it is told apart ("nothing sent") from one that never
+        # answers a request already written ("may have been sent").
+        self._timeout = aiohttp.ClientTimeout(total=timeout, sock_connect=timeout / 2)
         self._region = region
 
     def __repr__(self) -> str:
@@ -121,7 +124,8 @@ class SmsModeClient:
 
         Connection failures are told apart by whether the request can have reached
         smsmode: a connection never made (DNS, refused, connect timeout) cannot, a
-        timeout or a cut afterwards can. The key is removed from the body before it
+        timeout, a cut or an HTTP 5xx afterwards can (a gateway's 502 or 504 may
+        come after smsmode took the request). The key is removed from the body before it
         goes anywhere, in case a proxy echoes the request back.
         """
         url = f"{self._base_url}{path}"
@@ -165,7 +169,7 @@ class SmsModeClient:
         body = _decode(raw, response.charset).replace(self._api_key, _REDACTED)
         if response.status >= 500:
             raise SmsModeConnectionError(
-                f"smsmode answered HTTP {response.status}", may_have_been_sent=False
+                f"smsmode answered HTTP {response.status}", may_have_been_sent=True
             )
         if response.status >= 300:
             raise SmsModeResponseError(f"Unexpected HTTP {response.status}", body)

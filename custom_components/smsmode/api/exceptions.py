@@ -39,9 +39,9 @@ class SmsModeConnectionError(SmsModeError):
     """smsmode could not be reached, or did not answer (DNS, refused, timeout, 5xx).
 
     `may_have_been_sent` is False only when the request cannot have been accepted:
-    the connection was never established, or the server answered with an HTTP 5xx
-    (the project treats a 5xx as "not accepted"). A timeout or a connection cut after
-    the request was written leaves the outcome unknown: never re-send it blindly.
+    the connection was never established. A timeout, a connection cut or an HTTP
+    5xx after the request was written leaves the outcome unknown (a proxy's 502 or
+    504 can come after smsmode accepted it): never re-send it blindly.
     """
 
     def __init__(self, description: str, *, may_have_been_sent: bool) -> None:
