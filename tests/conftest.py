@@ -15,6 +15,17 @@ from smsmode_simulator import Simulator
 pytest_plugins = ["smsmode_simulator.pytest_plugin"]
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """Read and write snapshots in `tests/snapshots` on every supported HA.
+
+    Home Assistant's syrupy extension names that folder; the syrupy 6 of newer
+    harnesses takes the folder from its `--snapshot-dirname` option instead
+    (default `__snapshots__`), so the option is set to the same name.
+    """
+    if hasattr(config.option, "snapshot_dirname"):
+        config.option.snapshot_dirname = "snapshots"
+
+
 @pytest.fixture(autouse=True)
 def auto_enable_custom_integrations(enable_custom_integrations: None) -> None:
     """Let Home Assistant load custom_components/smsmode in every test."""

@@ -41,7 +41,6 @@ async def test_diagnostics_redacted(
     for secret in (smsmode_simulator.api_key, webhook_id, "33612345678"):
         assert secret not in text
     # The simulator's URL carries a random port: checked below, not snapshotted.
-    # (tests/snapshots links to __snapshots__: HA 2026.3's plugin reads the former.)
     assert result == snapshot(exclude=props("url"))
     assert result["balance"] == smsmode_simulator.balance
     assert result["last_update_success"] is True
