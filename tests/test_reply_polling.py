@@ -7,12 +7,13 @@ from urllib.parse import urlencode
 
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.config_entries import SOURCE_REAUTH
-from homeassistant.core import Event, HomeAssistant
+from homeassistant.core import HomeAssistant
 from homeassistant.core_config import async_process_ha_core_config
 from homeassistant.util import dt as dt_util
 import pytest
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
+    async_capture_events,
     async_fire_time_changed,
 )
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
@@ -29,12 +30,6 @@ from smsmode_simulator import Fault, Simulator
 from .sending_helpers import ALICE, EXTERNAL_URL, WEBHOOK_ID, async_setup_account
 
 LIST = "responseList.do"
-
-
-def _capture(hass: HomeAssistant, event_type: str) -> list[Event]:
-    events: list[Event] = []
-    hass.bus.async_listen(event_type, events.append)
-    return events
 
 
 async def _tick(
@@ -89,7 +84,7 @@ async def test_reply_read_after_a_reply_allowed_send(
     freezer: FrozenDateTimeFactory,
 ) -> None:
     """A reply to a reply-allowed SMS is read within a minute, and fired once."""
-    events = _capture(hass, EVENT_MESSAGE_RECEIVED)
+    events = async_capture_events(hass, EVENT_MESSAGE_RECEIVED)
     response = await _send_reply_allowed(hass, entry)
     # No URL smsmode can reach: the send asked for no reply callback.
     assert (
@@ -128,7 +123,7 @@ async def test_replies_fired_in_the_order_they_came(
     freezer: FrozenDateTimeFactory,
 ) -> None:
     """Two replies between two reads are fired oldest first."""
-    events = _capture(hass, EVENT_MESSAGE_RECEIVED)
+    events = async_capture_events(hass, EVENT_MESSAGE_RECEIVED)
     await _send_reply_allowed(hass, entry)
     await smsmode_simulator.inject_reply("first", ALICE[1])
     await smsmode_simulator.inject_reply("second", ALICE[1])
@@ -215,7 +210,7 @@ async def test_webhook_and_polling_fire_a_reply_once(
     """A reply that came by webhook and is then polled is one event."""
     await async_process_ha_core_config(hass, {"external_url": EXTERNAL_URL})
     entry = await async_setup_account(hass, smsmode_simulator)
-    events = _capture(hass, EVENT_MESSAGE_RECEIVED)
+    events = async_capture_events(hass, EVENT_MESSAGE_RECEIVED)
     client = await hass_client_no_auth()
     # The simulator calls back the webhook through Home Assistant's test client.
     calls: list[str] = []
@@ -248,7 +243,7 @@ async def test_delivery_report_repeated_is_one_event(
     hass_client_no_auth: ClientSessionGenerator,
 ) -> None:
     """The same (sms, number, status) is one event; a new status is another."""
-    events = _capture(hass, EVENT_DELIVERY_REPORT)
+    events = async_capture_events(hass, EVENT_DELIVERY_REPORT)
     client = await hass_client_no_auth()
     report = {
         "numero": ALICE[1],
@@ -272,7 +267,7 @@ async def test_seen_replies_survive_a_restart(
     freezer: FrozenDateTimeFactory,
 ) -> None:
     """After a reload the replies already fired are not fired again."""
-    events = _capture(hass, EVENT_MESSAGE_RECEIVED)
+    events = async_capture_events(hass, EVENT_MESSAGE_RECEIVED)
     await _send_reply_allowed(hass, entry)
     await smsmode_simulator.inject_reply("once", ALICE[1])
     await _tick(hass, freezer, timedelta(minutes=1))
@@ -300,7 +295,7 @@ async def test_replies_older_than_the_integration_are_history(
     await smsmode_simulator.inject_reply("last week", ALICE[1])
     await _tick(hass, freezer, timedelta(days=7))
     entry = await async_setup_account(hass, smsmode_simulator)
-    events = _capture(hass, EVENT_MESSAGE_RECEIVED)
+    events = async_capture_events(hass, EVENT_MESSAGE_RECEIVED)
     await _send_reply_allowed(hass, entry)
     await _tick(hass, freezer, timedelta(minutes=1))
     assert len(smsmode_simulator.requests_to(LIST)) == 1
@@ -315,7 +310,7 @@ async def test_read_failures_wait_for_the_next_interval(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     """An outage is one warning; reading goes on and the reply still arrives."""
-    events = _capture(hass, EVENT_MESSAGE_RECEIVED)
+    events = async_capture_events(hass, EVENT_MESSAGE_RECEIVED)
     await _send_reply_allowed(hass, entry)
     await smsmode_simulator.inject_reply("during the outage", ALICE[1])
     smsmode_simulator.add_fault(LIST, Fault.code(50), times=2)
@@ -381,7 +376,7 @@ async def test_inbox_forgets_the_oldest_past_its_cap_and_age(
     freezer.move_to("2026-06-15 10:00:00+00:00")
     inbox = SmsmodeInbox(hass, "entry")
     await inbox.async_load()
-    events = _capture(hass, EVENT_MESSAGE_RECEIVED)
+    events = async_capture_events(hass, EVENT_MESSAGE_RECEIVED)
 
     def reply(response_id: str) -> dict[str, Any]:
         return {"response_id": response_id, "message": "x"}

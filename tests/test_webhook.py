@@ -3,9 +3,12 @@
 from typing import Any
 from urllib.parse import quote, urlencode, urlsplit
 
-from homeassistant.core import Event, HomeAssistant
+from homeassistant.core import Event, HomeAssistant, callback
 import pytest
-from pytest_homeassistant_custom_component.common import MockConfigEntry
+from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
+    async_capture_events,
+)
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
 from custom_components.smsmode.const import (
@@ -34,9 +37,16 @@ REPLY = {
 }
 
 
-def _capture(hass: HomeAssistant, event_type: str) -> list[Event]:
+def capture_callback_events(hass: HomeAssistant) -> list[Event]:
+    """Capture both callback events in one list, in the order they are fired."""
     events: list[Event] = []
-    hass.bus.async_listen(event_type, events.append)
+
+    @callback
+    def capture(event: Event) -> None:
+        events.append(event)
+
+    hass.bus.async_listen(EVENT_MESSAGE_RECEIVED, capture)
+    hass.bus.async_listen(EVENT_DELIVERY_REPORT, capture)
     return events
 
 
@@ -47,7 +57,7 @@ async def test_delivery_report_callback(
     webhook_id: str,
 ) -> None:
     """The reference's example delivery callback fires the documented event."""
-    events = _capture(hass, EVENT_DELIVERY_REPORT)
+    events = async_capture_events(hass, EVENT_DELIVERY_REPORT)
     client = await hass_client_no_auth()
     response = await client.get(f"/api/webhook/{webhook_id}?{urlencode(DELIVERY)}")
     assert response.status == 200
@@ -99,7 +109,7 @@ async def test_reply_callback(
     webhook_id: str,
 ) -> None:
     """The reference's example reply callback fires `smsmode_message_received`."""
-    events = _capture(hass, EVENT_MESSAGE_RECEIVED)
+    events = async_capture_events(hass, EVENT_MESSAGE_RECEIVED)
     client = await hass_client_no_auth()
     response = await client.get(f"/api/webhook/{webhook_id}?{urlencode(REPLY)}")
     assert response.status == 200
@@ -141,7 +151,7 @@ async def test_reply_text_in_either_encoding(
     text: str,
 ) -> None:
     """A reply's text arrives right whether smsmode sends UTF-8 or ISO-8859-15."""
-    events = _capture(hass, EVENT_MESSAGE_RECEIVED)
+    events = async_capture_events(hass, EVENT_MESSAGE_RECEIVED)
     client = await hass_client_no_auth()
     others = urlencode({k: v for k, v in REPLY.items() if k != "message"})
     response = await client.get(f"/api/webhook/{webhook_id}?{others}&message={encoded}")
@@ -157,7 +167,7 @@ async def test_post_callback(
     webhook_id: str,
 ) -> None:
     """A callback posted as a form is read like a GET one."""
-    events = _capture(hass, EVENT_MESSAGE_RECEIVED)
+    events = async_capture_events(hass, EVENT_MESSAGE_RECEIVED)
     client = await hass_client_no_auth()
     response = await client.post(f"/api/webhook/{webhook_id}", data=REPLY)
     assert response.status == 200
@@ -186,8 +196,7 @@ async def test_malformed_callback_fires_nothing(
     params: dict[str, Any],
 ) -> None:
     """Garbage gets a 400 and no event."""
-    events = _capture(hass, EVENT_MESSAGE_RECEIVED)
-    events += _capture(hass, EVENT_DELIVERY_REPORT)
+    events = capture_callback_events(hass)
     client = await hass_client_no_auth()
     response = await client.get(f"/api/webhook/{webhook_id}?{urlencode(params)}")
     assert response.status == 400
@@ -228,8 +237,8 @@ async def test_simulator_callbacks_end_to_end(
         return (await client.get(f"{parts.path}?{parts.query}")).status
 
     smsmode_simulator.callback_transport = into_hass
-    reports = _capture(hass, EVENT_DELIVERY_REPORT)
-    replies = _capture(hass, EVENT_MESSAGE_RECEIVED)
+    reports = async_capture_events(hass, EVENT_DELIVERY_REPORT)
+    replies = async_capture_events(hass, EVENT_MESSAGE_RECEIVED)
     url = f"http://example.invalid/api/webhook/{webhook_id}"
     result = await loaded_entry.runtime_data.client.send_sms(
         "Serveur en panne. Répondre OK ?",

@@ -32,6 +32,7 @@ from .issues import async_set_low_credit
 # Validation reasons of the client that have their own translated message.
 VALIDATION_KEYS: Final = frozenset(
     {
+        "ambiguous_datetime",
         "empty_message",
         "invalid_amount",
         "invalid_language",

@@ -26,6 +26,7 @@ from custom_components.smsmode.api import (
     SmsModeInsufficientCreditsError,
     SmsModeInternalError,
     SmsModeInvalidParameterError,
+    SmsModeInvalidScheduleError,
     SmsModeNotFoundError,
     SmsModeUnavailableError,
     SmsStatus,
@@ -283,8 +284,8 @@ async def test_explicit_unicode_for_gsm_text(
         # Late October: Paris falls back at 01:00 UTC.
         (
             datetime(2026, 10, 24, 12, 0, tzinfo=UTC),
-            datetime(2026, 10, 25, 0, 30, tzinfo=UTC),
-            "25102026-02:30",
+            datetime(2026, 10, 24, 23, 30, tzinfo=UTC),
+            "25102026-01:30",
         ),
         (
             datetime(2026, 10, 24, 12, 0, tzinfo=UTC),
@@ -315,6 +316,22 @@ async def test_scheduled_send_across_daylight_saving(
 
     simulator.clock.set(scheduled_at + timedelta(minutes=1))
     assert (await client.get_sms_status(result.sms_id)).status == MessageStatus.SENT
+
+
+async def test_scheduled_send_in_the_repeated_hour_refused(
+    client: SmsModeClient, simulator: Simulator
+) -> None:
+    """02:30 on the night Paris falls back happens twice: refused, nothing sent."""
+    now = datetime(2026, 10, 24, 12, 0, tzinfo=UTC)
+    with pytest.raises(SmsModeInvalidScheduleError) as err:
+        await client.send_sms(
+            "Rappel",
+            [NUMBER],
+            scheduled_at=datetime(2026, 10, 25, 0, 30, tzinfo=UTC),
+            now=now,
+        )
+    assert err.value.reason == "ambiguous_datetime"
+    assert simulator.requests_to("sendSMS.do") == []
 
 
 async def test_group_send(client: SmsModeClient, simulator: Simulator) -> None:

@@ -179,6 +179,37 @@ def test_schedule_field() -> None:
     assert schedule_field(datetime(2999, 1, 1, tzinfo=UTC), None) == "01012999-01:00"
 
 
+@pytest.mark.parametrize(
+    ("utc_time", "expected"),
+    [
+        # 25 October 2026: Paris goes from 03:00 CEST back to 02:00 CET at 01:00 UTC.
+        ("2026-10-24T23:59:00+00:00", "25102026-01:59"),
+        ("2026-10-25T02:00:00+00:00", "25102026-03:00"),
+        # 29 March 2026: 02:00 CET jumps to 03:00 CEST at 01:00 UTC, nothing repeats.
+        ("2026-03-29T00:59:00+00:00", "29032026-01:59"),
+        ("2026-03-29T01:00:00+00:00", "29032026-03:00"),
+    ],
+)
+def test_schedule_field_around_clock_changes(utc_time: str, expected: str) -> None:
+    assert schedule_field(datetime.fromisoformat(utc_time), NOW) == expected
+
+
+@pytest.mark.parametrize(
+    "utc_time",
+    [
+        "2026-10-25T00:00:00+00:00",  # 02:00 CEST
+        "2026-10-25T00:30:00+00:00",  # 02:30 CEST, the first 02:30
+        "2026-10-25T01:30:00+00:00",  # 02:30 CET, the second 02:30
+        "2026-10-25T01:59:00+00:00",  # 02:59 CET
+    ],
+)
+def test_schedule_field_refuses_the_repeated_hour(utc_time: str) -> None:
+    """Both readings of 02:xx on the night clocks go back are refused."""
+    with pytest.raises(SmsModeInvalidScheduleError) as err:
+        schedule_field(datetime.fromisoformat(utc_time), NOW)
+    assert err.value.reason == "ambiguous_datetime"
+
+
 def test_simple_fields() -> None:
     assert date_field(None) is None
     assert date_field(datetime(2014, 1, 1, tzinfo=UTC)) == "01012014-01:00"

@@ -137,6 +137,7 @@ class SmsModeValidationError(SmsModeError):
     `reason` is a stable slug a user interface can translate, e.g. `invalid_number`,
     `invalid_sender`, `sender_with_reply`, `invalid_ref_client`, `message_too_long`,
     `non_gsm_characters`, `reply_requires_gsm`, `naive_datetime`, `past_datetime`,
+    `ambiguous_datetime`,
     `empty_message`, `invalid_recipients`, `invalid_max_segments`, `invalid_language`,
     `invalid_range`, `invalid_amount`, `invalid_value`.
     """
@@ -197,4 +198,4 @@ class SmsModeEncodingError(SmsModeValidationError):
 
 
 class SmsModeInvalidScheduleError(SmsModeValidationError):
-    """The scheduled time is naive (no time zone) or in the past."""
+    """The scheduled time is naive (no time zone), ambiguous in Paris, or past."""

@@ -11,6 +11,7 @@ import io
 from typing import TYPE_CHECKING
 from urllib.parse import quote_plus
 
+from .const import PARIS
 from .dates import format_smsmode_datetime
 from .exceptions import (
     SmsModeEncodingError,
@@ -122,10 +123,21 @@ def sender_field(sender: str | None, *, reply_allowed: bool) -> str | None:
 
 
 def schedule_field(scheduled_at: datetime | None, now: datetime | None) -> str | None:
-    """Format a send time (Paris), refusing a past one (`now` injectable for tests)."""
+    """Format a send time (Paris), refusing a past one (`now` injectable for tests).
+
+    A time in the hour repeated when Paris clocks go back is refused too:
+    `ddMMyyyy-HH:mm` cannot say which of the two 02:30 is meant, and smsmode
+    could send an hour early.
+    """
     if scheduled_at is None:
         return None
     value = format_smsmode_datetime(scheduled_at)
+    local = scheduled_at.astimezone(PARIS)
+    if local.replace(fold=1 - local.fold).utcoffset() != local.utcoffset():
+        raise SmsModeInvalidScheduleError(
+            "ambiguous_datetime",
+            "The scheduled time falls in the hour repeated when clocks go back",
+        )
     if scheduled_at < (now or datetime.now(UTC)):
         raise SmsModeInvalidScheduleError(
             "past_datetime", "The scheduled time is in the past"

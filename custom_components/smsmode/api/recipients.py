@@ -99,10 +99,17 @@ def validate_sender(sender: str) -> str:
 
 
 def validate_ref_client(ref: str) -> str:
-    """Check a client reference: 1-40 printable characters (smsmode's limit is 40)."""
-    if not 0 < len(ref) <= _REF_CLIENT_MAX_LENGTH or not ref.isprintable():
+    """Check a client reference: 1-40 printable ASCII characters.
+
+    40 is smsmode's limit. The reference does not say how smsmode decodes other
+    characters in this field nor how it echoes them in callbacks, so only ASCII
+    is sent.
+    """
+    if not (
+        0 < len(ref) <= _REF_CLIENT_MAX_LENGTH and ref.isascii() and ref.isprintable()
+    ):
         raise SmsModeValidationError(
             "invalid_ref_client",
-            "The client reference must be 1 to 40 printable characters",
+            "The client reference must be 1 to 40 printable ASCII characters",
         )
     return ref
