@@ -50,6 +50,28 @@ venv_path() {
   fi
 }
 
+# Delete DIR, first unmounting whatever is still mounted under it, so rm can
+# never descend into a mounted /proc, /sys or /dev: a leftover of a debootstrap
+# run that was killed. --one-file-system alone is not enough: a bind mount of a
+# directory on the same filesystem has the same device number.
+remove_tree() {
+  local dir mnt i
+  local -a mounts=()
+  [[ -e "$1" ]] || return 0
+  dir="$(realpath "$1")"
+  # Field 5 of mountinfo is the mount point, with spaces and backslashes written
+  # as octal escapes (\040, \134), which printf %b decodes.
+  while read -r _ _ _ _ mnt _; do
+    printf -v mnt '%b' "$mnt"
+    [[ "$mnt" == "$dir" || "$mnt" == "$dir"/* ]] && mounts+=("$mnt")
+  done </proc/self/mountinfo
+  # mountinfo lists a mount after the one it sits on: unmount in reverse order.
+  for ((i = ${#mounts[@]} - 1; i >= 0; i--)); do
+    umount -l "${mounts[i]}"
+  done
+  rm -rf --one-file-system "$dir"
+}
+
 # Create the Debian sid root once (about 40 s); later calls reuse it.
 ensure_sid_root() {
   [[ -f "$SID_ROOT/.smsmode-ready" ]] && return 0
@@ -64,16 +86,28 @@ ensure_sid_root() {
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq debootstrap >&2
   fi
   local staging="$SID_ROOT.new"
-  rm -rf "$staging"
+  remove_tree "$staging"
   mkdir -p "$(dirname "$SID_ROOT")"
+  # Until the root is in place, any way out (failure, Ctrl-C, SIGTERM from a CI
+  # timeout, a closed terminal) removes the half-built root. A signal exits with
+  # 128+signal, which runs the EXIT trap.
+  # shellcheck disable=SC2064  # $staging is expanded now, while it is in scope
+  trap "remove_tree $(printf %q "$staging")" EXIT
+  trap 'exit 130' INT
+  trap 'exit 143' TERM
+  trap 'exit 129' HUP
   log "building a Debian sid root with Python 3.14 in $SID_ROOT"
-  debootstrap --variant=minbase --include="$SID_PACKAGES" sid "$staging" "$SID_MIRROR" >"$staging.log" 2>&1 ||
-    { tail -20 "$staging.log" >&2; rm -rf "$staging"; exit 1; }
+  # debootstrap mounts proc and sys inside the root: in its own mount namespace
+  # those mounts disappear when it ends, however it ends.
+  unshare --mount --propagation private -- \
+    debootstrap --variant=minbase --include="$SID_PACKAGES" sid "$staging" "$SID_MIRROR" >"$staging.log" 2>&1 ||
+    { tail -20 "$staging.log" >&2; exit 1; }
   rm -f "$staging.log"
   mkdir -p "$staging$SID_REPO" "$staging/opt/venvs"
-  rm -rf "$SID_ROOT"
+  remove_tree "$SID_ROOT"
   mv "$staging" "$SID_ROOT"
   touch "$SID_ROOT/.smsmode-ready"
+  trap - EXIT INT TERM HUP
 }
 
 # Files the chroot needs from the host to reach the package index; refreshed each run.

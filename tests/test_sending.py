@@ -264,6 +264,33 @@ async def test_callback_url_and_issue(
     assert _issue(hass, "no_external_url", entry) is None
 
 
+async def test_no_url_issue_follows_setup_and_options(
+    hass: HomeAssistant, smsmode_simulator: Simulator
+) -> None:
+    """The issue shows at setup, goes with a URL or with reports off, at reload."""
+    entry = await async_setup_account(hass, smsmode_simulator)
+    assert _issue(hass, "no_external_url", entry) is not None
+
+    await async_process_ha_core_config(hass, {"external_url": EXTERNAL_URL})
+    assert await hass.config_entries.async_reload(entry.entry_id)
+    assert _issue(hass, "no_external_url", entry) is None
+
+    hass.config.external_url = None
+    hass.config_entries.async_update_entry(
+        entry, options={**entry.options, CONF_DELIVERY_REPORTS: False}
+    )
+    assert await hass.config_entries.async_reload(entry.entry_id)
+    assert _issue(hass, "no_external_url", entry) is None
+    # Replies need no URL (they are polled): a reply-allowed send raises nothing.
+    await async_send_sms(
+        hass,
+        entry,
+        SmsRequest(message="Bonjour", recipients=[ALICE_NUMBER], reply_allowed=True),
+    )
+    assert "notification_url_reponse" not in sent(smsmode_simulator)[-1]
+    assert _issue(hass, "no_external_url", entry) is None
+
+
 async def test_title_and_balance_refresh(
     hass: HomeAssistant, smsmode_simulator: Simulator
 ) -> None:
@@ -377,17 +404,41 @@ async def test_authentication_error_starts_reauth(
 async def test_insufficient_credits_raises_issue(
     hass: HomeAssistant, smsmode_simulator: Simulator
 ) -> None:
-    """Code 33: a translated error and the low-credit repair issue."""
+    """Code 33: a translated error and a repair issue, until credits come back.
+
+    The balance above the low-credit threshold does not clear it (it was too
+    little for that send); more credits, or a send going through, do.
+    """
     entry = await async_setup_account(hass, smsmode_simulator)
+    coordinator = entry.runtime_data.coordinator
     smsmode_simulator.add_fault("sendSMS.do", Fault.code(33))
     with pytest.raises(HomeAssistantError) as err:
         await async_send_sms(
             hass, entry, SmsRequest(message="Hi", recipients=[ALICE_NUMBER])
         )
     assert err.value.translation_key == "insufficient_credits"
-    issue = _issue(hass, "low_credit", entry)
+    issue = _issue(hass, "insufficient_credits", entry)
     assert issue is not None
     assert issue.translation_key == "insufficient_credits"
+    assert issue.severity is ir.IssueSeverity.ERROR
+    assert _issue(hass, "low_credit", entry) is None
+
+    await coordinator.async_refresh()
+    assert _issue(hass, "insufficient_credits", entry) is not None
+    smsmode_simulator.balance += 50
+    await coordinator.async_refresh()
+    assert _issue(hass, "insufficient_credits", entry) is None
+
+    smsmode_simulator.add_fault("sendSMS.do", Fault.code(33))
+    with pytest.raises(HomeAssistantError):
+        await async_send_sms(
+            hass, entry, SmsRequest(message="Hi", recipients=[ALICE_NUMBER])
+        )
+    assert _issue(hass, "insufficient_credits", entry) is not None
+    await async_send_sms(
+        hass, entry, SmsRequest(message="Hi", recipients=[ALICE_NUMBER])
+    )
+    assert _issue(hass, "insufficient_credits", entry) is None
 
 
 @pytest.mark.parametrize(

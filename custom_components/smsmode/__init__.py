@@ -30,6 +30,7 @@ from .coordinator import (
 from .events import SmsmodeInbox, async_remove_inbox
 from .issues import async_clear_all
 from .reply_poller import SmsmodeReplyPoller
+from .sending import async_check_callback_url
 
 PLATFORMS: list[Platform] = [Platform.EVENT, Platform.NOTIFY, Platform.SENSOR]
 
@@ -66,6 +67,9 @@ async def async_setup_entry(hass: HomeAssistant, entry: SmsmodeConfigEntry) -> b
 
     await webhook.async_register(hass, entry)
     entry.async_on_unload(lambda: webhook.async_unregister(hass, entry))
+    # Raise or clear the "no URL" issue now, not at the next send: an external
+    # URL set, or delivery reports turned off, since then shows at once.
+    async_check_callback_url(hass, entry)
     entry.async_on_unload(_async_reload_on_new_recipients(hass, entry))
 
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)

@@ -86,7 +86,7 @@ from .const import (
     EncodingPolicy,
     StopOption,
 )
-from .webhook import async_display_url
+from .webhook import async_callback_url, async_create_cloudhook
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -226,18 +226,6 @@ async def _async_validate_account(
     return {}
 
 
-@callback
-def _async_webhook_url(hass: HomeAssistant, data: Mapping[str, Any]) -> str | None:
-    """Return the URL to paste into smsmode, or None if Home Assistant has none yet.
-
-    The entry's cloudhook, once setup has made one, is what smsmode should call;
-    otherwise the webhook URL, the external one when Home Assistant knows it.
-    """
-    if cloudhook_url := data.get(CONF_CLOUDHOOK_URL):
-        return str(cloudhook_url)
-    return async_display_url(hass, data[CONF_WEBHOOK_ID])
-
-
 class SmsmodeConfigFlow(ConfigFlow, domain=DOMAIN):
     """Set up an smsmode account from its API key."""
 
@@ -274,8 +262,13 @@ class SmsmodeConfigFlow(ConfigFlow, domain=DOMAIN):
                     CONF_URL: url,
                     CONF_WEBHOOK_ID: webhook.async_generate_id(),
                 }
+                # With Cloud, the cloudhook is the URL to show, so it is made now.
+                if cloudhook := await async_create_cloudhook(
+                    self.hass, data[CONF_WEBHOOK_ID]
+                ):
+                    data[CONF_CLOUDHOOK_URL] = cloudhook
                 title = self._next_title()
-                if (callback_url := _async_webhook_url(self.hass, data)) is None:
+                if (callback_url := async_callback_url(self.hass, data)) is None:
                     return self.async_create_entry(
                         title=title, data=data, description="no_url"
                     )
@@ -342,7 +335,7 @@ class SmsmodeConfigFlow(ConfigFlow, domain=DOMAIN):
         data_schema = self.add_suggested_values_to_schema(
             STEP_USER_SCHEMA, user_input or entry.data
         )
-        if (callback_url := _async_webhook_url(self.hass, entry.data)) is None:
+        if (callback_url := async_callback_url(self.hass, entry.data)) is None:
             return self.async_show_form(
                 step_id="reconfigure_no_url", data_schema=data_schema, errors=errors
             )

@@ -70,4 +70,5 @@ EVENT_DELIVERY_REPORT: Final = "smsmode_delivery_report"
 
 # Repair issue ids (suffixed with the entry id).
 ISSUE_LOW_CREDIT: Final = "low_credit"
+ISSUE_INSUFFICIENT_CREDITS: Final = "insufficient_credits"
 ISSUE_NO_EXTERNAL_URL: Final = "no_external_url"

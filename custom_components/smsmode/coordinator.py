@@ -5,7 +5,7 @@ from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from homeassistant.config_entries import ConfigEntry
-from homeassistant.core import HomeAssistant
+from homeassistant.core import HomeAssistant, callback
 from homeassistant.exceptions import ConfigEntryAuthFailed
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
 
@@ -18,7 +18,11 @@ from .const import (
     DOMAIN,
     LOGGER,
 )
-from .issues import async_clear_low_credit, async_set_low_credit
+from .issues import (
+    async_clear_insufficient_credits,
+    async_clear_low_credit,
+    async_set_low_credit,
+)
 
 if TYPE_CHECKING:
     # Both modules use SmsmodeConfigEntry, defined here.
@@ -62,6 +66,25 @@ class SmsmodeBalanceCoordinator(DataUpdateCoordinator[float]):
             ),
         )
         self.client = client
+        # The balance when smsmode last refused a send for want of credits (33),
+        # until credits are added or a send goes through.
+        self._refused_at: float | None = None
+
+    @callback
+    def async_credits_refused(self) -> None:
+        """Note a send refused for want of credits (the repair issue is raised).
+
+        The issue stays until the balance rises above what it was then (credits
+        were bought): a balance above the low-credit threshold may still be too
+        little for the send that was refused.
+        """
+        self._refused_at = self.data if self.data is not None else 0.0
+
+    @callback
+    def async_send_accepted(self) -> None:
+        """Clear the out-of-credit issue: a send went through, so credits are back."""
+        self._refused_at = None
+        async_clear_insufficient_credits(self.hass, self.config_entry)
 
     async def _async_update_data(self) -> float:
         try:
@@ -83,4 +106,6 @@ class SmsmodeBalanceCoordinator(DataUpdateCoordinator[float]):
             async_set_low_credit(self.hass, self.config_entry, balance)
         else:
             async_clear_low_credit(self.hass, self.config_entry)
+        if self._refused_at is not None and balance > self._refused_at:
+            self.async_send_accepted()
         return balance

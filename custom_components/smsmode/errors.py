@@ -27,7 +27,7 @@ from .api import (
 )
 from .const import DOMAIN
 from .coordinator import SmsmodeConfigEntry
-from .issues import async_set_low_credit
+from .issues import async_set_insufficient_credits
 
 # Validation reasons of the client that have their own translated message.
 VALIDATION_KEYS: Final = frozenset(
@@ -97,7 +97,8 @@ def _translated(
         entry.async_start_reauth(hass)
         return _error(HomeAssistantError, "authentication_failed", placeholders)
     if isinstance(err, SmsModeInsufficientCreditsError):
-        async_set_low_credit(hass, entry, None)
+        async_set_insufficient_credits(hass, entry)
+        entry.runtime_data.coordinator.async_credits_refused()
         return _error(HomeAssistantError, "insufficient_credits", placeholders)
     if isinstance(err, SmsModeInvalidParameterError):
         return _error(ServiceValidationError, "invalid_parameter", placeholders)

@@ -4,7 +4,12 @@ from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers import issue_registry as ir
 
-from .const import DOMAIN, ISSUE_LOW_CREDIT, ISSUE_NO_EXTERNAL_URL
+from .const import (
+    DOMAIN,
+    ISSUE_INSUFFICIENT_CREDITS,
+    ISSUE_LOW_CREDIT,
+    ISSUE_NO_EXTERNAL_URL,
+)
 
 
 def _issue_id(kind: str, entry: ConfigEntry) -> str:
@@ -13,9 +18,9 @@ def _issue_id(kind: str, entry: ConfigEntry) -> str:
 
 @callback
 def async_set_low_credit(
-    hass: HomeAssistant, entry: ConfigEntry, balance: float | None
+    hass: HomeAssistant, entry: ConfigEntry, balance: float
 ) -> None:
-    """Raise the low-credit issue; `balance` is None when smsmode answered 33."""
+    """Raise the low-credit issue: the balance is below the option's threshold."""
     ir.async_create_issue(
         hass,
         DOMAIN,
@@ -23,14 +28,30 @@ def async_set_low_credit(
         is_fixable=False,
         is_persistent=False,
         severity=ir.IssueSeverity.WARNING,
-        translation_key=(
-            ISSUE_LOW_CREDIT if balance is not None else "insufficient_credits"
-        ),
-        translation_placeholders={
-            "title": entry.title,
-            "balance": "" if balance is None else f"{balance:g}",
-        },
+        translation_key=ISSUE_LOW_CREDIT,
+        translation_placeholders={"title": entry.title, "balance": f"{balance:g}"},
     )
+
+
+@callback
+def async_set_insufficient_credits(hass: HomeAssistant, entry: ConfigEntry) -> None:
+    """Raise the out-of-credit issue: smsmode refused a send (code 33)."""
+    ir.async_create_issue(
+        hass,
+        DOMAIN,
+        _issue_id(ISSUE_INSUFFICIENT_CREDITS, entry),
+        is_fixable=False,
+        is_persistent=False,
+        severity=ir.IssueSeverity.ERROR,
+        translation_key=ISSUE_INSUFFICIENT_CREDITS,
+        translation_placeholders={"title": entry.title},
+    )
+
+
+@callback
+def async_clear_insufficient_credits(hass: HomeAssistant, entry: ConfigEntry) -> None:
+    """Clear the out-of-credit issue (a send went through, or credits were added)."""
+    ir.async_delete_issue(hass, DOMAIN, _issue_id(ISSUE_INSUFFICIENT_CREDITS, entry))
 
 
 @callback
@@ -65,4 +86,5 @@ def async_clear_no_external_url(hass: HomeAssistant, entry: ConfigEntry) -> None
 def async_clear_all(hass: HomeAssistant, entry: ConfigEntry) -> None:
     """Clear every issue of an entry (it is being removed)."""
     async_clear_low_credit(hass, entry)
+    async_clear_insufficient_credits(hass, entry)
     async_clear_no_external_url(hass, entry)

@@ -14,7 +14,7 @@ from datetime import datetime
 from typing import Any, Final
 import unicodedata
 
-from homeassistant.core import HomeAssistant
+from homeassistant.core import HomeAssistant, callback
 from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers import config_validation as cv
 from homeassistant.util import dt as dt_util
@@ -281,21 +281,37 @@ def _max_segments(entry: SmsmodeConfigEntry, requested: int | None) -> int:
     return requested or int(entry.options.get(CONF_MAX_SEGMENTS, DEFAULT_MAX_SEGMENTS))
 
 
+@callback
+def async_check_callback_url(
+    hass: HomeAssistant, entry: SmsmodeConfigEntry
+) -> str | None:
+    """Return the URL smsmode can call back, and keep the repair issue in step.
+
+    The issue stands while delivery reports are wanted and there is no such URL
+    (replies still come, by polling); it goes as soon as either changes, checked
+    at setup and on every send.
+    """
+    url = async_callback_url(hass, entry.data)
+    if url is None and entry.options.get(
+        CONF_DELIVERY_REPORTS, DEFAULT_DELIVERY_REPORTS
+    ):
+        async_set_no_external_url(hass, entry)
+    else:
+        async_clear_no_external_url(hass, entry)
+    return url
+
+
 def _callback_urls(
     hass: HomeAssistant, entry: SmsmodeConfigEntry, *, reply_allowed: bool
 ) -> tuple[str | None, str | None]:
     """Delivery-report and reply URLs, when wanted and smsmode can reach us.
 
     Without a reachable URL the SMS still goes, and the repair issue says why no
-    report or reply will come back.
+    report will come back.
     """
+    if (url := async_check_callback_url(hass, entry)) is None:
+        return None, None
     reports = bool(entry.options.get(CONF_DELIVERY_REPORTS, DEFAULT_DELIVERY_REPORTS))
-    if not reports and not reply_allowed:
-        return None, None
-    if (url := async_callback_url(hass, entry)) is None:
-        async_set_no_external_url(hass, entry)
-        return None, None
-    async_clear_no_external_url(hass, entry)
     return (url if reports else None), (url if reply_allowed else None)
 
 
@@ -319,6 +335,7 @@ async def _async_sent(
         entry.runtime_data.reply_poller.async_reply_allowed_sent(
             max(now, as_aware(scheduled_at)) if scheduled_at else now
         )
+    entry.runtime_data.coordinator.async_send_accepted()
     await entry.runtime_data.coordinator.async_request_refresh()
 
 

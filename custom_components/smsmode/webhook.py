@@ -8,8 +8,10 @@ often smsmode repeats it. Bad input is answered 4xx and fires nothing; nothing i
 the handler can answer 5xx.
 """
 
+from collections.abc import Mapping
 from functools import partial
 from types import ModuleType
+from typing import Any
 from urllib.parse import parse_qsl
 
 from aiohttp import web
@@ -42,36 +44,46 @@ def _cloud(hass: HomeAssistant) -> ModuleType | None:
 
 
 @callback
-def async_callback_url(hass: HomeAssistant, entry: SmsmodeConfigEntry) -> str | None:
-    """Return a URL smsmode can reach from the internet, or None if there is none.
+def async_callback_url(hass: HomeAssistant, data: Mapping[str, Any]) -> str | None:
+    """Return a URL smsmode can reach from the internet for an entry, or None.
 
+    `data` is the entry's data (the config flow has it before the entry exists).
     A Home Assistant Cloud cloudhook wins; otherwise the external URL. The
-    internal URL is never offered: smsmode's servers cannot reach it.
+    internal URL is never offered, not even to show: smsmode's servers cannot
+    reach it, and a person would paste it into smsmode all the same.
     """
-    if cloudhook := entry.data.get(CONF_CLOUDHOOK_URL):
+    if cloudhook := data.get(CONF_CLOUDHOOK_URL):
         return str(cloudhook)
     try:
         return webhook.async_generate_url(
-            hass,
-            entry.data[CONF_WEBHOOK_ID],
-            allow_internal=False,
-            prefer_external=True,
+            hass, data[CONF_WEBHOOK_ID], allow_internal=False, prefer_external=True
         )
     except NoURLAvailableError:
         return None
 
 
-@callback
-def async_display_url(hass: HomeAssistant, webhook_id: str) -> str | None:
-    """Return the webhook URL to show a person, external when there is one."""
-    try:
-        return webhook.async_generate_url(hass, webhook_id)
-    except NoURLAvailableError:
+async def async_create_cloudhook(hass: HomeAssistant, webhook_id: str) -> str | None:
+    """Make a cloudhook for the webhook when Cloud is subscribed and connected.
+
+    None otherwise: the entry then goes without one until a later setup.
+    """
+    cloud = _cloud(hass)
+    if cloud is None or not cloud.async_active_subscription(hass):
         return None
+    try:
+        url: str = await cloud.async_create_cloudhook(hass, webhook_id)
+    except cloud.CloudNotAvailable:
+        LOGGER.debug("Home Assistant Cloud is not connected: no cloudhook yet")
+        return None
+    return url
 
 
 async def async_register(hass: HomeAssistant, entry: SmsmodeConfigEntry) -> None:
-    """Register the entry's webhook, and its cloudhook when Cloud is active."""
+    """Register the entry's webhook, and its cloudhook when Cloud is active.
+
+    The config flow makes the cloudhook when Cloud is active then; an entry made
+    without one gets it at the first setup that finds Cloud connected.
+    """
     webhook.async_register(
         hass,
         DOMAIN,
@@ -81,21 +93,12 @@ async def async_register(hass: HomeAssistant, entry: SmsmodeConfigEntry) -> None
         local_only=False,
         allowed_methods=[METH_GET, METH_POST],
     )
-    cloud = _cloud(hass)
-    if (
-        CONF_CLOUDHOOK_URL in entry.data
-        or cloud is None
-        or not cloud.async_active_subscription(hass)
-    ):
+    if CONF_CLOUDHOOK_URL in entry.data:
         return
-    try:
-        url = await cloud.async_create_cloudhook(hass, entry.data[CONF_WEBHOOK_ID])
-    except cloud.CloudNotAvailable:
-        LOGGER.debug("Home Assistant Cloud is not connected: no cloudhook yet")
-        return
-    hass.config_entries.async_update_entry(
-        entry, data={**entry.data, CONF_CLOUDHOOK_URL: url}
-    )
+    if url := await async_create_cloudhook(hass, entry.data[CONF_WEBHOOK_ID]):
+        hass.config_entries.async_update_entry(
+            entry, data={**entry.data, CONF_CLOUDHOOK_URL: url}
+        )
 
 
 @callback
