@@ -27,6 +27,8 @@ from custom_components.smsmode.const import (
     CONF_LOW_CREDIT_THRESHOLD,
     CONF_MAX_SEGMENTS,
     CONF_NUMBER,
+    CONF_OUTBOX_HORIZON,
+    CONF_QUEUE_FAILED_SENDS,
     CONF_REPLY_ALLOWED,
     CONF_REPLY_POLL_INTERVAL,
     CONF_SENDER,
@@ -527,6 +529,8 @@ VALID_OPTIONS = {
     CONF_BALANCE_INTERVAL: 15.0,
     CONF_LOW_CREDIT_THRESHOLD: 2.5,
     CONF_REPLY_POLL_INTERVAL: 10.0,
+    CONF_QUEUE_FAILED_SENDS: False,
+    CONF_OUTBOX_HORIZON: 48.0,
 }
 
 
@@ -551,10 +555,12 @@ async def test_options_saved_and_reloaded(
         CONF_MAX_SEGMENTS: 3,
         CONF_BALANCE_INTERVAL: 15,
         CONF_REPLY_POLL_INTERVAL: 10,
+        CONF_OUTBOX_HORIZON: 48,
     }
     assert isinstance(config_entry.options[CONF_MAX_SEGMENTS], int)
     assert isinstance(config_entry.options[CONF_BALANCE_INTERVAL], int)
     assert isinstance(config_entry.options[CONF_REPLY_POLL_INTERVAL], int)
+    assert isinstance(config_entry.options[CONF_OUTBOX_HORIZON], int)
     assert len(mock_setup_entry.mock_calls) == 1
 
 
@@ -575,6 +581,8 @@ async def test_options_defaults(
         CONF_BALANCE_INTERVAL: 30,
         CONF_LOW_CREDIT_THRESHOLD: 10.0,
         CONF_REPLY_POLL_INTERVAL: 5,
+        CONF_QUEUE_FAILED_SENDS: True,
+        CONF_OUTBOX_HORIZON: 24,
     }
 
 

@@ -194,7 +194,7 @@ async def test_provider_error(
 ) -> None:
     """A refusal by smsmode reaches the caller translated."""
     await async_setup_account(hass, smsmode_simulator, recipients=[ALICE])
-    smsmode_simulator.add_fault("sendSMS.do", Fault.code(50))
+    smsmode_simulator.add_fault("sendSMS.do", Fault.code(31))
     with pytest.raises(HomeAssistantError) as err:
         await _notify(hass, message="Bonjour")
     assert err.value.translation_key == "api_error"

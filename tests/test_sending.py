@@ -16,6 +16,7 @@ from custom_components.smsmode.const import (
     CONF_DELIVERY_REPORTS,
     CONF_ENCODING_POLICY,
     CONF_MAX_SEGMENTS,
+    CONF_QUEUE_FAILED_SENDS,
     CONF_REPLY_ALLOWED,
     CONF_SENDER,
     CONF_STOP,
@@ -470,8 +471,13 @@ async def test_provider_and_connection_errors(
     key: str,
     code: str | None,
 ) -> None:
-    """Other codes carry the provider's code; connection errors say if sent."""
-    entry = await async_setup_account(hass, smsmode_simulator)
+    """Other codes carry the provider's code; connection errors say if sent.
+
+    The outbox is off here: every failure reaches the caller.
+    """
+    entry = await async_setup_account(
+        hass, smsmode_simulator, options={CONF_QUEUE_FAILED_SENDS: False}
+    )
     smsmode_simulator.add_fault("sendSMS.do", fault)
     with pytest.raises(HomeAssistantError) as err:
         await async_send_sms(

@@ -115,6 +115,7 @@ async def test_send_sms(
         "recipients": [ALICE[1], "447911123456"],
         "segments": 1,
         "encoding": "unicode",
+        "queued": False,
     }
     assert params["numero"] == f"{ALICE[1]},447911123456"
     assert params["emetteur"] == "Maison"

@@ -7,6 +7,8 @@ polling when smsmode cannot call back), the legacy
 services for the rest of the API.
 """
 
+from functools import partial
+
 from homeassistant.config_entries import (
     SIGNAL_CONFIG_ENTRY_CHANGED,
     ConfigEntry,
@@ -29,8 +31,9 @@ from .coordinator import (
 )
 from .events import SmsmodeInbox, async_remove_inbox
 from .issues import async_clear_all
+from .outbox import SmsmodeOutbox, async_remove_outbox
 from .reply_poller import SmsmodeReplyPoller
-from .sending import async_check_callback_url
+from .sending import async_check_callback_url, async_deliver
 
 PLATFORMS: list[Platform] = [Platform.EVENT, Platform.NOTIFY, Platform.SENSOR]
 
@@ -58,11 +61,14 @@ async def async_setup_entry(hass: HomeAssistant, entry: SmsmodeConfigEntry) -> b
     inbox = SmsmodeInbox(hass, entry.entry_id)
     await inbox.async_load()
     reply_poller = SmsmodeReplyPoller(hass, entry, client, inbox)
+    outbox = SmsmodeOutbox(hass, entry, client, partial(async_deliver, hass, entry))
+    await outbox.async_load()
     entry.runtime_data = SmsmodeRuntimeData(
         client=client,
         coordinator=coordinator,
         inbox=inbox,
         reply_poller=reply_poller,
+        outbox=outbox,
     )
 
     await webhook.async_register(hass, entry)
@@ -75,6 +81,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: SmsmodeConfigEntry) -> b
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
     await notify.async_load_legacy_notify(hass, entry)
     reply_poller.async_start()
+    outbox.async_start()
     return True
 
 
@@ -115,7 +122,11 @@ async def async_unload_entry(hass: HomeAssistant, entry: SmsmodeConfigEntry) -> 
 
 
 async def async_remove_entry(hass: HomeAssistant, entry: SmsmodeConfigEntry) -> None:
-    """Forget what the account left outside the entry: cloudhook, issues, inbox."""
+    """Forget what the account left outside the entry: cloudhook, issues, stores.
+
+    Messages still queued go with the entry: there is no account left to send them.
+    """
     await webhook.async_delete_cloudhook(hass, entry)
     async_clear_all(hass, entry)
     await async_remove_inbox(hass, entry.entry_id)
+    await async_remove_outbox(hass, entry.entry_id)

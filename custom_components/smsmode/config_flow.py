@@ -66,6 +66,8 @@ from .const import (
     CONF_LOW_CREDIT_THRESHOLD,
     CONF_MAX_SEGMENTS,
     CONF_NUMBER,
+    CONF_OUTBOX_HORIZON,
+    CONF_QUEUE_FAILED_SENDS,
     CONF_REPLY_ALLOWED,
     CONF_REPLY_POLL_INTERVAL,
     CONF_SENDER,
@@ -75,11 +77,14 @@ from .const import (
     DEFAULT_ENCODING_POLICY,
     DEFAULT_LOW_CREDIT_THRESHOLD,
     DEFAULT_MAX_SEGMENTS,
+    DEFAULT_OUTBOX_HORIZON,
+    DEFAULT_QUEUE_FAILED_SENDS,
     DEFAULT_REPLY_ALLOWED,
     DEFAULT_REPLY_POLL_INTERVAL,
     DEFAULT_STOP,
     DEFAULT_URL,
     DOMAIN,
+    MAX_OUTBOX_HORIZON,
     MAX_REPLY_POLL_INTERVAL,
     MIN_BALANCE_INTERVAL_MINUTES,
     SUBENTRY_TYPE_RECIPIENT,
@@ -177,6 +182,22 @@ OPTIONS_SCHEMA = vol.Schema(
                     step=1,
                     mode=NumberSelectorMode.BOX,
                     unit_of_measurement=UnitOfTime.MINUTES,
+                )
+            ),
+            vol.Coerce(int),
+        ),
+        # The outbox: queue what smsmode cannot take now, for at most N hours.
+        vol.Optional(
+            CONF_QUEUE_FAILED_SENDS, default=DEFAULT_QUEUE_FAILED_SENDS
+        ): BooleanSelector(),
+        vol.Optional(CONF_OUTBOX_HORIZON, default=DEFAULT_OUTBOX_HORIZON): vol.All(
+            NumberSelector(
+                NumberSelectorConfig(
+                    min=1,
+                    max=MAX_OUTBOX_HORIZON,
+                    step=1,
+                    mode=NumberSelectorMode.BOX,
+                    unit_of_measurement=UnitOfTime.HOURS,
                 )
             ),
             vol.Coerce(int),

@@ -22,6 +22,8 @@ CONF_DELIVERY_REPORTS: Final = "delivery_reports"
 CONF_BALANCE_INTERVAL: Final = "balance_interval"
 CONF_LOW_CREDIT_THRESHOLD: Final = "low_credit_threshold"
 CONF_REPLY_POLL_INTERVAL: Final = "reply_poll_interval"
+CONF_QUEUE_FAILED_SENDS: Final = "queue_failed_sends"
+CONF_OUTBOX_HORIZON: Final = "outbox_horizon"
 
 # Stored in entry.data beside CONF_API_KEY, CONF_URL and CONF_WEBHOOK_ID.
 CONF_CLOUDHOOK_URL: Final = "cloudhook_url"
@@ -63,12 +65,21 @@ REPLY_EXPECTED_INTERVAL: Final = timedelta(minutes=1)
 REPLY_EXPECTED_FOR: Final = timedelta(minutes=30)
 # smsmode keeps replies (and answers about SMS) for 30 days.
 REPLY_WINDOW: Final = timedelta(days=30)
+# The outbox (outbox.py): on by default; a queued SMS is given up after the
+# horizon, in hours.
+DEFAULT_QUEUE_FAILED_SENDS: Final = True
+DEFAULT_OUTBOX_HORIZON: Final = 24
+MAX_OUTBOX_HORIZON: Final = 72
 
 # Bus events fired for smsmode's callbacks (public names used in automations).
 EVENT_MESSAGE_RECEIVED: Final = "smsmode_message_received"
 EVENT_DELIVERY_REPORT: Final = "smsmode_delivery_report"
+# Bus events of the outbox.
+EVENT_SEND_QUEUED: Final = "smsmode_send_queued"
+EVENT_SEND_FAILED: Final = "smsmode_send_failed"
 
 # Repair issue ids (suffixed with the entry id).
 ISSUE_LOW_CREDIT: Final = "low_credit"
 ISSUE_INSUFFICIENT_CREDITS: Final = "insufficient_credits"
 ISSUE_NO_EXTERNAL_URL: Final = "no_external_url"
+ISSUE_OUTBOX_STUCK: Final = "outbox_stuck"

@@ -25,8 +25,9 @@ from .issues import (
 )
 
 if TYPE_CHECKING:
-    # Both modules use SmsmodeConfigEntry, defined here.
+    # These modules use SmsmodeConfigEntry, defined here.
     from .events import SmsmodeInbox
+    from .outbox import SmsmodeOutbox
     from .reply_poller import SmsmodeReplyPoller
 
 type SmsmodeConfigEntry = ConfigEntry[SmsmodeRuntimeData]
@@ -40,6 +41,7 @@ class SmsmodeRuntimeData:
     coordinator: SmsmodeBalanceCoordinator
     inbox: SmsmodeInbox
     reply_poller: SmsmodeReplyPoller
+    outbox: SmsmodeOutbox
 
 
 class SmsmodeBalanceCoordinator(DataUpdateCoordinator[float]):

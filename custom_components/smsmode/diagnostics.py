@@ -21,7 +21,7 @@ TO_REDACT = {
 async def async_get_config_entry_diagnostics(
     hass: HomeAssistant, entry: SmsmodeConfigEntry
 ) -> dict[str, Any]:
-    """Return the entry's settings, its recipients and the last balance.
+    """Return the entry's settings, its recipients, the last balance, the outbox size.
 
     Built field by field rather than from `entry.as_dict()`: unique ids (a key
     hash, and each recipient's number) stay out, whatever core adds later.
@@ -40,4 +40,6 @@ async def async_get_config_entry_diagnostics(
         ],
         "balance": coordinator.data,
         "last_update_success": coordinator.last_update_success,
+        # How many SMS wait, not what they say nor to whom.
+        "outbox_length": len(entry.runtime_data.outbox),
     }

@@ -58,13 +58,16 @@ def translate_errors(hass: HomeAssistant, entry: SmsmodeConfigEntry) -> Iterator
     try:
         yield
     except SmsModeError as err:
-        raise _translated(hass, entry, err) from err
+        raise translated_error(hass, entry, err) from err
 
 
-def _translated(
+def translated_error(
     hass: HomeAssistant, entry: SmsmodeConfigEntry, err: SmsModeError
 ) -> HomeAssistantError:
-    """Build the exception a user sees for one client error."""
+    """Build the exception a user sees for one client error, with its side effects.
+
+    The outbox uses it too, for a queued message that fails for good.
+    """
     placeholders = {"error": err.description}
     if isinstance(err, SmsModeValidationError):
         key = err.reason if err.reason in VALIDATION_KEYS else "invalid_request"

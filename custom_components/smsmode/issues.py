@@ -9,6 +9,7 @@ from .const import (
     ISSUE_INSUFFICIENT_CREDITS,
     ISSUE_LOW_CREDIT,
     ISSUE_NO_EXTERNAL_URL,
+    ISSUE_OUTBOX_STUCK,
 )
 
 
@@ -83,8 +84,30 @@ def async_clear_no_external_url(hass: HomeAssistant, entry: ConfigEntry) -> None
 
 
 @callback
+def async_set_outbox_stuck(hass: HomeAssistant, entry: ConfigEntry, count: int) -> None:
+    """Say that queued SMS keep failing to go out (smsmode unreachable)."""
+    ir.async_create_issue(
+        hass,
+        DOMAIN,
+        _issue_id(ISSUE_OUTBOX_STUCK, entry),
+        is_fixable=False,
+        is_persistent=False,
+        severity=ir.IssueSeverity.WARNING,
+        translation_key=ISSUE_OUTBOX_STUCK,
+        translation_placeholders={"title": entry.title, "count": str(count)},
+    )
+
+
+@callback
+def async_clear_outbox_stuck(hass: HomeAssistant, entry: ConfigEntry) -> None:
+    """Clear the stuck-outbox issue (the queued SMS went, or were given up)."""
+    ir.async_delete_issue(hass, DOMAIN, _issue_id(ISSUE_OUTBOX_STUCK, entry))
+
+
+@callback
 def async_clear_all(hass: HomeAssistant, entry: ConfigEntry) -> None:
     """Clear every issue of an entry (it is being removed)."""
     async_clear_low_credit(hass, entry)
     async_clear_insufficient_credits(hass, entry)
     async_clear_no_external_url(hass, entry)
+    async_clear_outbox_stuck(hass, entry)

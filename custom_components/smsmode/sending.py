@@ -27,6 +27,7 @@ from .api import (
     BatchMessage,
     Encoding,
     SendResult,
+    SmsModeError,
     StopMode,
     is_gsm,
     normalize_each,
@@ -55,6 +56,7 @@ from .const import (
 from .coordinator import SmsmodeConfigEntry
 from .errors import translate_errors
 from .issues import async_clear_no_external_url, async_set_no_external_url
+from .outbox import OutgoingSms, QueuedSms, is_queueable
 from .webhook import async_callback_url
 
 # Field names shared by the notify `data` and the services (public interface).
@@ -341,8 +343,13 @@ async def _async_sent(
 
 async def async_send_sms(
     hass: HomeAssistant, entry: SmsmodeConfigEntry, request: SmsRequest
-) -> SendResult:
-    """Send one SMS to all its recipients in one request, options as defaults."""
+) -> SendResult | QueuedSms:
+    """Send one SMS to all its recipients in one request, options as defaults.
+
+    When smsmode cannot take it now (unreachable, code 50, or an outcome that is
+    unknown) and the outbox is on, it is queued instead and the queued message
+    is returned: the automation goes on, the outbox sends it later, once.
+    """
     reply_allowed = _reply_allowed(entry, request.reply_allowed)
     text, encoding = _text_and_encoding(
         compose(request.message, request.title), request.encoding, _policy(entry)
@@ -350,12 +357,9 @@ async def async_send_sms(
     stop = request.stop or StopOption(entry.options.get(CONF_STOP, DEFAULT_STOP))
     with translate_errors(hass, entry):
         numbers = await async_normalize_numbers(hass, request.recipients)
-        notification_url, reply_url = _callback_urls(
-            hass, entry, reply_allowed=reply_allowed
-        )
-        result = await entry.runtime_data.client.send_sms(
-            text,
-            numbers,
+        sms = OutgoingSms(
+            text=text,
+            numbers=tuple(numbers),
             group=request.group or None,
             encoding=encoding,
             reply_allowed=reply_allowed,
@@ -366,15 +370,44 @@ async def async_send_sms(
             ref_client=request.ref_client or None,
             max_segments=_max_segments(entry, request.max_segments),
             stop=_STOP_MODES[stop],
-            notification_url=notification_url,
-            reply_notification_url=reply_url,
-            now=dt_util.utcnow(),
         )
+        try:
+            return await async_deliver(hass, entry, sms)
+        except SmsModeError as err:
+            outbox = entry.runtime_data.outbox
+            if not (outbox.enabled and is_queueable(err)):
+                raise
+            return await outbox.async_enqueue(sms, err)
+
+
+async def async_deliver(
+    hass: HomeAssistant, entry: SmsmodeConfigEntry, sms: OutgoingSms
+) -> SendResult:
+    """Send one prepared SMS now; a failure is the client's `SmsModeError`.
+
+    The callback URLs are worked out now: a queued message gets the URL Home
+    Assistant has when it finally goes.
+    """
+    notification_url, reply_url = _callback_urls(
+        hass, entry, reply_allowed=sms.reply_allowed
+    )
+    result = await entry.runtime_data.client.send_sms(
+        sms.text,
+        sms.numbers,
+        group=sms.group,
+        encoding=sms.encoding,
+        reply_allowed=sms.reply_allowed,
+        sender=sms.sender,
+        scheduled_at=sms.scheduled_at,
+        ref_client=sms.ref_client,
+        max_segments=sms.max_segments,
+        stop=sms.stop,
+        notification_url=notification_url,
+        reply_notification_url=reply_url,
+        now=dt_util.utcnow(),
+    )
     await _async_sent(
-        entry,
-        result,
-        reply_allowed=reply_allowed,
-        scheduled_at=request.scheduled_at,
+        entry, result, reply_allowed=sms.reply_allowed, scheduled_at=sms.scheduled_at
     )
     return result
 

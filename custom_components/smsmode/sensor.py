@@ -1,15 +1,17 @@
-"""Balance sensor: the credits left on the smsmode account."""
+"""Sensors: the credits left on the smsmode account, and the SMS waiting to go."""
 
 from homeassistant.components.sensor import SensorEntity, SensorStateClass
 from homeassistant.const import EntityCategory
 from homeassistant.core import HomeAssistant
+from homeassistant.helpers.dispatcher import async_dispatcher_connect
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.update_coordinator import CoordinatorEntity
 
 from .coordinator import SmsmodeBalanceCoordinator, SmsmodeConfigEntry
 from .entity import SmsmodeEntity
+from .outbox import signal_name
 
-# Reads come from the coordinator: no request per entity.
+# Reads come from the coordinator or the outbox: no request per entity.
 PARALLEL_UPDATES = 0
 
 
@@ -18,8 +20,8 @@ async def async_setup_entry(
     entry: SmsmodeConfigEntry,
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
-    """Add the account's balance sensor."""
-    async_add_entities([SmsmodeBalanceSensor(entry)])
+    """Add the account's balance and outbox sensors."""
+    async_add_entities([SmsmodeBalanceSensor(entry), SmsmodeOutboxSensor(entry)])
 
 
 class SmsmodeBalanceSensor(
@@ -42,3 +44,32 @@ class SmsmodeBalanceSensor(
     def native_value(self) -> float:
         """Return the last balance read."""
         return self.coordinator.data
+
+
+class SmsmodeOutboxSensor(SmsmodeEntity, SensorEntity):
+    """How many SMS wait in the outbox for smsmode to take them (usually 0)."""
+
+    _attr_translation_key = "outbox"
+    _attr_state_class = SensorStateClass.MEASUREMENT
+    _attr_native_unit_of_measurement = "SMS"
+    _attr_entity_category = EntityCategory.DIAGNOSTIC
+    _attr_should_poll = False
+
+    def __init__(self, entry: SmsmodeConfigEntry) -> None:
+        """Watch the account's outbox."""
+        SmsmodeEntity.__init__(self, entry, "outbox")
+        self._outbox = entry.runtime_data.outbox
+        self._entry_id = entry.entry_id
+
+    async def async_added_to_hass(self) -> None:
+        """Write the state again whenever the outbox changes."""
+        self.async_on_remove(
+            async_dispatcher_connect(
+                self.hass, signal_name(self._entry_id), self.async_write_ha_state
+            )
+        )
+
+    @property
+    def native_value(self) -> int:
+        """Return how many SMS wait."""
+        return len(self._outbox)

@@ -31,6 +31,7 @@ from .api import (
     Reply,
     SendResult,
     SentSms,
+    analyse,
     is_delivered,
     is_final,
     status_slug,
@@ -38,6 +39,7 @@ from .api import (
 from .const import DOMAIN
 from .coordinator import SmsmodeConfigEntry
 from .errors import translate_errors
+from .outbox import QueuedSms
 from .sending import (
     ATTR_LANGUAGE,
     ATTR_REF_CLIENT,
@@ -72,6 +74,7 @@ ATTR_MESSAGES: Final = "messages"
 ATTR_NUMBER: Final = "number"
 ATTR_TITLE: Final = "title"
 ATTR_SMS_ID: Final = "sms_id"
+ATTR_QUEUED: Final = "queued"
 ATTR_START: Final = "start"
 ATTR_COUNT: Final = "count"
 ATTR_START_DATE: Final = "start_date"
@@ -279,7 +282,24 @@ async def _async_send_sms(call: ServiceCall) -> ServiceResponse:
         entry, call.data.get(ATTR_RECIPIENTS), call.data.get("group")
     )
     request = sms_request(call.data[ATTR_MESSAGE], recipients, call.data)
-    return _sent(await async_send_sms(call.hass, entry, request))
+    result = await async_send_sms(call.hass, entry, request)
+    if isinstance(result, QueuedSms):
+        return _queued(result)
+    return {**_sent(result), ATTR_QUEUED: False}
+
+
+def _queued(item: QueuedSms) -> dict[str, Any]:
+    """Describe a message the outbox took: no id yet, what it will cost."""
+    sms = item.sms
+    analysis = analyse(sms.text, encoding=sms.encoding, stop=sms.stop)
+    return {
+        ATTR_SMS_ID: None,
+        ATTR_RECIPIENTS: list(sms.numbers),
+        "segments": analysis.segments,
+        "encoding": analysis.encoding.value,
+        ATTR_QUEUED: True,
+        "outbox_id": item.outbox_id,
+    }
 
 
 async def _async_send_batch(call: ServiceCall) -> ServiceResponse:

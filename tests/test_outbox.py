@@ -1,0 +1,348 @@
+"""The outbox: SMS smsmode cannot take now go out later, once, and survive restarts."""
+
+from datetime import timedelta
+from typing import Any
+
+from freezegun.api import FrozenDateTimeFactory
+from homeassistant.config_entries import SOURCE_REAUTH
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers import issue_registry as ir
+from homeassistant.util import dt as dt_util
+import pytest
+from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
+    async_capture_events,
+    async_fire_time_changed,
+)
+
+from custom_components.smsmode import outbox as outbox_module
+from custom_components.smsmode.const import (
+    CONF_OUTBOX_HORIZON,
+    DOMAIN,
+    EVENT_SEND_FAILED,
+    EVENT_SEND_QUEUED,
+)
+from smsmode_simulator import Fault, Simulator
+
+from .sending_helpers import ALICE, BOB, async_setup_account, sent
+
+SEND = "sendSMS.do"
+LIST = "smsList.do"
+OUTBOX = "sensor.smsmode_outbox"
+# Longer than any backoff: every queued message is due after one such step.
+STEP = outbox_module.RETRY_MAX + timedelta(seconds=1)
+
+
+async def _tick(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, delta: timedelta = STEP
+) -> None:
+    freezer.tick(delta)
+    async_fire_time_changed(hass, dt_util.utcnow())
+    await hass.async_block_till_done(wait_background_tasks=True)
+
+
+async def _send(hass: HomeAssistant, entry: MockConfigEntry, **data: Any) -> Any:
+    return await hass.services.async_call(
+        DOMAIN,
+        "send_sms",
+        {
+            "config_entry_id": entry.entry_id,
+            "recipients": [ALICE[1], BOB[1]],
+            "message": "Server down",
+            **data,
+        },
+        blocking=True,
+        return_response=True,
+    )
+
+
+def _issue(hass: HomeAssistant, kind: str, entry: MockConfigEntry) -> Any:
+    return ir.async_get(hass).async_get_issue(DOMAIN, f"{kind}_{entry.entry_id}")
+
+
+@pytest.fixture
+async def entry(
+    hass: HomeAssistant, smsmode_simulator: Simulator, freezer: FrozenDateTimeFactory
+) -> MockConfigEntry:
+    """Return a loaded account, time frozen so that retries are stepped."""
+    freezer.move_to("2026-06-15 10:00:00+00:00")
+    return await async_setup_account(hass, smsmode_simulator)
+
+
+async def test_unavailable_send_is_queued_then_sent(
+    hass: HomeAssistant,
+    entry: MockConfigEntry,
+    smsmode_simulator: Simulator,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """Code 50: the call succeeds as queued; the SMS goes on the next attempt."""
+    queued = async_capture_events(hass, EVENT_SEND_QUEUED)
+    smsmode_simulator.add_fault(SEND, Fault.code(50))
+    response = await _send(hass, entry)
+    assert response["queued"] is True
+    assert response["sms_id"] is None
+    assert response["recipients"] == [ALICE[1], BOB[1]]
+    assert (response["segments"], response["encoding"]) == (1, "gsm7")
+    assert len(queued) == 1
+    assert queued[0].data["outbox_id"] == response["outbox_id"]
+    assert queued[0].data["may_have_been_sent"] is False
+    assert queued[0].data["recipients"] == [ALICE[1], BOB[1]]
+    assert hass.states.get(OUTBOX).state == "1"
+    assert smsmode_simulator.messages == {}
+
+    await _tick(hass, freezer)
+    (message,) = smsmode_simulator.messages.values()
+    assert message.text == "Server down"
+    assert message.numbers == [ALICE[1], BOB[1]]
+    # Nothing could have been sent: no need to look it up first.
+    assert smsmode_simulator.requests_to(LIST) == []
+    assert len(smsmode_simulator.requests_to(SEND)) == 2
+    assert hass.states.get(OUTBOX).state == "0"
+
+
+async def test_accepted_but_unanswered_is_not_sent_twice(
+    hass: HomeAssistant,
+    entry: MockConfigEntry,
+    smsmode_simulator: Simulator,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """Smsmode took it but the answer was lost: found in the list, not re-sent."""
+    queued = async_capture_events(hass, EVENT_SEND_QUEUED)
+    smsmode_simulator.add_fault(SEND, Fault.drop_after())
+    response = await _send(hass, entry)
+    assert response["queued"] is True
+    assert queued[0].data["may_have_been_sent"] is True
+    assert len(smsmode_simulator.messages) == 1
+
+    await _tick(hass, freezer)
+    assert len(smsmode_simulator.requests_to(LIST)) == 1
+    assert len(smsmode_simulator.requests_to(SEND)) == 1
+    assert len(smsmode_simulator.messages) == 1
+    assert len(entry.runtime_data.outbox) == 0
+
+
+async def test_cut_before_smsmode_took_it_is_sent_after_lookup(
+    hass: HomeAssistant,
+    entry: MockConfigEntry,
+    smsmode_simulator: Simulator,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """Outcome unknown and not in the list: sent again, exactly once."""
+    smsmode_simulator.add_fault(SEND, Fault.drop_before())
+    await _send(hass, entry)
+    assert smsmode_simulator.messages == {}
+    await _tick(hass, freezer)
+    assert len(smsmode_simulator.requests_to(LIST)) == 1
+    assert len(smsmode_simulator.messages) == 1
+    await _tick(hass, freezer)
+    assert len(smsmode_simulator.messages) == 1
+
+
+async def test_outage_backs_off_raises_an_issue_and_recovers(
+    hass: HomeAssistant,
+    entry: MockConfigEntry,
+    smsmode_simulator: Simulator,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """Retries back off; after several, a repair issue; it goes once all is sent."""
+    smsmode_simulator.add_fault(SEND, Fault.http_error(503), times=4)
+    await _send(hass, entry, message="Water leak")
+    item = next(iter(entry.runtime_data.outbox._items.values()))
+    first_wait = item.next_attempt - item.queued_at
+    assert 7.5 <= first_wait <= 15
+    for _ in range(3):
+        await _tick(hass, freezer)
+    assert _issue(hass, "outbox_stuck", entry) is not None
+    assert smsmode_simulator.messages == {}
+
+    await _tick(hass, freezer)
+    assert [m.text for m in smsmode_simulator.messages.values()] == ["Water leak"]
+    assert _issue(hass, "outbox_stuck", entry) is None
+    assert hass.states.get(OUTBOX).state == "0"
+
+
+async def test_backoff_doubles_with_jitter() -> None:
+    """15 s, 30 s, 1 min … capped at 15 min, each between half and all of it."""
+    for attempts, full in ((1, 15), (2, 30), (3, 60), (10, 900), (30, 900)):
+        for _ in range(20):
+            wait = outbox_module._backoff(attempts).total_seconds()
+            assert full / 2 <= wait <= full
+
+
+async def test_queued_messages_survive_a_restart(
+    hass: HomeAssistant,
+    entry: MockConfigEntry,
+    smsmode_simulator: Simulator,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """Queued SMS are written at once, read back at setup, and sent."""
+    smsmode_simulator.add_fault(SEND, Fault.code(50), times=2)
+    await _send(hass, entry, message="Alert 1")
+    await _send(
+        hass, entry, message="Alert 2", scheduled_at="2026-06-15T12:10:00+00:00"
+    )
+    assert await hass.config_entries.async_unload(entry.entry_id)
+    await hass.async_block_till_done()
+    assert smsmode_simulator.messages == {}
+
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    assert len(entry.runtime_data.outbox) == 2
+    await _tick(hass, freezer)
+    texts = sorted(m.text for m in smsmode_simulator.messages.values())
+    assert texts == ["Alert 1", "Alert 2"]
+    # The second kept its schedule, which had not passed.
+    assert sent(smsmode_simulator)[-1]["date_envoi"] == "15062026-14:10"
+
+
+async def test_schedule_passed_while_waiting_sends_now(
+    hass: HomeAssistant,
+    entry: MockConfigEntry,
+    smsmode_simulator: Simulator,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """A scheduled time that passed in the outbox is dropped: sent at once."""
+    smsmode_simulator.add_fault(SEND, Fault.code(50), times=3)
+    await _send(hass, entry, scheduled_at="2026-06-15T10:30:00+00:00")
+    for _ in range(4):
+        await _tick(hass, freezer)
+    assert len(smsmode_simulator.messages) == 1
+    assert "date_envoi" not in sent(smsmode_simulator)[-1]
+
+
+async def test_given_up_after_the_horizon(
+    hass: HomeAssistant, smsmode_simulator: Simulator, freezer: FrozenDateTimeFactory
+) -> None:
+    """Past the horizon the SMS is dropped with `smsmode_send_failed`."""
+    freezer.move_to("2026-06-15 10:00:00+00:00")
+    entry = await async_setup_account(
+        hass, smsmode_simulator, options={CONF_OUTBOX_HORIZON: 1}
+    )
+    failed = async_capture_events(hass, EVENT_SEND_FAILED)
+    smsmode_simulator.add_fault(SEND, Fault.code(50), times=100)
+    await _send(hass, entry)
+    for _ in range(3):
+        await _tick(hass, freezer)
+    assert failed == []
+    assert len(smsmode_simulator.requests_to(SEND)) == 4
+    await _tick(hass, freezer, timedelta(hours=1))
+    assert [event.data["reason"] for event in failed] == ["expired"]
+    assert failed[0].data["recipients"] == [ALICE[1], BOB[1]]
+    assert len(entry.runtime_data.outbox) == 0
+    assert _issue(hass, "outbox_stuck", entry) is None
+    assert smsmode_simulator.messages == {}
+
+
+async def test_key_revoked_while_queued(
+    hass: HomeAssistant,
+    entry: MockConfigEntry,
+    smsmode_simulator: Simulator,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """Code 32 on a retry: reauth starts, the SMS is kept, no retry loop."""
+    smsmode_simulator.add_fault(SEND, Fault.code(50))
+    smsmode_simulator.add_fault(SEND, Fault.code(32))
+    await _send(hass, entry)
+    await _tick(hass, freezer)
+    flows = hass.config_entries.flow.async_progress_by_handler(DOMAIN)
+    assert [flow["context"]["source"] for flow in flows] == [SOURCE_REAUTH]
+    attempts = len(smsmode_simulator.requests_to(SEND))
+    for _ in range(3):
+        await _tick(hass, freezer)
+    assert len(smsmode_simulator.requests_to(SEND)) == attempts
+    assert len(entry.runtime_data.outbox) == 1
+
+    # A new key reloads the entry: the message goes.
+    assert await hass.config_entries.async_reload(entry.entry_id)
+    await _tick(hass, freezer)
+    assert len(smsmode_simulator.messages) == 1
+
+
+async def test_credits_exhausted_while_queued(
+    hass: HomeAssistant,
+    entry: MockConfigEntry,
+    smsmode_simulator: Simulator,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """Code 33 on a retry: failed at once with the out-of-credit issue."""
+    failed = async_capture_events(hass, EVENT_SEND_FAILED)
+    smsmode_simulator.add_fault(SEND, Fault.code(50))
+    smsmode_simulator.add_fault(SEND, Fault.code(33))
+    await _send(hass, entry)
+    await _tick(hass, freezer)
+    assert [event.data["reason"] for event in failed] == ["insufficient_credits"]
+    assert _issue(hass, "insufficient_credits", entry) is not None
+    assert len(entry.runtime_data.outbox) == 0
+    await _tick(hass, freezer)
+    assert len(smsmode_simulator.requests_to(SEND)) == 2
+
+
+async def test_refused_parameter_while_queued(
+    hass: HomeAssistant,
+    entry: MockConfigEntry,
+    smsmode_simulator: Simulator,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """Code 35 on a retry: failed, not retried."""
+    failed = async_capture_events(hass, EVENT_SEND_FAILED)
+    smsmode_simulator.add_fault(SEND, Fault.code(50))
+    smsmode_simulator.add_fault(SEND, Fault.code(35))
+    await _send(hass, entry)
+    await _tick(hass, freezer)
+    assert [event.data["reason"] for event in failed] == ["refused"]
+    await _tick(hass, freezer)
+    assert len(smsmode_simulator.requests_to(SEND)) == 2
+
+
+async def test_notify_queues_too(
+    hass: HomeAssistant,
+    entry: MockConfigEntry,
+    smsmode_simulator: Simulator,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """notify.smsmode does not fail the automation when smsmode is away."""
+    smsmode_simulator.add_fault(SEND, Fault.code(50))
+    await hass.services.async_call(
+        "notify",
+        "smsmode",
+        {"message": "Door opened", "target": [ALICE[1]]},
+        blocking=True,
+    )
+    assert len(entry.runtime_data.outbox) == 1
+    await _tick(hass, freezer)
+    assert [m.text for m in smsmode_simulator.messages.values()] == ["Door opened"]
+
+
+async def test_full_outbox_drops_the_oldest(
+    hass: HomeAssistant,
+    entry: MockConfigEntry,
+    smsmode_simulator: Simulator,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The outbox is bounded: past its size the oldest message is given up."""
+    monkeypatch.setattr(outbox_module, "MAX_QUEUED", 2)
+    failed = async_capture_events(hass, EVENT_SEND_FAILED)
+    smsmode_simulator.add_fault(SEND, Fault.code(50), times=3)
+    for text in ("one", "two", "three"):
+        await _send(hass, entry, message=text)
+    assert [event.data["reason"] for event in failed] == ["outbox_full"]
+    outbox = entry.runtime_data.outbox
+    assert [item.sms.text for item in outbox._items.values()] == ["two", "three"]
+
+
+async def test_removing_the_entry_forgets_its_outbox(
+    hass: HomeAssistant,
+    entry: MockConfigEntry,
+    smsmode_simulator: Simulator,
+    hass_storage: dict[str, Any],
+) -> None:
+    """The stored outbox goes with the entry."""
+    smsmode_simulator.add_fault(SEND, Fault.code(50))
+    await _send(hass, entry)
+    key = f"{DOMAIN}.{entry.entry_id}.outbox"
+    assert len(hass_storage[key]["data"]["items"]) == 1
+    stored = hass_storage[key]["data"]["items"][0]["sms"]
+    assert stored["numbers"] == [ALICE[1], BOB[1]]
+    await hass.config_entries.async_remove(entry.entry_id)
+    await hass.async_block_till_done()
+    assert key not in hass_storage
