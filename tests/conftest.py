@@ -3,6 +3,7 @@
 from collections.abc import Iterator
 import hashlib
 import logging
+import re
 
 from homeassistant.const import CONF_API_KEY, CONF_URL, CONF_WEBHOOK_ID
 from homeassistant.core import HomeAssistant
@@ -53,12 +54,18 @@ def _record_text(record: logging.LogRecord) -> str:
     return f"{text} {record.exc_text or ''} {record.stack_info or ''}"
 
 
+# A phone number as the integration handles them: 9 to 15 digits in a row.
+_PHONE_NUMBER = re.compile(r"(?<!\d)\+?\d{9,15}(?!\d)")
+
+
 @pytest.fixture(autouse=True)
-def api_key_never_logged(request: pytest.FixtureRequest) -> Iterator[None]:
-    """Fail a test whose log records (any level) hold the simulator's API key.
+def secrets_never_logged(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Fail a test whose log records hold the API key, or a number above debug.
 
     Every record of every logger reaches the root logger, set to DEBUG for the
-    test so that debug lines are produced (and checked) too.
+    test so that debug lines are produced (and checked) too. The API key may
+    appear in no record of any logger at any level; phone numbers may appear in
+    the integration's own records at debug level only.
     """
     collector = _Collector()
     root = logging.getLogger()
@@ -70,6 +77,15 @@ def api_key_never_logged(request: pytest.FixtureRequest) -> Iterator[None]:
     finally:
         root.removeHandler(collector)
         root.setLevel(level)
+    numbers = [
+        f"{record.name} {record.levelname}: {record.getMessage()}"
+        for record in collector.records
+        if record.name.startswith("custom_components.smsmode")
+        and record.levelno > logging.DEBUG
+        and _PHONE_NUMBER.search(_record_text(record))
+    ]
+    if numbers:
+        pytest.fail(f"A phone number was logged above debug level: {numbers}")
     simulator = request.node.funcargs.get("smsmode_simulator")
     if not isinstance(simulator, Simulator):
         return
