@@ -33,6 +33,7 @@ from .events import SmsmodeInbox, async_remove_inbox
 from .issues import async_clear_all
 from .outbox import SmsmodeOutbox, async_remove_outbox
 from .reply_poller import SmsmodeReplyPoller
+from .report_poller import SmsmodeReportPoller
 from .sending import async_check_callback_url, async_deliver
 
 PLATFORMS: list[Platform] = [Platform.EVENT, Platform.NOTIFY, Platform.SENSOR]
@@ -61,6 +62,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: SmsmodeConfigEntry) -> b
     inbox = SmsmodeInbox(hass, entry.entry_id)
     await inbox.async_load()
     reply_poller = SmsmodeReplyPoller(hass, entry, client, inbox)
+    report_poller = SmsmodeReportPoller(hass, entry, client, inbox)
     outbox = SmsmodeOutbox(hass, entry, client, partial(async_deliver, hass, entry))
     await outbox.async_load()
     entry.runtime_data = SmsmodeRuntimeData(
@@ -68,6 +70,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: SmsmodeConfigEntry) -> b
         coordinator=coordinator,
         inbox=inbox,
         reply_poller=reply_poller,
+        report_poller=report_poller,
         outbox=outbox,
     )
 
@@ -81,6 +84,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: SmsmodeConfigEntry) -> b
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
     await notify.async_load_legacy_notify(hass, entry)
     reply_poller.async_start()
+    report_poller.async_start()
     outbox.async_start()
     return True
 

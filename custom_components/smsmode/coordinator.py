@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from .events import SmsmodeInbox
     from .outbox import SmsmodeOutbox
     from .reply_poller import SmsmodeReplyPoller
+    from .report_poller import SmsmodeReportPoller
 
 type SmsmodeConfigEntry = ConfigEntry[SmsmodeRuntimeData]
 
@@ -41,6 +42,7 @@ class SmsmodeRuntimeData:
     coordinator: SmsmodeBalanceCoordinator
     inbox: SmsmodeInbox
     reply_poller: SmsmodeReplyPoller
+    report_poller: SmsmodeReportPoller
     outbox: SmsmodeOutbox
 
 

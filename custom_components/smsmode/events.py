@@ -5,8 +5,9 @@ repeats a callback until it gets an answer it likes: both paths hand what they
 read to the entry's `SmsmodeInbox`, which fires an event only for what it has not
 seen yet. What it has seen (reply ids; sms id, number and status of reports) is
 kept in a `Store`, so a restart does not fire old callbacks again. The same store
-holds what reply polling needs to survive a restart: when the last reply-allowed
-SMS went, how far the reply list was read, and since when the inbox exists.
+holds what polling needs to survive a restart: when the last reply-allowed SMS
+went, how far the reply list was read, since when the inbox exists, and which
+SMS still wait for a final delivery report.
 """
 
 from datetime import datetime, timedelta
@@ -45,6 +46,8 @@ class _InboxData(TypedDict):
     reports: dict[str, float]
     last_reply_allowed_send: NotRequired[float]
     polled_until: NotRequired[float]
+    # SMS whose delivery reports are polled: sms id -> [when sent, refClient].
+    pending_reports: NotRequired[dict[str, list[Any]]]
 
 
 @callback
@@ -180,6 +183,31 @@ class SmsmodeInbox:
         """Record how far the reply list has been read."""
         self._data["polled_until"] = when.timestamp()
         self._async_changed()
+
+    @property
+    def pending_reports(self) -> dict[str, tuple[datetime, str | None]]:
+        """SMS whose delivery reports are polled: when each went, its refClient."""
+        return {
+            sms_id: (dt_util.utc_from_timestamp(since), ref_client)
+            for sms_id, (since, ref_client) in self._data.get(
+                "pending_reports", {}
+            ).items()
+        }
+
+    @callback
+    def async_expect_reports(
+        self, sms_id: str, since: datetime, ref_client: str | None
+    ) -> None:
+        """Poll the delivery reports of an SMS that went without a callback URL."""
+        pending = self._data.setdefault("pending_reports", {})
+        pending[sms_id] = [since.timestamp(), ref_client]
+        self._async_changed()
+
+    @callback
+    def async_reports_done(self, sms_id: str) -> None:
+        """Stop polling an SMS's reports (all final, too old, or unknown)."""
+        if self._data.get("pending_reports", {}).pop(sms_id, None) is not None:
+            self._async_changed()
 
     @callback
     def async_reply(self, data: dict[str, Any]) -> bool:

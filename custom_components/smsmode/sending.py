@@ -283,6 +283,10 @@ def _max_segments(entry: SmsmodeConfigEntry, requested: int | None) -> int:
     return requested or int(entry.options.get(CONF_MAX_SEGMENTS, DEFAULT_MAX_SEGMENTS))
 
 
+def _reports_wanted(entry: SmsmodeConfigEntry) -> bool:
+    return bool(entry.options.get(CONF_DELIVERY_REPORTS, DEFAULT_DELIVERY_REPORTS))
+
+
 @callback
 def async_check_callback_url(
     hass: HomeAssistant, entry: SmsmodeConfigEntry
@@ -294,9 +298,7 @@ def async_check_callback_url(
     at setup and on every send.
     """
     url = async_callback_url(hass, entry.data)
-    if url is None and entry.options.get(
-        CONF_DELIVERY_REPORTS, DEFAULT_DELIVERY_REPORTS
-    ):
+    if url is None and _reports_wanted(entry):
         async_set_no_external_url(hass, entry)
     else:
         async_clear_no_external_url(hass, entry)
@@ -313,8 +315,7 @@ def _callback_urls(
     """
     if (url := async_check_callback_url(hass, entry)) is None:
         return None, None
-    reports = bool(entry.options.get(CONF_DELIVERY_REPORTS, DEFAULT_DELIVERY_REPORTS))
-    return (url if reports else None), (url if reply_allowed else None)
+    return (url if _reports_wanted(entry) else None), (url if reply_allowed else None)
 
 
 async def _async_sent(
@@ -323,22 +324,28 @@ async def _async_sent(
     *,
     reply_allowed: bool = False,
     scheduled_at: datetime | None = None,
+    poll_reports: bool = False,
+    ref_client: str | None = None,
 ) -> None:
-    """Log the send (no number), expect its replies, read the balance it changed.
+    """Log the send (no number), expect replies and reports, read the balance.
 
     Replies to a reply-allowed SMS are expected from when it goes out: reply
-    polling reads the list more often for a while from then on.
+    polling reads the list more often for a while from then on. An SMS that went
+    without a callback URL while delivery reports are wanted (`poll_reports`)
+    has its reports polled instead.
     """
     LOGGER.debug(
         "smsmode accepted %s for %d recipient(s)", result.sms_id, len(result.recipients)
     )
+    runtime = entry.runtime_data
+    now = dt_util.utcnow()
+    goes_at = max(now, scheduled_at) if scheduled_at else now
     if reply_allowed:
-        now = dt_util.utcnow()
-        entry.runtime_data.reply_poller.async_reply_allowed_sent(
-            max(now, as_aware(scheduled_at)) if scheduled_at else now
-        )
-    entry.runtime_data.coordinator.async_send_accepted()
-    await entry.runtime_data.coordinator.async_request_refresh()
+        runtime.reply_poller.async_reply_allowed_sent(goes_at)
+    if poll_reports:
+        runtime.report_poller.async_sent_without_url(result.sms_id, goes_at, ref_client)
+    runtime.coordinator.async_send_accepted()
+    await runtime.coordinator.async_request_refresh()
 
 
 async def async_send_sms(
@@ -407,7 +414,12 @@ async def async_deliver(
         now=dt_util.utcnow(),
     )
     await _async_sent(
-        entry, result, reply_allowed=sms.reply_allowed, scheduled_at=sms.scheduled_at
+        entry,
+        result,
+        reply_allowed=sms.reply_allowed,
+        scheduled_at=sms.scheduled_at,
+        poll_reports=notification_url is None and _reports_wanted(entry),
+        ref_client=sms.ref_client,
     )
     return result
 
@@ -472,6 +484,10 @@ async def async_send_batch(
             now=dt_util.utcnow(),
         )
     await _async_sent(
-        entry, result, reply_allowed=reply_allowed, scheduled_at=scheduled_at
+        entry,
+        result,
+        reply_allowed=reply_allowed,
+        scheduled_at=as_aware(scheduled_at) if scheduled_at else None,
+        poll_reports=notification_url is None and _reports_wanted(entry),
     )
     return result

@@ -1,0 +1,105 @@
+"""What the reply and delivery-report pollers share: when to read, and failures.
+
+A poller reads something from smsmode on the option's interval, only while
+there is something to wait for (`next_delay` says when, or None). A refused
+key starts reauth and stops it until the entry reloads (no retry loop on a
+revoked key); any other failure logs one warning and waits for the next
+interval, and the first read that works again says so.
+"""
+
+from abc import ABC, abstractmethod
+from datetime import datetime, timedelta
+
+from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
+from homeassistant.helpers.event import async_call_later
+from homeassistant.util import dt as dt_util
+
+from .api import SmsModeAuthenticationError, SmsModeClient, SmsModeError
+from .const import CONF_REPLY_POLL_INTERVAL, DEFAULT_REPLY_POLL_INTERVAL, LOGGER
+from .coordinator import SmsmodeConfigEntry
+from .events import SmsmodeInbox
+
+
+class SmsmodePoller(ABC):
+    """Reads from smsmode on an interval while something is pending."""
+
+    # What is read, for the log lines ("smsmode's replies").
+    subject: str
+
+    def __init__(
+        self,
+        hass: HomeAssistant,
+        entry: SmsmodeConfigEntry,
+        client: SmsModeClient,
+        inbox: SmsmodeInbox,
+    ) -> None:
+        """Take the interval from the options (minutes; 0 turns polling off)."""
+        self._hass = hass
+        self._entry = entry
+        self._client = client
+        self._inbox = inbox
+        minutes = int(
+            entry.options.get(CONF_REPLY_POLL_INTERVAL, DEFAULT_REPLY_POLL_INTERVAL)
+        )
+        self._interval = timedelta(minutes=minutes) if minutes else None
+        self._unsub: CALLBACK_TYPE | None = None
+        self._polling = False
+        self._stopped = False
+        self._failing = False
+
+    @abstractmethod
+    def next_delay(self, now: datetime) -> timedelta | None:
+        """How long until the next read; None when nothing is pending."""
+
+    @abstractmethod
+    async def _async_read(self, now: datetime) -> None:
+        """Do one read and hand what is new to the inbox; SmsModeError on failure."""
+
+    @callback
+    def async_start(self) -> None:
+        """Schedule the first read, if something is pending; stop on unload."""
+        self._entry.async_on_unload(self._async_stop)
+        self._async_schedule()
+
+    @callback
+    def _async_stop(self) -> None:
+        self._stopped = True
+        if self._unsub is not None:
+            self._unsub()
+            self._unsub = None
+
+    @callback
+    def _async_schedule(self) -> None:
+        """(Re)plan the next read; a read under way plans its successor itself."""
+        if self._unsub is not None:
+            self._unsub()
+            self._unsub = None
+        if self._polling or self._stopped:
+            return
+        if (delay := self.next_delay(dt_util.utcnow())) is not None:
+            self._unsub = async_call_later(self._hass, delay, self._async_poll_later)
+
+    async def _async_poll_later(self, _now: datetime) -> None:
+        self._unsub = None
+        await self.async_poll()
+
+    async def async_poll(self) -> None:
+        """Do one read now, then plan the next one (unless the key was refused)."""
+        self._polling = True
+        try:
+            await self._async_read(dt_util.utcnow())
+        except SmsModeAuthenticationError:
+            LOGGER.warning("smsmode refused the API key while reading %s", self.subject)
+            self._entry.async_start_reauth(self._hass)
+            self._stopped = True
+        except SmsModeError as err:
+            if not self._failing:
+                LOGGER.warning("Cannot read %s, will retry: %s", self.subject, err)
+            self._failing = True
+        else:
+            if self._failing:
+                LOGGER.info("%s can be read again", self.subject)
+            self._failing = False
+        finally:
+            self._polling = False
+            self._async_schedule()

@@ -1,0 +1,75 @@
+"""Delivery-report polling: reports for a Home Assistant that smsmode cannot reach.
+
+Without a URL smsmode can call, an SMS goes without `notification_url` and no
+report would ever come back. Such SMS are remembered (in the inbox's store) and
+their reports (`compteRendu.do`) read on the polling interval until every
+recipient has a final status, or for 48 hours, the longest operators take. Each
+status goes to the inbox, which fires the same `smsmode_delivery_report` event
+as the webhook would, once per (SMS id, number, status). With nothing pending,
+nothing is read. A polled report has no operator code nor cost, and its
+`received_at` is when it was read.
+"""
+
+from datetime import datetime, timedelta
+from typing import Final
+
+from homeassistant.core import callback
+
+from .api import DeliveryCallback, SmsModeNotFoundError, is_final
+from .const import LOGGER
+from .events import delivery_report_data
+from .polling import SmsmodePoller
+
+# Operators report within 48 hours (section 4 of the reference).
+REPORT_WINDOW: Final = timedelta(hours=48)
+
+
+class SmsmodeReportPoller(SmsmodePoller):
+    """Reads the reports of SMS sent without a callback URL, until final."""
+
+    subject = "smsmode's delivery reports"
+
+    @callback
+    def async_sent_without_url(
+        self, sms_id: str, when: datetime, ref_client: str | None
+    ) -> None:
+        """Note an SMS (going out at `when`) whose reports nobody will push."""
+        self._inbox.async_expect_reports(sms_id, when, ref_client)
+        self._async_schedule()
+
+    def next_delay(self, now: datetime) -> timedelta | None:
+        """Return the interval while an SMS waits for its reports, else None."""
+        if self._interval is None or not self._inbox.pending_reports:
+            return None
+        return self._interval
+
+    async def _async_read(self, now: datetime) -> None:
+        """Read each pending SMS's report; forget those final, old or unknown."""
+        for sms_id, (since, ref_client) in self._inbox.pending_reports.items():
+            if now - since > REPORT_WINDOW:
+                self._inbox.async_reports_done(sms_id)
+                continue
+            if since > now:  # scheduled: nothing to report yet
+                continue
+            try:
+                entries = await self._client.get_delivery_report(sms_id)
+            except SmsModeNotFoundError:
+                LOGGER.debug("smsmode no longer knows %s: reports not polled", sms_id)
+                self._inbox.async_reports_done(sms_id)
+                continue
+            for entry in entries:
+                self._inbox.async_delivery_report(
+                    delivery_report_data(
+                        DeliveryCallback(
+                            number=entry.number,
+                            status=entry.status,
+                            received_at=now,
+                            sms_id=sms_id,
+                            ref_client=ref_client,
+                            mcc_mnc=None,
+                            cost=None,
+                        )
+                    )
+                )
+            if entries and all(is_final(entry.status) for entry in entries):
+                self._inbox.async_reports_done(sms_id)
