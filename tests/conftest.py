@@ -4,6 +4,7 @@ from collections.abc import Iterator
 import hashlib
 import logging
 import re
+from typing import Any
 
 from homeassistant.const import CONF_API_KEY, CONF_URL, CONF_WEBHOOK_ID
 from homeassistant.core import HomeAssistant
@@ -14,6 +15,38 @@ from custom_components.smsmode.const import DOMAIN
 from smsmode_simulator import Simulator
 
 pytest_plugins = ["smsmode_simulator.pytest_plugin"]
+
+
+# Results of tests/test_fault_scenarios.py, printed by `--fault-report`.
+FAULT_RESULTS = pytest.StashKey[list[Any]]()
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    """Add `--fault-report`: print the fault scenarios' table (scripts/fault-report)."""
+    parser.addoption(
+        "--fault-report",
+        action="store_true",
+        help="print the table of the fault-injection scenarios",
+    )
+
+
+def pytest_terminal_summary(
+    terminalreporter: pytest.TerminalReporter, config: pytest.Config
+) -> None:
+    """Print one row per fault scenario that ran, when asked to."""
+    results = config.stash.get(FAULT_RESULTS, [])
+    if not config.getoption("--fault-report") or not results:
+        return
+    write = terminalreporter.write_line
+    header = ("scenario", "attempted", "delivered", "failed", "duplicated", "lost")
+    write("")
+    write(f"{header[0]:<46}" + "".join(f"{h:>11}" for h in header[1:]) + "  recovery")
+    for r in results:
+        counts = (r.attempted, r.delivered, r.failed, r.duplicated, r.lost)
+        recovery = "-" if r.recovery is None else str(r.recovery)
+        write(f"{r.name:<46}" + "".join(f"{c:>11}" for c in counts) + f"  {recovery}")
+        for note in r.notes:
+            write(f"    {note}")
 
 
 def pytest_configure(config: pytest.Config) -> None:
