@@ -161,6 +161,21 @@ async def test_outage_backs_off_raises_an_issue_and_recovers(
     assert hass.states.get(OUTBOX).state == "0"
 
 
+async def test_rate_limited_send_is_queued(
+    hass: HomeAssistant,
+    entry: MockConfigEntry,
+    smsmode_simulator: Simulator,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """HTTP 429: nothing was done, so the SMS waits and goes later, once."""
+    smsmode_simulator.add_fault(SEND, Fault.http_error(429))
+    response = await _send(hass, entry)
+    assert response["queued"] is True
+    await _tick(hass, freezer)
+    assert len(smsmode_simulator.messages) == 1
+    assert smsmode_simulator.requests_to(LIST) == []
+
+
 async def test_backoff_doubles_with_jitter() -> None:
     """15 s, 30 s, 1 min … capped at 15 min, each between half and all of it."""
     for attempts, full in ((1, 15), (2, 30), (3, 60), (10, 900), (30, 900)):

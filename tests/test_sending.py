@@ -461,6 +461,7 @@ async def test_insufficient_credits_raises_issue(
             None,
         ),
         (Fault.http_error(404), HomeAssistantError, "unexpected_response", None),
+        (Fault.http_error(429), HomeAssistantError, "rate_limited", None),
     ],
 )
 async def test_provider_and_connection_errors(

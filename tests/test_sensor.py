@@ -89,3 +89,16 @@ async def test_revoked_key_during_polling_starts_reauth(
     await hass.async_block_till_done()
     flows = hass.config_entries.flow.async_progress_by_handler(DOMAIN)
     assert [flow["context"]["source"] for flow in flows] == ["reauth"]
+
+
+async def test_balance_rate_limited_waits_as_asked(
+    hass: HomeAssistant, loaded_entry: MockConfigEntry, smsmode_simulator: Simulator
+) -> None:
+    """HTTP 429 makes the sensor unavailable; the read is not an auth problem."""
+    coordinator = loaded_entry.runtime_data.coordinator
+    smsmode_simulator.add_fault("credit.do", Fault.http_error(429))
+    await coordinator.async_refresh()
+    assert hass.states.get(BALANCE).state == STATE_UNAVAILABLE
+    assert "HTTP 429" in str(coordinator.last_exception)
+    await coordinator.async_refresh()
+    assert hass.states.get(BALANCE).state == str(smsmode_simulator.balance)

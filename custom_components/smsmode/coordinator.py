@@ -9,7 +9,12 @@ from homeassistant.core import HomeAssistant, callback
 from homeassistant.exceptions import ConfigEntryAuthFailed
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
 
-from .api import SmsModeAuthenticationError, SmsModeClient, SmsModeError
+from .api import (
+    SmsModeAuthenticationError,
+    SmsModeClient,
+    SmsModeError,
+    SmsModeRateLimitError,
+)
 from .const import (
     CONF_BALANCE_INTERVAL,
     CONF_LOW_CREDIT_THRESHOLD,
@@ -98,10 +103,14 @@ class SmsmodeBalanceCoordinator(DataUpdateCoordinator[float]):
                 translation_domain=DOMAIN, translation_key="invalid_auth"
             ) from err
         except SmsModeError as err:
+            # On HTTP 429 the next read waits as long as smsmode asked.
             raise UpdateFailed(
                 translation_domain=DOMAIN,
                 translation_key="balance_failed",
                 translation_placeholders={"error": str(err)},
+                retry_after=err.retry_after
+                if isinstance(err, SmsModeRateLimitError)
+                else None,
             ) from err
         threshold = self.config_entry.options.get(
             CONF_LOW_CREDIT_THRESHOLD, DEFAULT_LOW_CREDIT_THRESHOLD

@@ -23,6 +23,7 @@ from .api import (
     SmsModeInvalidNumberError,
     SmsModeInvalidParameterError,
     SmsModeMessageTooLongError,
+    SmsModeRateLimitError,
     SmsModeValidationError,
 )
 from .const import DOMAIN
@@ -93,6 +94,8 @@ def translated_error(
             else "connection_error_not_sent"
         )
         return _error(HomeAssistantError, key, placeholders)
+    if isinstance(err, SmsModeRateLimitError):
+        return _error(HomeAssistantError, "rate_limited", placeholders)
     if not isinstance(err, SmsModeApiError):
         return _error(HomeAssistantError, "unexpected_response", placeholders)
     placeholders["code"] = str(err.code)

@@ -1,7 +1,7 @@
 """Durable outbox: SMS that smsmode could not take now go out later, once.
 
 A "server down" alert must not be lost because the link to smsmode flaps. When
-a send fails in a way retrying can fix (smsmode not reached, code 50, or an
+a send fails in a way retrying can fix (smsmode not reached, code 50, HTTP 429, or an
 outcome that is unknown: a timeout after the request was written, a cut, an
 HTTP 5xx), the SMS is kept in a `Store` (it survives restarts) and retried with
 exponential backoff and jitter until the horizon (24 h by default).
@@ -41,6 +41,7 @@ from .api import (
     SmsModeConnectionError,
     SmsModeError,
     SmsModeInsufficientCreditsError,
+    SmsModeRateLimitError,
     SmsModeUnavailableError,
     StopMode,
 )
@@ -82,7 +83,9 @@ FAILED_FULL: Final = "outbox_full"
 
 def is_queueable(err: SmsModeError) -> bool:
     """Tell whether retrying later can fix the failure of a send."""
-    return isinstance(err, SmsModeConnectionError | SmsModeUnavailableError)
+    return isinstance(
+        err, SmsModeConnectionError | SmsModeUnavailableError | SmsModeRateLimitError
+    )
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

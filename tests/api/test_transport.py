@@ -5,6 +5,8 @@ simulator never produces (redirects, odd status codes, charsets, an echoed key).
 """
 
 from collections.abc import AsyncIterator, Awaitable, Callable
+from datetime import UTC, datetime, timedelta
+from email.utils import format_datetime
 import logging
 import socket
 
@@ -16,6 +18,7 @@ import pytest
 from custom_components.smsmode.api import (
     SmsModeClient,
     SmsModeConnectionError,
+    SmsModeRateLimitError,
     SmsModeResponseError,
 )
 
@@ -137,6 +140,51 @@ async def test_client_error_status(
     with pytest.raises(SmsModeResponseError, match="HTTP 404") as err:
         await client.get_balance()
     assert err.value.excerpt == "Not Found"
+
+
+@pytest.mark.parametrize(
+    ("headers", "expected"),
+    [
+        ({"Retry-After": "120"}, 120.0),
+        ({"Retry-After": "Wed, 21 Oct 2015 07:28:00 GMT"}, 0.0),
+        ({"Retry-After": "soon"}, None),
+        ({}, None),
+    ],
+)
+async def test_rate_limited(
+    server: Server,
+    session: aiohttp.ClientSession,
+    headers: dict[str, str],
+    expected: float | None,
+) -> None:
+    """HTTP 429: nothing was done, retry later; Retry-After read when given."""
+
+    async def too_many(request: web.Request) -> web.StreamResponse:
+        return web.Response(status=429, headers=headers, text="slow down")
+
+    server.handler = too_many
+    client = SmsModeClient(session, API_KEY, base_url=server.url)
+    with pytest.raises(SmsModeRateLimitError) as err:
+        await client.send_sms("Bonjour", ["0612345678"])
+    assert err.value.retry_after == expected
+    assert err.value.retryable
+
+
+async def test_rate_limit_wait_in_the_future(
+    server: Server, session: aiohttp.ClientSession
+) -> None:
+    """A Retry-After date is read as the time left until then."""
+    later = format_datetime(datetime.now(UTC) + timedelta(minutes=5), usegmt=True)
+
+    async def too_many(request: web.Request) -> web.StreamResponse:
+        return web.Response(status=429, headers={"Retry-After": later})
+
+    server.handler = too_many
+    client = SmsModeClient(session, API_KEY, base_url=server.url)
+    with pytest.raises(SmsModeRateLimitError) as err:
+        await client.get_balance()
+    assert err.value.retry_after is not None
+    assert 280 <= err.value.retry_after <= 300
 
 
 @pytest.mark.parametrize("status", [500, 502, 503])

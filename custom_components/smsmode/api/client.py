@@ -7,6 +7,10 @@ The client never re-sends on its own: `SmsModeError.retryable` tells the caller 
 doing so is safe, and only the caller knows whether a delay is acceptable.
 """
 
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+from http import HTTPStatus
 import logging
 from typing import TYPE_CHECKING
 
@@ -34,6 +38,7 @@ from .const import (
 from .exceptions import (
     SmsModeConnectionError,
     SmsModeEncodingError,
+    SmsModeRateLimitError,
     SmsModeResponseError,
     SmsModeValidationError,
     api_error,
@@ -74,7 +79,7 @@ from .recipients import normalize_each, normalize_number, normalize_numbers
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence
-    from datetime import date, datetime
+    from datetime import date
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -171,6 +176,8 @@ class SmsModeClient:
             raise SmsModeConnectionError(
                 f"smsmode answered HTTP {response.status}", may_have_been_sent=True
             )
+        if response.status == HTTPStatus.TOO_MANY_REQUESTS:
+            raise SmsModeRateLimitError(_retry_after(response.headers))
         if response.status >= 300:
             raise SmsModeResponseError(f"Unexpected HTTP {response.status}", body)
         return body
@@ -508,6 +515,20 @@ class SmsModeClient:
             "date": birth_date_field(birth_date),
         }
         await self._command(PATH_CREATE_SUB_ACCOUNT, fields)
+
+
+def _retry_after(headers: Mapping[str, str]) -> float | None:
+    """Read `Retry-After`: seconds, or an HTTP date; None when absent or unreadable."""
+    value = headers.get(aiohttp.hdrs.RETRY_AFTER, "").strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = parsedate_to_datetime(value)
+    except TypeError, ValueError:
+        return None
+    if when.tzinfo is None:
+        return None
+    return max(0.0, (when - datetime.now(UTC)).total_seconds())
 
 
 def _decode(raw: bytes, charset: str | None) -> str:

@@ -55,6 +55,24 @@ class SmsModeConnectionError(SmsModeError):
         return not self.may_have_been_sent
 
 
+class SmsModeRateLimitError(SmsModeError):
+    """smsmode (or a proxy in front of it) refused the request: HTTP 429.
+
+    Nothing was carried out, so the request may be sent again, after
+    `retry_after` seconds when the reply said how long (`Retry-After`).
+    """
+
+    def __init__(self, retry_after: float | None) -> None:
+        """Keep how long smsmode asked to wait, when it said."""
+        super().__init__("smsmode asked to slow down (HTTP 429)")
+        self.retry_after = retry_after
+
+    @property
+    def retryable(self) -> bool:
+        """A refused request was not carried out: it may be sent again, later."""
+        return True
+
+
 class SmsModeResponseError(SmsModeError):
     """The reply was not in the format the endpoint documents.
 
