@@ -1,5 +1,7 @@
 """The outbox: SMS smsmode cannot take now go out later, once, and survive restarts."""
 
+import asyncio
+from dataclasses import replace
 from datetime import timedelta
 from typing import Any
 
@@ -361,3 +363,29 @@ async def test_removing_the_entry_forgets_its_outbox(
     await hass.config_entries.async_remove(entry.entry_id)
     await hass.async_block_till_done()
     assert key not in hass_storage
+
+
+async def test_unload_waits_for_the_attempt_under_way(
+    hass: HomeAssistant, smsmode_simulator: Simulator, hass_storage: dict[str, Any]
+) -> None:
+    """An unload during a retry ends with the SMS sent and the store saying so.
+
+    The outbox a reload reads must not hold a message the old one is still
+    sending, or it could send it again.
+    """
+    entry = await async_setup_account(hass, smsmode_simulator)
+    outbox = entry.runtime_data.outbox
+    smsmode_simulator.add_fault(SEND, Fault.code(50))
+    await _send(hass, entry)
+    (item,) = outbox._items.values()
+    outbox._items[item.outbox_id] = replace(item, next_attempt=0)
+    smsmode_simulator.add_fault(SEND, Fault.slow(0.5))
+    run = hass.async_create_task(outbox.async_run())
+    while not smsmode_simulator.messages:  # the retry reached smsmode
+        await asyncio.sleep(0.01)
+    assert not run.done()
+
+    assert await hass.config_entries.async_unload(entry.entry_id)
+    assert run.done()
+    assert len(smsmode_simulator.messages) == 1
+    assert hass_storage[f"{DOMAIN}.{entry.entry_id}.outbox"]["data"]["items"] == []

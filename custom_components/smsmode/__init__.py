@@ -116,9 +116,10 @@ def _async_reload_on_new_recipients(
 async def async_unload_entry(hass: HomeAssistant, entry: SmsmodeConfigEntry) -> bool:
     """Unload the platforms and this account's legacy notify service.
 
-    The inbox is written at once: a delayed write still pending would be lost to
-    the inbox a reload reads.
+    The outbox finishes the attempt under way and the inbox is written at once:
+    the outbox and inbox a reload reads must be where these left off.
     """
+    await entry.runtime_data.outbox.async_shutdown()
     await notify.async_unload_legacy_notify(hass, entry)
     unloaded = await hass.config_entries.async_unload_platforms(entry, PLATFORMS)
     await entry.runtime_data.inbox.async_save()

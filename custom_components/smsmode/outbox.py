@@ -19,6 +19,7 @@ loop); missing credits or a refused parameter fail the message with
 `smsmode_send_failed` and the same repair issue a direct send would raise.
 """
 
+import asyncio
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import asdict, dataclass, replace
 from datetime import datetime, timedelta
@@ -222,8 +223,10 @@ class SmsmodeOutbox:
             hours=float(entry.options.get(CONF_OUTBOX_HORIZON, DEFAULT_OUTBOX_HORIZON))
         )
         self._unsub: CALLBACK_TYPE | None = None
-        self._running = False
-        # Set by a refused key: nothing is tried until the entry reloads.
+        # Held while messages are being tried: unloading waits for it, so a
+        # reloaded outbox never tries a message this one is still sending.
+        self._run_lock = asyncio.Lock()
+        # Set by a refused key or an unload: nothing more is tried.
         self._paused = False
 
     def __len__(self) -> int:
@@ -247,16 +250,21 @@ class SmsmodeOutbox:
 
     @callback
     def async_start(self) -> None:
-        """Plan the retries of what was loaded; stop them on unload."""
-        self._entry.async_on_unload(self._async_stop)
+        """Plan the retries of what was loaded."""
         self._async_schedule()
 
-    @callback
-    def _async_stop(self) -> None:
+    async def async_shutdown(self) -> None:
+        """Stop retrying, and wait for an attempt under way (unload).
+
+        The attempt is bounded by the client's timeout. Waiting for it keeps the
+        stored state right for the outbox the next setup loads.
+        """
         self._paused = True
         if self._unsub is not None:
             self._unsub()
             self._unsub = None
+        async with self._run_lock:
+            pass
 
     async def _async_save(self) -> None:
         """Write the queue now: a message must not be lost to a crash."""
@@ -338,7 +346,7 @@ class SmsmodeOutbox:
         if self._unsub is not None:
             self._unsub()
             self._unsub = None
-        if self._paused or self._running or not self._items:
+        if self._paused or self._run_lock.locked() or not self._items:
             return
         due = min(item.next_attempt for item in self._items.values())
         delay = max(0.0, due - dt_util.utcnow().timestamp())
@@ -350,17 +358,17 @@ class SmsmodeOutbox:
 
     async def async_run(self) -> None:
         """Try every message that is due, oldest first, then plan the next run."""
-        self._running = True
-        try:
+        async with self._run_lock:
             for item in list(self._items.values()):
                 if self._paused:
                     break
-                if item.next_attempt <= dt_util.utcnow().timestamp():
+                if (
+                    item.outbox_id in self._items
+                    and item.next_attempt <= dt_util.utcnow().timestamp()
+                ):
                     await self._async_try(item)
-        finally:
-            self._running = False
-            self._async_update_issue()
-            self._async_schedule()
+        self._async_update_issue()
+        self._async_schedule()
 
     async def _async_try(self, item: QueuedSms) -> None:
         """Look a maybe-sent message up, send it if it did not go, or give up."""
@@ -375,6 +383,8 @@ class SmsmodeOutbox:
             if item.outcome_unknown and await self._async_already_sent(item):
                 LOGGER.info("A queued SMS had reached smsmode after all: not re-sent")
                 await self._async_drop(item)
+                return
+            if item.outbox_id not in self._items:  # given up meanwhile (full)
                 return
             # From here a cut or a restart leaves the outcome unknown again.
             item = await self._async_update(item, outcome_unknown=True)
@@ -429,14 +439,16 @@ class SmsmodeOutbox:
         return sms
 
     async def _async_update(self, item: QueuedSms, **changes: Any) -> QueuedSms:
+        """Store a change; a message given up meanwhile (outbox full) stays gone."""
         updated = replace(item, **changes)
-        self._items[item.outbox_id] = updated
-        await self._async_save()
+        if item.outbox_id in self._items:
+            self._items[item.outbox_id] = updated
+            await self._async_save()
         return updated
 
     async def _async_drop(self, item: QueuedSms) -> None:
-        del self._items[item.outbox_id]
-        await self._async_save()
+        if self._items.pop(item.outbox_id, None) is not None:
+            await self._async_save()
 
     @callback
     def _async_update_issue(self) -> None:
