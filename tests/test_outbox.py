@@ -18,6 +18,7 @@ from pytest_homeassistant_custom_component.common import (
 )
 
 from custom_components.smsmode import outbox as outbox_module
+from custom_components.smsmode.api import SmsModeRateLimitError
 from custom_components.smsmode.const import (
     CONF_OUTBOX_HORIZON,
     DOMAIN,
@@ -389,3 +390,121 @@ async def test_unload_waits_for_the_attempt_under_way(
     assert run.done()
     assert len(smsmode_simulator.messages) == 1
     assert hass_storage[f"{DOMAIN}.{entry.entry_id}.outbox"]["data"]["items"] == []
+
+
+async def test_failed_lookup_keeps_the_outcome_unknown(
+    hass: HomeAssistant,
+    entry: MockConfigEntry,
+    smsmode_simulator: Simulator,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """A lookup that fails proves nothing: the next attempt looks again."""
+    smsmode_simulator.add_fault(SEND, Fault.drop_after())
+    smsmode_simulator.add_fault(LIST, Fault.code(50))
+    await _send(hass, entry)
+    await _tick(hass, freezer)
+    (item,) = entry.runtime_data.outbox._items.values()
+    assert item.outcome_unknown
+    await _tick(hass, freezer)
+    assert len(smsmode_simulator.requests_to(LIST)) == 2
+    assert len(smsmode_simulator.requests_to(SEND)) == 1
+    assert len(smsmode_simulator.messages) == 1
+
+
+async def test_a_longer_text_is_not_this_sms(
+    hass: HomeAssistant,
+    entry: MockConfigEntry,
+    smsmode_simulator: Simulator,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """A listed SMS whose text only starts like the queued one is another SMS."""
+    await _send(hass, entry, message="Server down: disk full")
+    smsmode_simulator.add_fault(SEND, Fault.drop_before())
+    await _send(hass, entry, message="Server down")
+    await _tick(hass, freezer)
+    texts = sorted(m.text for m in smsmode_simulator.messages.values())
+    assert texts == ["Server down", "Server down: disk full"]
+
+
+async def test_stop_mention_still_matches(
+    hass: HomeAssistant,
+    entry: MockConfigEntry,
+    smsmode_simulator: Simulator,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """Smsmode may list the text with its STOP mention: still the same SMS."""
+    smsmode_simulator.add_fault(SEND, Fault.drop_after())
+    await _send(hass, entry, message="Promo ce week-end", stop="always")
+    (message,) = smsmode_simulator.messages.values()
+    assert message.text.startswith("Promo ce week-end")
+    assert message.text != "Promo ce week-end"  # the STOP mention was added
+    await _tick(hass, freezer)
+    assert len(smsmode_simulator.messages) == 1
+    assert len(entry.runtime_data.outbox) == 0
+
+
+async def test_rate_limit_wait_is_honoured() -> None:
+    """After HTTP 429 the next attempt waits at least what smsmode asked."""
+    now = dt_util.utcnow().timestamp()
+    later = outbox_module._retry_at(1, SmsModeRateLimitError(600))
+    assert later - now >= 600
+    assert outbox_module._retry_at(1, SmsModeRateLimitError(None)) - now <= 15
+
+
+async def test_unexpected_error_keeps_the_outbox_going(
+    hass: HomeAssistant,
+    entry: MockConfigEntry,
+    smsmode_simulator: Simulator,
+    freezer: FrozenDateTimeFactory,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A bug in one attempt is logged; the SMS is kept and goes next time."""
+    outbox = entry.runtime_data.outbox
+    smsmode_simulator.add_fault(SEND, Fault.code(50))
+    await _send(hass, entry)
+    deliver = outbox._deliver
+    calls = 0
+
+    async def broken_once(sms: Any) -> Any:
+        nonlocal calls
+        calls += 1
+        if calls == 1:
+            raise RuntimeError("boom")
+        return await deliver(sms)
+
+    monkeypatch.setattr(outbox, "_deliver", broken_once)
+    await _tick(hass, freezer)
+    assert "Unexpected error while sending a queued SMS" in caplog.text
+    assert len(outbox) == 1
+    await _tick(hass, freezer)
+    assert len(smsmode_simulator.messages) == 1
+    assert len(outbox) == 0
+
+
+async def test_key_refused_while_looking_up(
+    hass: HomeAssistant,
+    entry: MockConfigEntry,
+    smsmode_simulator: Simulator,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """Code 32 on the lookup: reauth, the SMS kept, still to be looked up."""
+    smsmode_simulator.add_fault(SEND, Fault.drop_before())
+    smsmode_simulator.add_fault(LIST, Fault.code(32))
+    await _send(hass, entry)
+    await _tick(hass, freezer)
+    flows = hass.config_entries.flow.async_progress_by_handler(DOMAIN)
+    assert [flow["context"]["source"] for flow in flows] == [SOURCE_REAUTH]
+    (item,) = entry.runtime_data.outbox._items.values()
+    assert item.outcome_unknown
+
+
+async def test_claimed_ids_are_bounded(
+    hass: HomeAssistant, entry: MockConfigEntry, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Only the newest accepted ids are remembered."""
+    monkeypatch.setattr(outbox_module, "MAX_CLAIMED", 3)
+    outbox = entry.runtime_data.outbox
+    for sms_id in ("a", "b", "c", "d"):
+        outbox.async_claim(sms_id)
+    assert list(outbox._claimed) == ["b", "c", "d"]

@@ -134,6 +134,8 @@ async def test_not_polled_when_off(
     for _ in range(3):
         await _tick(hass, freezer)
     assert smsmode_simulator.requests_to(REPORT) == []
+    # Nothing is kept that nothing would read.
+    assert entry.runtime_data.inbox.pending_reports == {}
 
 
 async def test_given_up_after_48_hours(

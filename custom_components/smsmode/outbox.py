@@ -1,27 +1,31 @@
-"""Durable outbox: SMS that smsmode could not take now go out later, once.
+"""Durable outbox: SMS that smsmode could not take now go out later, once, in order.
 
 A "server down" alert must not be lost because the link to smsmode flaps. When
-a send fails in a way retrying can fix (smsmode not reached, code 50, HTTP 429, or an
-outcome that is unknown: a timeout after the request was written, a cut, an
-HTTP 5xx), the SMS is kept in a `Store` (it survives restarts) and retried with
-exponential backoff and jitter until the horizon (24 h by default).
+a send fails in a way trying later can fix (see `outgoing.is_queueable`), the SMS
+is kept in a `Store` (it survives restarts) and retried with exponential backoff
+and jitter until the horizon (24 h by default).
 
-Never twice: a message whose last attempt may have reached smsmode is first
-looked up in the sent-SMS list (`smsList.do`), by its text, first recipient,
-recipient count and date, since that list does not give the `refClient` back.
-Found, it is done; only when it is not there is it sent again. The flag is
-written before each attempt, so a restart in the middle of one is treated the
-same way.
+In order: the outbox is a queue. A run tries its SMS oldest first and stops at
+the first that smsmode still cannot take, and a new SMS goes out only once the
+SMS queued before it have (else it queues behind them): "server up" never
+arrives before "server down".
 
-Errors retrying cannot fix are not retried: a refused key starts reauth and the
-outbox waits, message kept, for the entry to reload with a new key (no retry
-loop); missing credits or a refused parameter fail the message with
+Never twice: an SMS whose last attempt may have reached smsmode is first looked
+up in the sent-SMS list (`outgoing.OutgoingSms.find_in`). Found, it is done;
+only when it is not there is it sent again. The flag is written before each
+attempt, so a restart in the middle of one is treated the same way, and it
+stays set until an attempt proves otherwise. The ids of SMS smsmode accepted
+(directly or found) are remembered, so one list line never stands for two SMS.
+
+Errors trying later cannot fix are not retried: a refused key starts reauth and
+the outbox waits, SMS kept, for the entry to reload with a new key (no retry
+loop); missing credits or a refused parameter fail the SMS with
 `smsmode_send_failed` and the same repair issue a direct send would raise.
 """
 
 import asyncio
-from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import asdict, dataclass, replace
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 import random
 from typing import Any, Final, TypedDict
@@ -34,17 +38,12 @@ from homeassistant.helpers.storage import Store
 from homeassistant.util import dt as dt_util
 
 from .api import (
-    Encoding,
     SendResult,
-    SentSms,
     SmsModeAuthenticationError,
     SmsModeClient,
-    SmsModeConnectionError,
     SmsModeError,
     SmsModeInsufficientCreditsError,
     SmsModeRateLimitError,
-    SmsModeUnavailableError,
-    StopMode,
 )
 from .const import (
     CONF_OUTBOX_HORIZON,
@@ -59,106 +58,39 @@ from .const import (
 from .coordinator import SmsmodeConfigEntry
 from .errors import translated_error
 from .issues import async_clear_outbox_stuck, async_set_outbox_stuck
+from .outgoing import OutgoingSms, is_queueable, may_have_been_sent
 
 STORAGE_VERSION: Final = 1
 # Backoff: 15 s, 30 s, 1 min, … up to 15 min, each drawn between half and all of
 # it (jitter), so many Home Assistants do not all come back at the same second.
 RETRY_BASE: Final = timedelta(seconds=15)
 RETRY_MAX: Final = timedelta(minutes=15)
-# A message still queued after this many attempts raises the repair issue.
+# The oldest SMS still queued after this many attempts raises the repair issue.
 STUCK_AFTER_ATTEMPTS: Final = 3
-# Queued messages kept at most: an outage during a flood of alerts keeps the
-# newest ones' company without growing without bound.
+# Queued SMS kept at most: an outage during a flood of alerts cannot grow the
+# store without bound.
 MAX_QUEUED: Final = 500
-# How far back the sent-SMS list is read to find a message that may have gone.
+# How far back the sent-SMS list is read to find an SMS that may have gone.
 LOOKUP_COUNT: Final = 200
-# List dates stop at the minute, and smsmode's clock may differ a little.
-LOOKUP_MARGIN: Final = timedelta(minutes=2)
+# Ids of SMS smsmode accepted, remembered so that a list line is claimed once.
+MAX_CLAIMED: Final = 1000
 
-# Why a queued message was given up, in `smsmode_send_failed` (public names).
+# Why a queued SMS was given up, in `smsmode_send_failed` (public names).
 FAILED_EXPIRED: Final = "expired"
 FAILED_CREDITS: Final = "insufficient_credits"
 FAILED_REFUSED: Final = "refused"
 FAILED_FULL: Final = "outbox_full"
 
 
-def is_queueable(err: SmsModeError) -> bool:
-    """Tell whether retrying later can fix the failure of a send."""
-    return isinstance(
-        err, SmsModeConnectionError | SmsModeUnavailableError | SmsModeRateLimitError
-    )
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class OutgoingSms:
-    """One SMS exactly as it goes to the client: what the outbox keeps.
-
-    Callback URLs are left out: they are worked out at each attempt, since
-    Home Assistant's URL may change while a message waits.
-    """
-
-    text: str
-    numbers: tuple[str, ...]
-    group: str | None
-    encoding: Encoding | None
-    reply_allowed: bool
-    sender: str | None
-    scheduled_at: datetime | None
-    ref_client: str | None
-    max_segments: int
-    stop: StopMode
-
-    def as_json(self) -> dict[str, Any]:
-        """Return the message in a form the store can write."""
-        data = asdict(self)
-        data["numbers"] = list(self.numbers)
-        data["encoding"] = None if self.encoding is None else self.encoding.value
-        data["scheduled_at"] = (
-            None if self.scheduled_at is None else self.scheduled_at.isoformat()
-        )
-        data["stop"] = int(self.stop)
-        return data
-
-    @classmethod
-    def from_json(cls, data: Mapping[str, Any]) -> OutgoingSms:
-        """Read a message back from the store."""
-        scheduled_at = data["scheduled_at"]
-        return cls(
-            text=data["text"],
-            numbers=tuple(data["numbers"]),
-            group=data["group"],
-            encoding=None if data["encoding"] is None else Encoding(data["encoding"]),
-            reply_allowed=data["reply_allowed"],
-            sender=data["sender"],
-            scheduled_at=None
-            if scheduled_at is None
-            else dt_util.parse_datetime(scheduled_at),
-            ref_client=data["ref_client"],
-            max_segments=data["max_segments"],
-            stop=StopMode(data["stop"]),
-        )
-
-    def matches(self, sent: SentSms, since: datetime) -> bool:
-        """Tell whether a line of the sent-SMS list is this message.
-
-        smsmode may append its STOP mention to the text it lists.
-        """
-        return (
-            sent.sent_at >= since - LOOKUP_MARGIN
-            and sent.text.startswith(self.text)
-            and (not self.numbers or sent.recipient == self.numbers[0])
-            and (not self.numbers or sent.recipient_count == len(self.numbers))
-        )
-
-
 @dataclass(frozen=True, slots=True, kw_only=True)
 class QueuedSms:
-    """A message waiting in the outbox; times are POSIX timestamps."""
+    """An SMS waiting in the outbox; times are POSIX timestamps."""
 
     outbox_id: str
     sms: OutgoingSms
     queued_at: float
     next_attempt: float
+    last_attempt: float
     attempts: int
     outcome_unknown: bool
 
@@ -168,12 +100,14 @@ class _StoredItem(TypedDict):
     sms: dict[str, Any]
     queued_at: float
     next_attempt: float
+    last_attempt: float
     attempts: int
     outcome_unknown: bool
 
 
 class _StoredOutbox(TypedDict):
     items: list[_StoredItem]
+    claimed: list[str]
 
 
 type Deliver = Callable[[OutgoingSms], Awaitable[SendResult]]
@@ -199,8 +133,16 @@ def _backoff(attempts: int) -> timedelta:
     return delay * random.uniform(0.5, 1.0)  # noqa: S311 - not cryptography
 
 
+def _retry_at(attempts: int, err: SmsModeError | None) -> float:
+    """When to try again: the backoff, or later when smsmode said (HTTP 429)."""
+    wait = _backoff(attempts)
+    if isinstance(err, SmsModeRateLimitError) and err.retry_after is not None:
+        wait = max(wait, timedelta(seconds=err.retry_after))
+    return (dt_util.utcnow() + wait).timestamp()
+
+
 class SmsmodeOutbox:
-    """One account's queued messages, their retries, and what people are told."""
+    """One account's queued SMS, their retries, and what people are told."""
 
     def __init__(
         self,
@@ -209,13 +151,17 @@ class SmsmodeOutbox:
         client: SmsModeClient,
         deliver: Deliver,
     ) -> None:
-        """Take the options; `deliver` sends one message (URLs, balance, replies)."""
+        """Take the options; `deliver` sends one SMS (URLs, balance, polling).
+
+        `deliver` also claims the id of each SMS it sends (`async_claim`).
+        """
         self._hass = hass
         self._entry = entry
         self._client = client
         self._deliver = deliver
         self._store = _store(hass, entry.entry_id)
         self._items: dict[str, QueuedSms] = {}
+        self._claimed: dict[str, None] = {}
         self.enabled = bool(
             entry.options.get(CONF_QUEUE_FAILED_SENDS, DEFAULT_QUEUE_FAILED_SENDS)
         )
@@ -223,26 +169,30 @@ class SmsmodeOutbox:
             hours=float(entry.options.get(CONF_OUTBOX_HORIZON, DEFAULT_OUTBOX_HORIZON))
         )
         self._unsub: CALLBACK_TYPE | None = None
-        # Held while messages are being tried: unloading waits for it, so a
-        # reloaded outbox never tries a message this one is still sending.
+        # Held while SMS are being tried: unloading waits for it, so a reloaded
+        # outbox never tries an SMS this one is still sending.
         self._run_lock = asyncio.Lock()
-        # Set by a refused key or an unload: nothing more is tried.
+        # A refused key: nothing is tried until the entry reloads.
         self._paused = False
+        # Unloaded: this outbox neither tries nor takes anything any more.
+        self.closed = False
 
     def __len__(self) -> int:
-        """Return how many messages wait."""
+        """Return how many SMS wait."""
         return len(self._items)
 
     async def async_load(self) -> None:
-        """Read what waited when Home Assistant stopped (messages are kept)."""
+        """Read what waited when Home Assistant stopped (SMS are kept)."""
         if (stored := await self._store.async_load()) is None:
             return
+        self._claimed = dict.fromkeys(stored["claimed"])
         for raw in stored["items"]:
             item = QueuedSms(
                 outbox_id=raw["outbox_id"],
                 sms=OutgoingSms.from_json(raw["sms"]),
                 queued_at=raw["queued_at"],
                 next_attempt=raw["next_attempt"],
+                last_attempt=raw["last_attempt"],
                 attempts=raw["attempts"],
                 outcome_unknown=raw["outcome_unknown"],
             )
@@ -254,12 +204,13 @@ class SmsmodeOutbox:
         self._async_schedule()
 
     async def async_shutdown(self) -> None:
-        """Stop retrying, and wait for an attempt under way (unload).
+        """Stop, and wait for an attempt under way (unload).
 
         The attempt is bounded by the client's timeout. Waiting for it keeps the
-        stored state right for the outbox the next setup loads.
+        store right for the outbox the next setup loads; after it, this outbox
+        takes no SMS and writes nothing more.
         """
-        self._paused = True
+        self.closed = True
         if self._unsub is not None:
             self._unsub()
             self._unsub = None
@@ -267,7 +218,7 @@ class SmsmodeOutbox:
             pass
 
     async def _async_save(self) -> None:
-        """Write the queue now: a message must not be lost to a crash."""
+        """Write the queue now: an SMS must not be lost to a crash."""
         await self._store.async_save(
             {
                 "items": [
@@ -276,26 +227,45 @@ class SmsmodeOutbox:
                         "sms": item.sms.as_json(),
                         "queued_at": item.queued_at,
                         "next_attempt": item.next_attempt,
+                        "last_attempt": item.last_attempt,
                         "attempts": item.attempts,
                         "outcome_unknown": item.outcome_unknown,
                     }
                     for item in self._items.values()
-                ]
+                ],
+                "claimed": list(self._claimed),
             }
         )
         async_dispatcher_send(self._hass, signal_name(self._entry.entry_id))
 
-    async def async_enqueue(self, sms: OutgoingSms, err: SmsModeError) -> QueuedSms:
-        """Queue a message whose send failed in a way retrying can fix."""
+    @callback
+    def async_claim(self, sms_id: str) -> None:
+        """Remember an SMS smsmode accepted: no queued SMS can be that one."""
+        self._claimed[sms_id] = None
+        while len(self._claimed) > MAX_CLAIMED:
+            del self._claimed[next(iter(self._claimed))]
+
+    async def async_send_in_turn(self, sms: OutgoingSms) -> SendResult | QueuedSms:
+        """Send an SMS after those queued before it, or queue it behind them."""
+        if self._items:
+            await self.async_run(now=True)
+        if self._items and not self.closed:
+            return await self.async_enqueue(sms, "Waiting behind earlier SMS")
+        return await self._deliver(sms)
+
+    async def async_enqueue(
+        self, sms: OutgoingSms, error: str, *, outcome_unknown: bool = False
+    ) -> QueuedSms:
+        """Queue an SMS that smsmode could not take now (callers check `closed`)."""
         now = dt_util.utcnow()
         item = QueuedSms(
             outbox_id=uuid4().hex,
             sms=sms,
             queued_at=now.timestamp(),
-            next_attempt=(now + _backoff(1)).timestamp(),
+            next_attempt=_retry_at(1, None),
+            last_attempt=now.timestamp(),
             attempts=1,
-            outcome_unknown=isinstance(err, SmsModeConnectionError)
-            and err.may_have_been_sent,
+            outcome_unknown=outcome_unknown,
         )
         if len(self._items) >= MAX_QUEUED:
             oldest = next(iter(self._items.values()))
@@ -304,22 +274,25 @@ class SmsmodeOutbox:
         self._items[item.outbox_id] = item
         await self._async_save()
         LOGGER.warning(
-            "smsmode could not take an SMS (%s); it is queued and will be retried",
-            err,
+            "An SMS is queued, to be sent when smsmode can take it: %s", error
         )
         self._hass.bus.async_fire(
             EVENT_SEND_QUEUED,
             {
                 **self._event_data(item),
-                "error": str(err),
-                "may_have_been_sent": item.outcome_unknown,
+                "error": error,
+                "may_have_been_sent": outcome_unknown,
                 "next_attempt": dt_util.utc_from_timestamp(
-                    item.next_attempt
+                    self._head().next_attempt
                 ).isoformat(),
             },
         )
+        self._async_update_issue()
         self._async_schedule()
         return item
+
+    def _head(self) -> QueuedSms:
+        return next(iter(self._items.values()))
 
     def _event_data(self, item: QueuedSms) -> dict[str, Any]:
         return {
@@ -342,68 +315,97 @@ class SmsmodeOutbox:
 
     @callback
     def _async_schedule(self) -> None:
-        """Plan a run at the earliest next attempt (none while paused or running)."""
+        """Plan a run when the oldest SMS is due (none while paused or running)."""
         if self._unsub is not None:
             self._unsub()
             self._unsub = None
-        if self._paused or self._run_lock.locked() or not self._items:
+        if self._paused or self.closed or self._run_lock.locked() or not self._items:
             return
-        due = min(item.next_attempt for item in self._items.values())
-        delay = max(0.0, due - dt_util.utcnow().timestamp())
+        delay = max(0.0, self._head().next_attempt - dt_util.utcnow().timestamp())
         self._unsub = async_call_later(self._hass, delay, self._async_run_later)
 
     async def _async_run_later(self, _now: datetime) -> None:
         self._unsub = None
         await self.async_run()
 
-    async def async_run(self) -> None:
-        """Try every message that is due, oldest first, then plan the next run."""
+    async def async_run(self, *, now: bool = False) -> None:
+        """Try the queued SMS in order, from when the oldest is due (or `now`).
+
+        The run stops at the first SMS smsmode still cannot take: the ones after
+        it wait their turn.
+        """
         async with self._run_lock:
-            for item in list(self._items.values()):
-                if self._paused:
+            await self._async_expire()
+            while self._items and not (self._paused or self.closed):
+                head = self._head()
+                if not now and head.next_attempt > dt_util.utcnow().timestamp():
                     break
-                if (
-                    item.outbox_id in self._items
-                    and item.next_attempt <= dt_util.utcnow().timestamp()
-                ):
-                    await self._async_try(item)
+                try:
+                    went = await self._async_try(head, on_schedule=not now)
+                except Exception:  # noqa: BLE001 - the outbox must keep going
+                    LOGGER.exception("Unexpected error while sending a queued SMS")
+                    await self._async_retry_later(
+                        head, None, outcome_unknown=True, on_schedule=True
+                    )
+                    went = False
+                if not went:
+                    break
         self._async_update_issue()
         self._async_schedule()
 
-    async def _async_try(self, item: QueuedSms) -> None:
-        """Look a maybe-sent message up, send it if it did not go, or give up."""
-        now = dt_util.utcnow()
-        if now - dt_util.utc_from_timestamp(item.queued_at) > self._horizon:
+    async def _async_expire(self) -> None:
+        """Give up the SMS queued longer ago than the horizon."""
+        horizon = (dt_util.utcnow() - self._horizon).timestamp()
+        for item in [i for i in self._items.values() if i.queued_at < horizon]:
             await self._async_drop(item)
             self._async_fire_failed(
                 item, FAILED_EXPIRED, f"Not sent within {self._horizon}"
             )
-            return
-        try:
-            if item.outcome_unknown and await self._async_already_sent(item):
-                LOGGER.info("A queued SMS had reached smsmode after all: not re-sent")
-                await self._async_drop(item)
-                return
-            if item.outbox_id not in self._items:  # given up meanwhile (full)
-                return
-            # From here a cut or a restart leaves the outcome unknown again.
-            item = await self._async_update(item, outcome_unknown=True)
-            await self._deliver(self._due_sms(item.sms, now))
-        except SmsModeAuthenticationError as err:
-            # Reauth starts; the message waits for the reload a new key brings.
-            self._paused = True
-            translated_error(self._hass, self._entry, err)
-            LOGGER.warning("smsmode refused the key: queued SMS wait for a new one")
-            await self._async_update(item, outcome_unknown=False)
-            return
-        except SmsModeError as err:
-            await self._async_failed_attempt(item, err)
-            return
-        LOGGER.info("A queued SMS went out after %d attempt(s)", item.attempts + 1)
-        await self._async_drop(item)
 
-    async def _async_failed_attempt(self, item: QueuedSms, err: SmsModeError) -> None:
-        if not is_queueable(err):
+    async def _async_try(self, item: QueuedSms, *, on_schedule: bool) -> bool:
+        """Find out whether an SMS went, send it if not; True when it is done.
+
+        "Done" includes failed for good: only an SMS smsmode still cannot take
+        (or a refused key) stops the run. An attempt made ahead of time, for a
+        newer SMS (`on_schedule` False), leaves the backoff where it was.
+        """
+        if item.outcome_unknown:
+            try:
+                sms_id = await self._async_find_sent(item)
+            except SmsModeAuthenticationError as err:
+                self._async_pause_for_reauth(err)
+                return False
+            except SmsModeError as err:
+                # Still unknown: the lookup failed, not the send.
+                await self._async_retry_later(
+                    item, err, outcome_unknown=True, on_schedule=on_schedule
+                )
+                return False
+            if sms_id is not None:
+                LOGGER.info("A queued SMS had reached smsmode after all: not re-sent")
+                self.async_claim(sms_id)
+                await self._async_drop(item)
+                return True
+        now = dt_util.utcnow()
+        # From here a cut or a restart leaves the outcome unknown again.
+        item = await self._async_update(
+            item, outcome_unknown=True, last_attempt=now.timestamp()
+        )
+        try:
+            result = await self._deliver(self._due_sms(item.sms, now))
+        except SmsModeAuthenticationError as err:
+            await self._async_update(item, outcome_unknown=False)
+            self._async_pause_for_reauth(err)
+            return False
+        except SmsModeError as err:
+            if is_queueable(err):
+                await self._async_retry_later(
+                    item,
+                    err,
+                    outcome_unknown=may_have_been_sent(err),
+                    on_schedule=on_schedule,
+                )
+                return False
             # The same side effects as a direct send (the out-of-credit issue).
             translated_error(self._hass, self._entry, err)
             await self._async_drop(item)
@@ -414,32 +416,62 @@ class SmsmodeOutbox:
                 else FAILED_REFUSED,
                 str(err),
             )
+            return True
+        LOGGER.info(
+            "A queued SMS went out (%s) after %d attempt(s)",
+            result.sms_id,
+            item.attempts + 1,
+        )
+        await self._async_drop(item)
+        return True
+
+    @callback
+    def _async_pause_for_reauth(self, err: SmsModeAuthenticationError) -> None:
+        """Start reauth; the queued SMS wait for the reload a new key brings."""
+        self._paused = True
+        translated_error(self._hass, self._entry, err)
+        LOGGER.warning("smsmode refused the key: queued SMS wait for a new one")
+
+    async def _async_retry_later(
+        self,
+        item: QueuedSms,
+        err: SmsModeError | None,
+        *,
+        outcome_unknown: bool,
+        on_schedule: bool,
+    ) -> None:
+        """Keep the SMS for later; a scheduled attempt moves the backoff on."""
+        if not on_schedule:
+            await self._async_update(item, outcome_unknown=outcome_unknown)
             return
         attempts = item.attempts + 1
         await self._async_update(
             item,
             attempts=attempts,
-            next_attempt=(dt_util.utcnow() + _backoff(attempts)).timestamp(),
-            outcome_unknown=isinstance(err, SmsModeConnectionError)
-            and err.may_have_been_sent,
+            next_attempt=_retry_at(attempts, err),
+            outcome_unknown=outcome_unknown,
         )
         LOGGER.debug("Queued SMS not sent yet (attempt %d): %s", attempts, err)
 
-    async def _async_already_sent(self, item: QueuedSms) -> bool:
-        """Tell whether smsmode lists the message since it was first tried."""
-        since = dt_util.utc_from_timestamp(item.queued_at)
-        sent = await self._client.list_sent_sms(count=LOOKUP_COUNT)
-        return any(item.sms.matches(line, since) for line in sent)
+    async def _async_find_sent(self, item: QueuedSms) -> str | None:
+        """Return the id smsmode lists the SMS under, if it went after all."""
+        lines = await self._client.list_sent_sms(count=LOOKUP_COUNT)
+        return item.sms.find_in(
+            lines,
+            first_attempt=dt_util.utc_from_timestamp(item.queued_at),
+            last_attempt=dt_util.utc_from_timestamp(item.last_attempt),
+            claimed=self._claimed,
+        )
 
     @staticmethod
     def _due_sms(sms: OutgoingSms, now: datetime) -> OutgoingSms:
-        """Send now a message whose scheduled time passed while it waited."""
+        """Send now an SMS whose scheduled time passed while it waited."""
         if sms.scheduled_at is not None and sms.scheduled_at <= now:
             return replace(sms, scheduled_at=None)
         return sms
 
     async def _async_update(self, item: QueuedSms, **changes: Any) -> QueuedSms:
-        """Store a change; a message given up meanwhile (outbox full) stays gone."""
+        """Store a change; an SMS given up meanwhile (outbox full) stays gone."""
         updated = replace(item, **changes)
         if item.outbox_id in self._items:
             self._items[item.outbox_id] = updated
@@ -452,13 +484,8 @@ class SmsmodeOutbox:
 
     @callback
     def _async_update_issue(self) -> None:
-        """Raise the repair issue while a message has failed several attempts."""
-        stuck = [
-            item
-            for item in self._items.values()
-            if item.attempts >= STUCK_AFTER_ATTEMPTS
-        ]
-        if stuck:
+        """Raise the repair issue while the oldest SMS has failed several times."""
+        if self._items and self._head().attempts >= STUCK_AFTER_ATTEMPTS:
             async_set_outbox_stuck(self._hass, self._entry, len(self._items))
         else:
             async_clear_outbox_stuck(self._hass, self._entry)

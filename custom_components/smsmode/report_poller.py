@@ -33,7 +33,12 @@ class SmsmodeReportPoller(SmsmodePoller):
     def async_sent_without_url(
         self, sms_id: str, when: datetime, ref_client: str | None
     ) -> None:
-        """Note an SMS (going out at `when`) whose reports nobody will push."""
+        """Note an SMS (going out at `when`) whose reports nobody will push.
+
+        With polling off nothing is noted: nothing would ever read it back.
+        """
+        if self._interval is None:
+            return
         self._inbox.async_expect_reports(sms_id, when, ref_client)
         self._async_schedule()
 

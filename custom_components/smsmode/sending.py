@@ -56,7 +56,8 @@ from .const import (
 from .coordinator import SmsmodeConfigEntry
 from .errors import translate_errors
 from .issues import async_clear_no_external_url, async_set_no_external_url
-from .outbox import OutgoingSms, QueuedSms, is_queueable
+from .outbox import QueuedSms
+from .outgoing import OutgoingSms, is_queueable, may_have_been_sent
 from .webhook import async_callback_url
 
 # Field names shared by the notify `data` and the services (public interface).
@@ -353,9 +354,10 @@ async def async_send_sms(
 ) -> SendResult | QueuedSms:
     """Send one SMS to all its recipients in one request, options as defaults.
 
-    When smsmode cannot take it now (unreachable, code 50, or an outcome that is
-    unknown) and the outbox is on, it is queued instead and the queued message
-    is returned: the automation goes on, the outbox sends it later, once.
+    With the outbox on, it goes after the SMS queued before it. When smsmode
+    cannot take it now (see `outgoing.is_queueable`) it is queued instead and the
+    queued SMS is returned: the automation goes on, the outbox sends it later,
+    once.
     """
     reply_allowed = _reply_allowed(entry, request.reply_allowed)
     text, encoding = _text_and_encoding(
@@ -378,13 +380,19 @@ async def async_send_sms(
             max_segments=_max_segments(entry, request.max_segments),
             stop=_STOP_MODES[stop],
         )
+        outbox = entry.runtime_data.outbox
         try:
+            if outbox.enabled and not outbox.closed:
+                return await outbox.async_send_in_turn(sms)
             return await async_deliver(hass, entry, sms)
         except SmsModeError as err:
+            # A reload meanwhile gives the entry a new outbox: that one takes it.
             outbox = entry.runtime_data.outbox
-            if not (outbox.enabled and is_queueable(err)):
+            if not (outbox.enabled and not outbox.closed and is_queueable(err)):
                 raise
-            return await outbox.async_enqueue(sms, err)
+            return await outbox.async_enqueue(
+                sms, str(err), outcome_unknown=may_have_been_sent(err)
+            )
 
 
 async def async_deliver(
@@ -413,6 +421,8 @@ async def async_deliver(
         reply_notification_url=reply_url,
         now=dt_util.utcnow(),
     )
+    # smsmode lists it from now on: no queued SMS may take it for itself.
+    entry.runtime_data.outbox.async_claim(result.sms_id)
     await _async_sent(
         entry,
         result,

@@ -1,0 +1,152 @@
+"""One SMS on its way to smsmode: what the outbox keeps, and how to recognise it.
+
+`OutgoingSms` is an SMS exactly as it goes to the client, written to the outbox's
+store when smsmode cannot take it now. When an attempt may have reached smsmode,
+the sent-SMS list (`smsList.do`) is searched before sending again; that list
+gives no `refClient` back, so a line is this SMS when its text, recipients and
+date fit, and no other SMS claimed it already (each line proves one send).
+"""
+
+from collections.abc import Collection, Iterable, Mapping
+from dataclasses import asdict, dataclass
+from datetime import datetime, timedelta
+import re
+from typing import Any, Final
+
+from homeassistant.util import dt as dt_util
+
+from .api import (
+    Encoding,
+    SentSms,
+    SmsModeConnectionError,
+    SmsModeError,
+    SmsModeRateLimitError,
+    SmsModeResponseError,
+    SmsModeUnavailableError,
+    StopMode,
+)
+
+# List dates stop at the minute, and smsmode's clock may differ a little.
+LOOKUP_MARGIN: Final = timedelta(minutes=2)
+# smsmode's STOP mention ("STOP 36034"), which the listed text may end with.
+_STOP_MENTION: Final = re.compile(r"\s*STOP\s+\S+\s*$")
+# Numbers are compared on their last 9 digits (a French mobile's national
+# number): the list may write them with or without "+", 0 or the country code.
+_NUMBER_DIGITS: Final = 9
+
+
+def is_queueable(err: SmsModeError) -> bool:
+    """Tell whether trying later can fix a failed send.
+
+    smsmode not reached, temporarily unavailable (50), too many requests (429),
+    or an outcome nobody knows (a timeout, a cut, an HTTP 5xx, an answer that
+    is not smsmode's): the outbox finds out before sending again.
+    """
+    return isinstance(
+        err,
+        SmsModeConnectionError
+        | SmsModeUnavailableError
+        | SmsModeRateLimitError
+        | SmsModeResponseError,
+    )
+
+
+def may_have_been_sent(err: SmsModeError) -> bool:
+    """Tell whether smsmode may have carried out the send that failed."""
+    if isinstance(err, SmsModeConnectionError):
+        return err.may_have_been_sent
+    return isinstance(err, SmsModeResponseError)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class OutgoingSms:
+    """One SMS exactly as it goes to the client.
+
+    Callback URLs are left out: they are worked out at each attempt, since
+    Home Assistant's URL may change while a message waits.
+    """
+
+    text: str
+    numbers: tuple[str, ...]
+    group: str | None
+    encoding: Encoding | None
+    reply_allowed: bool
+    sender: str | None
+    scheduled_at: datetime | None
+    ref_client: str | None
+    max_segments: int
+    stop: StopMode
+
+    def as_json(self) -> dict[str, Any]:
+        """Return the message in a form the store can write."""
+        data = asdict(self)
+        data["numbers"] = list(self.numbers)
+        data["encoding"] = None if self.encoding is None else self.encoding.value
+        data["scheduled_at"] = (
+            None if self.scheduled_at is None else self.scheduled_at.isoformat()
+        )
+        data["stop"] = int(self.stop)
+        return data
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> OutgoingSms:
+        """Read a message back from the store."""
+        scheduled_at = data["scheduled_at"]
+        return cls(
+            text=data["text"],
+            numbers=tuple(data["numbers"]),
+            group=data["group"],
+            encoding=None if data["encoding"] is None else Encoding(data["encoding"]),
+            reply_allowed=data["reply_allowed"],
+            sender=data["sender"],
+            scheduled_at=None
+            if scheduled_at is None
+            else dt_util.parse_datetime(scheduled_at),
+            ref_client=data["ref_client"],
+            max_segments=data["max_segments"],
+            stop=StopMode(data["stop"]),
+        )
+
+    def _same_text(self, listed: str) -> bool:
+        ours = self.text.strip()
+        listed = listed.strip()
+        if listed == ours:
+            return True
+        return self.stop is not StopMode.NONE and _STOP_MENTION.sub("", listed) == ours
+
+    def _same_recipients(self, sent: SentSms) -> bool:
+        """Compare with the list's first recipient and count (groups: unknown)."""
+        if not self.numbers:
+            return True
+        listed = re.sub(r"\D", "", sent.recipient)[-_NUMBER_DIGITS:]
+        return sent.recipient_count == len(self.numbers) and any(
+            number[-_NUMBER_DIGITS:] == listed for number in self.numbers
+        )
+
+    def _in_window(self, sent_at: datetime, first: datetime, last: datetime) -> bool:
+        """Sent between the first and last attempt, or at the scheduled time."""
+        if first - LOOKUP_MARGIN <= sent_at <= last + LOOKUP_MARGIN:
+            return True
+        return (
+            self.scheduled_at is not None
+            and abs(sent_at - self.scheduled_at) <= LOOKUP_MARGIN
+        )
+
+    def find_in(
+        self,
+        lines: Iterable[SentSms],
+        *,
+        first_attempt: datetime,
+        last_attempt: datetime,
+        claimed: Collection[str],
+    ) -> str | None:
+        """Return the id of the list line that is this SMS, if there is one."""
+        for sent in lines:
+            if (
+                sent.sms_id not in claimed
+                and self._same_text(sent.text)
+                and self._same_recipients(sent)
+                and self._in_window(sent.sent_at, first_attempt, last_attempt)
+            ):
+                return sent.sms_id
+        return None
