@@ -1,0 +1,193 @@
+"""The blueprints of blueprints/automation/smsmode, imported into a running Home Assistant."""
+
+import asyncio
+from collections.abc import AsyncIterator, Awaitable, Callable
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from tests_e2e.client import Api, Json, wait_for
+from tests_e2e.conftest import BLUEPRINTS, Entry
+
+BLUEPRINT_PATHS = sorted(
+    f"smsmode/{path.name}" for path in (BLUEPRINTS / "automation" / "smsmode").iterdir()
+)
+
+type MakeAutomation = Callable[[str, str, dict[str, Any]], Awaitable[str]]
+
+
+@pytest.fixture
+async def automation(api: Api) -> AsyncIterator[MakeAutomation]:
+    """Make automations from blueprints through the config API; delete them after."""
+    made: list[str] = []
+
+    async def make(name: str, blueprint: str, inputs: dict[str, Any]) -> str:
+        await api.rest(
+            "POST",
+            f"/api/config/automation/config/{name}",
+            {
+                "alias": name,
+                "description": "",
+                "use_blueprint": {"path": blueprint, "input": inputs},
+            },
+        )
+        made.append(name)
+        entity_id = f"automation.{name}"
+
+        async def on() -> Json:
+            state = await api.state(entity_id)
+            return state if state is not None and state["state"] == "on" else None
+
+        await wait_for(on, f"{entity_id} did not turn on")
+        return entity_id
+
+    yield make
+    for name in made:
+        await api.rest("DELETE", f"/api/config/automation/config/{name}")
+
+
+async def messages_to(api: Api, number: str, count: int) -> list[Json] | None:
+    """Return the messages to `number` once there are `count` of them."""
+    messages = await api.sim_messages_to(number)
+    return messages if len(messages) >= count else None
+
+
+async def test_blueprints_are_listed(api: Api) -> None:
+    """List every blueprint file, with its name and without error."""
+    assert len(BLUEPRINT_PATHS) == 3
+    ws = await api.websocket()
+    listed = await ws.command("blueprint/list", domain="automation")
+    for path in BLUEPRINT_PATHS:
+        assert path in listed, sorted(listed)
+        assert "error" not in listed[path], listed[path]
+    names = {listed[path]["metadata"]["name"] for path in BLUEPRINT_PATHS}
+    assert names == {
+        "SMS alert when an entity goes down and when it recovers",
+        "Answer SMS commands",
+        "Low smsmode credit warning",
+    }
+
+
+async def test_answer_sms_commands(
+    api: Api, entry: Entry, automation: MakeAutomation
+) -> None:
+    """Answer STATUS from an allowed number, and only from it."""
+    await automation(
+        "e2e_answer_status",
+        "smsmode/answer_sms_commands.yaml",
+        {
+            "command": "STATUS",
+            "answer": "Status OK, {{ states('sensor.smsmode_balance') | int }} credits",
+            "allowed_senders": ["06 11 22 33 10"],
+        },
+    )
+    # One SMS people can answer, as the blueprint's description asks.
+    result = await api.call(
+        "smsmode",
+        "send_sms",
+        {
+            "config_entry_id": entry.entry_id,
+            "recipients": ["0611223310"],
+            "message": "Reply STATUS for news",
+            "reply_allowed": True,
+        },
+        return_response=True,
+    )
+    sms_id = result["service_response"]["sms_id"]
+
+    # A stranger's STATUS, straight to the webhook: no answer.
+    stranger = {
+        "numero": "36034",
+        "message": "STATUS",
+        "emetteur": "33611223399",
+        "date_reception": datetime.now(ZoneInfo("Europe/Paris")).strftime(
+            "%d%m%Y-%H%M%S"
+        ),
+        "responseID": "e2e-stranger",
+    }
+    assert await api.webhook(entry.webhook_path, stranger) == 200
+    # The allowed number's, in the simulator: it calls the webhook back.
+    await api.sim(
+        "POST",
+        "/replies",
+        {"text": " status ", "sender": "33611223310", "sms_id": sms_id},
+    )
+    answered = await wait_for(
+        lambda: messages_to(api, "33611223310", 2), "no answer to STATUS"
+    )
+    answer = answered[-1]
+    assert answer["text"].startswith("Status OK, ")
+    assert answer["text"].endswith(" credits")
+    assert answer["class"] == 4  # people can send the next command
+    assert answer["reply_notification_url"] == entry.webhook_url
+    # Events are handled in order (mode: queued): the stranger's came first.
+    assert await api.sim_messages_to("33611223399") == []
+
+
+async def test_entity_down_alert(api: Api, automation: MakeAutomation) -> None:
+    """Alert when the entity stays down, tell when it is back, ignore blips."""
+    server = "binary_sensor.e2e_server"
+
+    async def set_state(state: str) -> None:
+        await api.rest(
+            "POST",
+            f"/api/states/{server}",
+            {"state": state, "attributes": {"friendly_name": "E2E server"}},
+            expect=201 if await api.state(server) is None else 200,
+        )
+
+    await set_state("on")
+    await automation(
+        "e2e_server_down",
+        "smsmode/entity_down_alert.yaml",
+        {
+            "watched_entity": server,
+            "down_states": ["off", "unavailable"],
+            "down_for": {"hours": 0, "minutes": 0, "seconds": 1},
+            "recipients": ["06 11 22 33 20"],
+        },
+    )
+    await set_state("off")
+    [alert] = await wait_for(lambda: messages_to(api, "33611223320", 1), "no alert")
+    assert alert["text"].startswith("ALERT: E2E server is off since ")
+    await set_state("on")
+    messages = await wait_for(
+        lambda: messages_to(api, "33611223320", 2), "no recovery SMS"
+    )
+    assert messages[1]["text"].startswith("OK: E2E server is back (on) at ")
+
+    # Down for less than the duration: neither alert nor recovery.
+    await set_state("off")
+    await set_state("on")
+    await asyncio.sleep(2)
+    assert len(await api.sim_messages_to("33611223320")) == 2
+
+
+async def test_low_credit_warning(api: Api, automation: MakeAutomation) -> None:
+    """Warn by SMS when the balance falls below the threshold."""
+    await automation(
+        "e2e_low_credit",
+        "smsmode/low_credit_warning.yaml",
+        {
+            "balance_sensor": "sensor.smsmode_balance",
+            "threshold": 50,
+            "recipients": ["0611223330"],
+        },
+    )
+    try:
+        await api.sim("POST", "/account", {"balance": 30.0})
+        await api.call(
+            "homeassistant", "update_entity", {"entity_id": "sensor.smsmode_balance"}
+        )
+        # The balance is read at most once per 10 s.
+        [warning] = await wait_for(
+            lambda: messages_to(api, "33611223330", 1), "no low-credit warning", 30
+        )
+        assert warning["text"].startswith("smsmode\nsmsmode credit is low: 30")
+    finally:
+        await api.sim("POST", "/account", {"balance": 100.0})
+        await api.call(
+            "homeassistant", "update_entity", {"entity_id": "sensor.smsmode_balance"}
+        )
