@@ -1,0 +1,1 @@
+"""Benchmarks of the smsmode integration: scripts that print tables (`scripts/bench`)."""

@@ -1,0 +1,251 @@
+"""3. Webhook throughput through Home Assistant's HTTP stack, next to a no-op webhook.
+
+Home Assistant's real aiohttp application (`hass.http.app`, every middleware)
+is served by the harness's test server on 127.0.0.1 (`hass_client_no_auth`); a
+load generator runs in a thread of its own, with its own event loop and session,
+and sends smsmode callbacks (delivery reports and replies, half each) to the
+entry's webhook, each round with callbacks never seen before (each fires its bus
+event and updates an event entity), then the same callbacks again (as smsmode
+repeats them: acknowledged, nothing fired); the baseline is a no-op webhook
+registered in the same Home Assistant, sent the very same query strings.
+Bounded: `COUNT` requests per round, `TIME_LIMIT` seconds at most per round,
+`CONCURRENCY` in flight, loopback only.
+"""
+
+import asyncio
+from dataclasses import dataclass
+import pstats
+import time
+from typing import Final
+from urllib.parse import urlencode
+
+from aiohttp import ClientSession, web
+from homeassistant.components import webhook
+from homeassistant.core import HomeAssistant
+from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
+
+from .conftest import WEBHOOK_ID, setup_entry
+from .support import (
+    LatencySimulator,
+    emit,
+    loop_busy,
+    loop_seconds,
+    median,
+    ms,
+    percentile,
+    profile_loop,
+    ratio,
+    table,
+)
+
+COUNT: Final = 3_000
+CONCURRENCY: Final = 16
+TIME_LIMIT: Final = 10.0
+ROUNDS: Final = 3
+NOOP_ID: Final = "bench-noop-0123456789abcdef"
+WARM_UP: Final = 200
+
+
+@dataclass(frozen=True, slots=True)
+class Load:
+    """What one round of load gave."""
+
+    done: int
+    failed: int
+    seconds: float
+    latencies: list[float]
+
+    @property
+    def rate(self) -> float:
+        """Callbacks answered 200 per second."""
+        return self.done / self.seconds
+
+
+def smsmode_paths(count: int) -> list[str]:
+    """Callbacks as smsmode makes them: delivery reports and replies, alternately."""
+    paths = []
+    for index in range(count):
+        if index % 2:
+            params = {
+                "numero": "36034",
+                "message": f"Oui {index}",
+                "emetteur": f"336{index:08d}",
+                "date_reception": "01012026-122233",
+                "smsID": f"S{index:011d}",
+                "responseID": f"R{index:09d}",
+            }
+        else:
+            params = {
+                "numero": f"336{index:08d}",
+                "date_reception": "2026-03-29 02:30:17",
+                "statut": "11",
+                "smsID": f"S{index:011d}",
+                "mcc_mnc": "20801",
+                "cost": "1",
+            }
+        paths.append(f"/api/webhook/{WEBHOOK_ID}?{urlencode(params)}")
+    return paths
+
+
+async def _generate(base: str, paths: list[str]) -> Load:
+    queue = iter(paths)
+    latencies: list[float] = []
+    failed = 0
+    deadline = time.perf_counter() + TIME_LIMIT
+
+    async def worker(session: ClientSession) -> None:
+        nonlocal failed
+        for path in queue:
+            if time.perf_counter() > deadline:
+                return
+            start = time.perf_counter()
+            async with session.get(base + path) as response:
+                await response.read()
+                if response.status == 200:
+                    latencies.append(time.perf_counter() - start)
+                else:
+                    failed += 1
+
+    async with ClientSession() as session:
+        start = time.perf_counter()
+        await asyncio.gather(*(worker(session) for _ in range(CONCURRENCY)))
+        seconds = time.perf_counter() - start
+    return Load(len(latencies), failed, seconds, latencies)
+
+
+def _load(base: str, paths: list[str]) -> Load:
+    """Run the generator on a loop of its own (this is an executor thread)."""
+    return asyncio.run(_generate(base, paths))
+
+
+async def test_webhook_throughput(
+    hass: HomeAssistant,
+    simulator: LatencySimulator,
+    hass_client_no_auth: ClientSessionGenerator,
+) -> None:
+    """Callbacks per second and latency, smsmode's webhook vs a no-op one."""
+    entry, _, _ = await setup_entry(hass, simulator)
+
+    async def noop(
+        hass: HomeAssistant, webhook_id: str, request: web.Request
+    ) -> web.Response:
+        return web.Response(status=200)
+
+    webhook.async_register(
+        hass,
+        "bench",
+        "no-op",
+        NOOP_ID,
+        noop,
+        local_only=False,
+        allowed_methods=["GET", "POST"],
+    )
+    client = await hass_client_no_auth()
+    base = str(client.make_url("")).rstrip("/")
+    # Every smsmode round gets callbacks never seen before (a repeat is only
+    # acknowledged: no event); the no-op gets the very same query strings.
+    fresh = smsmode_paths(WARM_UP + (ROUNDS + 1) * COUNT)
+    prefix = f"/api/webhook/{WEBHOOK_ID}?"
+    noop = [path.replace(prefix, f"/api/webhook/{NOOP_ID}?") for path in fresh]
+    warm_up, fresh = fresh[:WARM_UP], fresh[WARM_UP:]
+    noop = noop[WARM_UP:]
+    await hass.async_add_executor_job(_load, base, warm_up)
+    await hass.async_add_executor_job(_load, base, noop[:WARM_UP])
+    results: dict[str, list[Load]] = {"smsmode": [], "repeats": [], "no-op": []}
+    for index in range(ROUNDS):
+        chunk = slice(index * COUNT, (index + 1) * COUNT)
+        results["no-op"].append(
+            await hass.async_add_executor_job(_load, base, noop[chunk])
+        )
+        results["smsmode"].append(
+            await hass.async_add_executor_job(_load, base, fresh[chunk])
+        )
+        # The same callbacks again, as smsmode repeats them: already seen.
+        results["repeats"].append(
+            await hass.async_add_executor_job(_load, base, fresh[chunk])
+        )
+        await hass.async_block_till_done()
+    # One more round of new callbacks under cProfile (the loop's thread only).
+    stats = await profile_loop(
+        lambda: hass.async_add_executor_job(
+            _load, base, fresh[ROUNDS * COUNT : (ROUNDS + 1) * COUNT]
+        )
+    )
+    await hass.async_block_till_done()
+    webhook.async_unregister(hass, NOOP_ID)
+    await hass.config_entries.async_unload(entry.entry_id)
+
+    def summary(loads: list[Load]) -> tuple[float, float, float, int, int]:
+        latencies = [value for load in loads for value in load.latencies]
+        return (
+            median([load.rate for load in loads]),
+            percentile(latencies, 0.50),
+            percentile(latencies, 0.99),
+            sum(load.done for load in loads),
+            sum(load.failed for load in loads),
+        )
+
+    noop_rate, noop_p50, noop_p99, _, _ = summary(results["no-op"])
+    rows = []
+    for label, key in (
+        ("no-op (baseline)", "no-op"),
+        ("smsmode, new callbacks (events fired)", "smsmode"),
+        ("smsmode, repeated callbacks (acknowledged only)", "repeats"),
+    ):
+        rate, p50, p99, done, failed = summary(results[key])
+        rows.append(
+            [
+                label,
+                f"{done:,} / {failed}",
+                f"{rate:,.0f}",
+                ms(p50),
+                ms(p99),
+                ratio(rate, noop_rate),
+                ratio(p50, noop_p50),
+                ratio(p99, noop_p99),
+            ]
+        )
+    rate = summary(results["smsmode"])[0]
+    emit(
+        table(
+            f"3. Webhook throughput: {ROUNDS} rounds of {COUNT:,} GET callbacks "
+            f"each, {CONCURRENCY} in flight, loopback (median rate; latencies "
+            "pooled)",
+            [
+                "webhook",
+                "answered 200 / other",
+                "callbacks/s",
+                "p50",
+                "p99",
+                "rate / no-op",
+                "p50 / no-op",
+                "p99 / no-op",
+            ],
+            rows,
+        )
+        + "\nTarget rate of new callbacks >= 0.9 x no-op: "
+        f"{'MET' if rate >= 0.9 * noop_rate else 'NOT MET'} "
+        f"({ratio(rate, noop_rate)})\n" + _profile_summary(stats)
+    )
+
+
+def _profile_summary(stats: pstats.Stats) -> str:
+    """Return where the event loop's thread spent a profiled smsmode round."""
+    busy = loop_busy(stats)
+    handler = loop_seconds(stats, "smsmode/webhook.py", "_async_handle_webhook")
+    parts = [
+        ("reading the query", "smsmode/webhook.py", "_read_params"),
+        ("parse_callback", "api/parsers.py", "parse_callback"),
+        ("the bus event", "homeassistant/core.py", "async_fire_internal"),
+        ("the event entities' state writes", "smsmode/event.py", "_async_handle"),
+        ("the delayed store write", "helpers/storage.py", "async_delay_save"),
+    ]
+    shares = ", ".join(
+        f"{label} {loop_seconds(stats, module, function) / busy:.0%}"
+        for label, module, function in parts
+    )
+    return (
+        "One more smsmode round under cProfile (only shares count): the webhook "
+        f"handler took {handler / busy:.0%} of the time the event loop's thread "
+        f"was busy (the rest: Home Assistant's HTTP stack); within it: {shares}.\n"
+    )
