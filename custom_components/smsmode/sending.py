@@ -319,7 +319,8 @@ def _callback_urls(
     return (url if _reports_wanted(entry) else None), (url if reply_allowed else None)
 
 
-async def _async_sent(
+@callback
+def _async_sent(
     entry: SmsmodeConfigEntry,
     result: SendResult,
     *,
@@ -346,7 +347,13 @@ async def _async_sent(
     if poll_reports:
         runtime.report_poller.async_sent_without_url(result.sms_id, goes_at, ref_client)
     runtime.coordinator.async_send_accepted()
-    await runtime.coordinator.async_request_refresh()
+    # The balance is read again in the background: the caller does not wait
+    # for a second round trip.
+    entry.async_create_task(
+        runtime.coordinator.hass,
+        runtime.coordinator.async_request_refresh(),
+        "smsmode balance after a send",
+    )
 
 
 async def async_send_sms(
@@ -423,7 +430,7 @@ async def async_deliver(
     )
     # smsmode lists it from now on: no queued SMS may take it for itself.
     entry.runtime_data.outbox.async_claim(result.sms_id)
-    await _async_sent(
+    _async_sent(
         entry,
         result,
         reply_allowed=sms.reply_allowed,
@@ -456,7 +463,7 @@ async def async_send_voice(
             language=language,
             now=dt_util.utcnow(),
         )
-    await _async_sent(entry, result)
+    _async_sent(entry, result)
     return result
 
 
@@ -493,7 +500,7 @@ async def async_send_batch(
             notification_url=notification_url,
             now=dt_util.utcnow(),
         )
-    await _async_sent(
+    _async_sent(
         entry,
         result,
         reply_allowed=reply_allowed,

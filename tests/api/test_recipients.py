@@ -2,6 +2,7 @@
 
 import pytest
 
+from custom_components.smsmode.api import recipients
 from custom_components.smsmode.api.exceptions import (
     SmsModeInvalidNumberError,
     SmsModeInvalidSenderError,
@@ -139,3 +140,25 @@ def test_invalid_ref_client(ref: str) -> None:
     with pytest.raises(SmsModeValidationError) as err:
         validate_ref_client(ref)
     assert err.value.reason == "invalid_ref_client"
+
+
+def test_normalised_numbers_are_not_parsed_again(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """What normalisation returned is taken as it is: one parse per number."""
+    number = normalize_number("06 11 22 33 44")
+    assert number == "33611223344"
+
+    def no_parse(*args: object) -> None:
+        raise AssertionError("parsed again")
+
+    monkeypatch.setattr(recipients.phonenumbers, "parse", no_parse)
+    assert normalize_numbers([number, "06 11 22 33 44"]) == [number]
+
+
+def test_remembered_numbers_are_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(recipients, "_CACHED_NUMBERS", 2)
+    monkeypatch.setattr(recipients, "_normalized", {})
+    for raw in ("0611223344", "0611223345", "0611223346"):
+        normalize_number(raw)
+    assert list(recipients._normalized) == ["33611223345", "33611223346"]

@@ -29,18 +29,36 @@ _SENDER = re.compile(r"[A-Za-z0-9]{1,11}")
 _REF_CLIENT_MAX_LENGTH = 40
 # Numbers whose normalisation is remembered (a send to 10,000 recipients fits).
 _CACHED_NUMBERS = 16384
+# Results of a normalisation: already in the form it gives.
+_normalized: dict[str, None] = {}
 
 phonenumbers.PhoneMetadata.metadata_for_region(DEFAULT_REGION)
 
 
-@functools.lru_cache(maxsize=_CACHED_NUMBERS)
 def _normalize(raw: str, region: str) -> str | None:
     """Return the number as international digits, or None when it is not valid.
 
+    Normalising is idempotent and costly (phonenumbers): what it returned is
+    remembered, so a caller that normalises in an executor and hands the result
+    to the client, which checks it again, pays for one parse, not two (the
+    second, on the event loop, would stall it for a send to thousands).
+    """
+    if raw in _normalized:
+        return raw
+    number = _parse(raw, region)
+    if number is not None:
+        _normalized[number] = None
+        while len(_normalized) > _CACHED_NUMBERS:
+            del _normalized[next(iter(_normalized))]
+    return number
+
+
+@functools.lru_cache(maxsize=_CACHED_NUMBERS)
+def _parse(raw: str, region: str) -> str | None:
+    """Parse and check a number with phonenumbers (cached, errors as None).
+
     A digits-only number not starting with 0 is also tried as international, the
-    way smsmode itself writes numbers (`447911123456`). Cached: a caller that
-    normalises in an executor (phonenumbers may read from disk) and then hands
-    the numbers to the client, which checks them again, pays for one parse.
+    way smsmode itself writes numbers (`447911123456`).
     """
     text = raw.strip()
     if not _NUMBER_CHARACTERS.fullmatch(text):
