@@ -36,6 +36,9 @@ CONFIG = REPO / "config"
 BLUEPRINTS = REPO / "blueprints"
 API_KEY = "e2e-test-key"
 STARTING_CREDITS = 100.0
+# The user the `token` fixture onboards (the browser check logs in with it).
+OWNER_USERNAME = "owner"
+OWNER_PASSWORD = "e2e-password-1"
 # Bounded waits: the slowest step is Home Assistant's start (about 5 s here).
 HASS_START_TIMEOUT = 60.0
 SIMULATOR_START_TIMEOUT = 15.0
@@ -293,8 +296,8 @@ def token(hass: Hass) -> str:
         {
             "client_id": client_id,
             "name": "Test Owner",
-            "username": "owner",
-            "password": "e2e-password-1",
+            "username": OWNER_USERNAME,
+            "password": OWNER_PASSWORD,
             "language": "en",
         },
     )

@@ -1,0 +1,1 @@
+"""The browser check: the real web interface in headless Chromium."""
