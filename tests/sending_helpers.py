@@ -1,13 +1,19 @@
 """Helpers shared by the sending, notify and services tests."""
 
 from collections.abc import Iterable, Mapping
+from datetime import timedelta
 import hashlib
 from typing import Any
 
+from freezegun.api import FrozenDateTimeFactory
 from homeassistant.config_entries import ConfigSubentryData
 from homeassistant.const import CONF_API_KEY, CONF_URL, CONF_WEBHOOK_ID
 from homeassistant.core import HomeAssistant
-from pytest_homeassistant_custom_component.common import MockConfigEntry
+from homeassistant.util import dt as dt_util
+from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
+    async_fire_time_changed,
+)
 
 from custom_components.smsmode.const import CONF_NUMBER, DOMAIN, SUBENTRY_TYPE_RECIPIENT
 from smsmode_simulator import Simulator
@@ -77,3 +83,12 @@ def sent(simulator: Simulator, endpoint: str = "sendSMS.do") -> list[dict[str, s
 def balance_reads(simulator: Simulator) -> int:
     """Count the balance reads."""
     return len(simulator.requests_to("credit.do"))
+
+
+async def async_step_time(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, delta: timedelta
+) -> None:
+    """Move frozen time on and let every timer due by then run to its end."""
+    freezer.tick(delta)
+    async_fire_time_changed(hass, dt_util.utcnow())
+    await hass.async_block_till_done(wait_background_tasks=True)

@@ -14,7 +14,6 @@ import pytest
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
     async_capture_events,
-    async_fire_time_changed,
 )
 
 from custom_components.smsmode import outbox as outbox_module
@@ -27,7 +26,7 @@ from custom_components.smsmode.const import (
 )
 from smsmode_simulator import Fault, Simulator
 
-from .sending_helpers import ALICE, BOB, async_setup_account, sent
+from .sending_helpers import ALICE, BOB, async_setup_account, async_step_time, sent
 
 SEND = "sendSMS.do"
 LIST = "smsList.do"
@@ -39,9 +38,7 @@ STEP = outbox_module.RETRY_MAX + timedelta(seconds=1)
 async def _tick(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory, delta: timedelta = STEP
 ) -> None:
-    freezer.tick(delta)
-    async_fire_time_changed(hass, dt_util.utcnow())
-    await hass.async_block_till_done(wait_background_tasks=True)
+    await async_step_time(hass, freezer, delta)
 
 
 async def _send(hass: HomeAssistant, entry: MockConfigEntry, **data: Any) -> Any:

@@ -14,7 +14,6 @@ import pytest
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
     async_capture_events,
-    async_fire_time_changed,
 )
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
@@ -27,7 +26,13 @@ from custom_components.smsmode.const import (
 from custom_components.smsmode.events import MAX_SEEN, SEEN_MAX_AGE, SmsmodeInbox
 from smsmode_simulator import Fault, Simulator
 
-from .sending_helpers import ALICE, EXTERNAL_URL, WEBHOOK_ID, async_setup_account
+from .sending_helpers import (
+    ALICE,
+    EXTERNAL_URL,
+    WEBHOOK_ID,
+    async_setup_account,
+    async_step_time,
+)
 
 LIST = "responseList.do"
 
@@ -35,10 +40,7 @@ LIST = "responseList.do"
 async def _tick(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory, delta: timedelta
 ) -> None:
-    """Move time on and let every timer due by then run to its end."""
-    freezer.tick(delta)
-    async_fire_time_changed(hass, dt_util.utcnow())
-    await hass.async_block_till_done(wait_background_tasks=True)
+    await async_step_time(hass, freezer, delta)
 
 
 async def _send_reply_allowed(hass: HomeAssistant, entry: MockConfigEntry) -> Any:

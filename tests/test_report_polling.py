@@ -6,12 +6,10 @@ from typing import Any
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.core import HomeAssistant
 from homeassistant.core_config import async_process_ha_core_config
-from homeassistant.util import dt as dt_util
 import pytest
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
     async_capture_events,
-    async_fire_time_changed,
 )
 
 from custom_components.smsmode.const import (
@@ -22,7 +20,13 @@ from custom_components.smsmode.const import (
 )
 from smsmode_simulator import Fault, Simulator
 
-from .sending_helpers import ALICE, BOB, EXTERNAL_URL, async_setup_account
+from .sending_helpers import (
+    ALICE,
+    BOB,
+    EXTERNAL_URL,
+    async_setup_account,
+    async_step_time,
+)
 
 REPORT = "compteRendu.do"
 INTERVAL = timedelta(minutes=5, seconds=1)
@@ -31,9 +35,7 @@ INTERVAL = timedelta(minutes=5, seconds=1)
 async def _tick(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory, delta: timedelta = INTERVAL
 ) -> None:
-    freezer.tick(delta)
-    async_fire_time_changed(hass, dt_util.utcnow())
-    await hass.async_block_till_done(wait_background_tasks=True)
+    await async_step_time(hass, freezer, delta)
 
 
 async def _send(hass: HomeAssistant, entry: MockConfigEntry, **data: Any) -> str:
