@@ -9,6 +9,7 @@ from collections.abc import Iterator
 import os
 from pathlib import Path
 import shutil
+import time
 
 import pytest
 from selenium import webdriver
@@ -24,6 +25,10 @@ pytest_plugins = ("tests_e2e.conftest",)
 ONBOARDING_DOMAINS = frozenset(
     {"google_translate", "shopping_list", "met", "radio_browser"}
 )
+# Seconds without a new one before the onboarding is taken to be done adding
+# them, and the most it may take.
+ONBOARDING_QUIET = 5.0
+ONBOARDING_TIMEOUT = 60.0
 # The window of every page and screenshot.
 WINDOW = (1280, 800)
 
@@ -104,6 +109,34 @@ def driver(work_dir: Path) -> Iterator[webdriver.Chrome]:
         browser.quit()
 
 
+def _remove_onboarding_entries(url: str, token: str) -> None:
+    """Delete what the onboarding adds on its own, once it has added it.
+
+    Google Translate (which fails here, without internet), a shopping list and
+    the others would only clutter the screenshots. The onboarding adds them in
+    the background: they are deleted as they come, until none has come for
+    ONBOARDING_QUIET seconds.
+    """
+    deadline = time.monotonic() + ONBOARDING_TIMEOUT
+    last_seen = time.monotonic()
+    while time.monotonic() - last_seen < ONBOARDING_QUIET:
+        assert time.monotonic() < deadline, "the onboarding kept adding entries"
+        status, entries = http_json(
+            "GET", f"{url}/api/config/config_entries/entry", token=token
+        )
+        assert status == 200, entries
+        for entry in entries:
+            if entry["domain"] in ONBOARDING_DOMAINS:
+                last_seen = time.monotonic()
+                status, answer = http_json(
+                    "DELETE",
+                    f"{url}/api/config/config_entries/entry/{entry['entry_id']}",
+                    token=token,
+                )
+                assert status == 200, answer
+        time.sleep(0.5)
+
+
 @pytest.fixture(scope="session")
 def onboarded(hass: Hass, token: str) -> str:
     """Finish the onboarding the `token` fixture began (user only); return the token.
@@ -124,19 +157,7 @@ def onboarded(hass: Hass, token: str) -> str:
     status, steps = http_json("GET", f"{hass.url}/api/onboarding")
     assert status == 200
     assert all(s["done"] for s in steps), steps
-    # What the onboarding added on its own (Google Translate, which fails here
-    # without internet, and a shopping list) would only clutter the screenshots.
-    status, entries = http_json(
-        "GET", f"{hass.url}/api/config/config_entries/entry", token=token
-    )
-    assert status == 200, entries
-    for entry in entries:
-        if entry["domain"] in ONBOARDING_DOMAINS:
-            http_json(
-                "DELETE",
-                f"{hass.url}/api/config/config_entries/entry/{entry['entry_id']}",
-                token=token,
-            )
+    _remove_onboarding_entries(hass.url, token)
     return token
 
 
@@ -145,10 +166,4 @@ def frontend(driver: webdriver.Chrome, hass: Hass, onboarded: str) -> Frontend:
     """Return the interface, logged in as the onboarded user."""
     page = Frontend(driver, hass.url)
     page.login(OWNER_USERNAME, OWNER_PASSWORD)
-    # Home Assistant moved the http: settings of configuration.yaml to its storage
-    # as a trial, and asks (in a dialog over every page) to confirm them within
-    # five minutes, or it restarts with the defaults: confirmed, as that dialog does.
-    config = page.ws({"type": "http/config"})["ok"]
-    if config["pending"] is not None:
-        page.ws({"type": "http/config/promote"})
     return page

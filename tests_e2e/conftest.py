@@ -22,6 +22,7 @@ import socket
 import subprocess
 import sys
 import time
+from types import ModuleType
 from typing import Any
 import urllib.error
 import urllib.parse
@@ -227,9 +228,26 @@ def simulator(work_dir: Path) -> Iterator[Simulator]:
         stop(process)
 
 
-def make_config(config_dir: Path) -> None:
-    """Copy config/ for one run: integration linked, blueprints copied."""
+def _load_http_store_module() -> ModuleType:
+    """Import scripts/ha_http_store.py, which scripts/develop runs as a script."""
+    spec = importlib.util.spec_from_file_location(
+        "ha_http_store", REPO / "scripts" / "ha_http_store.py"
+    )
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def make_config(config_dir: Path, port: int) -> None:
+    """Copy config/ for one run: integration linked, blueprints copied.
+
+    Home Assistant listens on 127.0.0.1:`port`, set in its store as
+    scripts/develop sets it (no trial to confirm, see scripts/ha_http_store.py).
+    """
     config_dir.mkdir(parents=True)
+    _load_http_store_module().write_http_store(config_dir, "127.0.0.1", port)
     shutil.copy2(CONFIG / "configuration.yaml", config_dir / "configuration.yaml")
     (config_dir / "automations.yaml").write_text("[]\n")
     (config_dir / "custom_components").symlink_to(REPO / "custom_components")
@@ -253,14 +271,9 @@ def hass(
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     config_dir = work_dir / "config"
-    make_config(config_dir)
+    make_config(config_dir, port)
     log = work_dir / "hass.out"
-    env = {
-        **os.environ,
-        "SMSMODE_HA_HOST": "127.0.0.1",
-        "SMSMODE_HA_PORT": str(port),
-        "SMSMODE_HA_URL": url,
-    }
+    env = {**os.environ, "SMSMODE_HA_URL": url}
     process = start(
         [
             sys.executable,

@@ -39,6 +39,21 @@ async def test_home_assistant_started_normally(api: Api, hass: Hass) -> None:
     assert (await api.rest("GET", "/api/"))["message"] == "API running."
 
 
+async def test_listening_settings_need_no_confirmation(api: Api, hass: Hass) -> None:
+    """Listen on loopback with confirmed settings: no trial that reverts later.
+
+    scripts/develop writes the same store (scripts/ha_http_store.py); a trial
+    would restart Home Assistant on every interface five minutes after start.
+    """
+    ws = await api.websocket()
+    settings = await ws.command("http/config")
+    assert settings["pending"] is None
+    assert settings["stable"]["server_host"] == ["127.0.0.1"]
+    assert settings["stable"]["server_port"] == int(hass.url.rsplit(":", 1)[1])
+    issues = await ws.command("repairs/list_issues")
+    assert not [i for i in issues["issues"] if i["domain"] == "http"], issues
+
+
 async def test_entry_set_up_by_the_config_flow(
     api: Api, entry: Entry, hass: Hass
 ) -> None:
