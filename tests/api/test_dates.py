@@ -99,6 +99,13 @@ def test_ambiguous_autumn_time_is_summer_time() -> None:
         (parse_callback_datetime, "25032010-09:52"),
         (parse_callback_datetime, ""),
         (parse_reply_callback_datetime, "2013-01-01 12:22:33"),
+        # Fields out of their range, digits of other scripts.
+        (parse_callback_datetime, "2026-13-01 10:00:00"),
+        (parse_callback_datetime, "2026-02-30 10:00:00"),
+        (parse_callback_datetime, "2026-01-01 10:00:60"),
+        (parse_callback_datetime, "\uff12\uff10\uff12\uff16-01-01 10:00:00"),
+        (parse_reply_callback_datetime, "01012013-240000"),
+        (parse_reply_callback_datetime, "0101\u0662\u0660\u0661\u0663-122233"),
         (parse_list_datetime, "yesterday"),
         (parse_list_datetime, "32012026-10:00"),
     ],

@@ -570,6 +570,10 @@ def test_reply_callback_malformed(change: dict[str, str | None]) -> None:
     [
         {"numero": "12345"},  # too short for a phone number
         {"numero": "3361234567890123"},  # longer than E.164 allows
+        # Digits, but not ASCII ones (Arabic-Indic, full-width).
+        {"numero": "\u0663\u0663\u0666\u0661\u0662\u0663\u0664\u0665\u0666"},
+        {"statut": "\u0661\u0661"},
+        {"cost": "\u0661"},
         {"statut": "12345"},
         {"smsID": "abc def"},
         {"smsID": "x" * 65},
@@ -603,6 +607,7 @@ def test_delivery_callback_strict_fields(change: dict[str, str]) -> None:
     [
         {"numero": "12"},
         {"emetteur": "+33 6 01 02 03 04"},
+        {"emetteur": "\uff13\uff13\uff16\uff10\uff11\uff10\uff12\uff10\uff13"},
         {"responseID": "r 1"},
         {"smsID": "é"},
         {"message": "x" * (MAX_REPLY_LENGTH + 1)},

@@ -14,9 +14,15 @@ from .exceptions import SmsModeInvalidScheduleError
 
 _SEND_FORMAT = "%d%m%Y-%H:%M"
 _CALLBACK_FORMAT = "%Y-%m-%d %H:%M:%S"
-_REPLY_CALLBACK_FORMAT = "%d%m%Y-%H%M%S"
-_CALLBACK_PATTERN = re.compile(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}")
-_REPLY_CALLBACK_PATTERN = re.compile(r"\d{8}-\d{6}")
+# Callback dates, ASCII digits only: year, month, day, hour, minute, second.
+_CALLBACK_PATTERN = re.compile(
+    r"(?P<Y>[0-9]{4})-(?P<m>[0-9]{2})-(?P<d>[0-9]{2}) "
+    r"(?P<H>[0-9]{2}):(?P<M>[0-9]{2}):(?P<S>[0-9]{2})"
+)
+_REPLY_CALLBACK_PATTERN = re.compile(
+    r"(?P<d>[0-9]{2})(?P<m>[0-9]{2})(?P<Y>[0-9]{4})-"
+    r"(?P<H>[0-9]{2})(?P<M>[0-9]{2})(?P<S>[0-9]{2})"
+)
 # The documented list format first, then the layouts a list might use instead.
 _LIST_FORMATS = (
     _SEND_FORMAT,
@@ -50,25 +56,38 @@ def _parse(value: str, formats: tuple[str, ...]) -> datetime:
     raise ValueError(f"unrecognised date {value!r}")
 
 
-def _parse_exact(value: str, pattern: re.Pattern[str], layout: str) -> datetime:
+def _parse_exact(value: str, pattern: re.Pattern[str]) -> datetime:
     """Read a callback date that must be exactly in the reference's layout.
 
-    strptime alone would take one-digit fields and other near misses; callbacks
-    can be forged, so only the documented shape is read.
+    Callbacks can be forged, so only the documented shape is read: fixed-width
+    ASCII digits, each field in its range. Read with one regular expression, not
+    strptime: a webhook reads one per callback, at whatever rate smsmode sends.
     """
-    if not pattern.fullmatch(value.strip()):
+    if not (match := pattern.fullmatch(value.strip())):
         raise ValueError(f"unrecognised date {value!r}")
-    return _parse(value, (layout,))
+    fields = match.groupdict()
+    try:
+        return datetime(
+            int(fields["Y"]),
+            int(fields["m"]),
+            int(fields["d"]),
+            int(fields["H"]),
+            int(fields["M"]),
+            int(fields["S"]),
+            tzinfo=PARIS,
+        )
+    except ValueError:
+        raise ValueError(f"unrecognised date {value!r}") from None
 
 
 def parse_callback_datetime(value: str) -> datetime:
     """Read a delivery-report callback date (`yyyy-MM-dd HH:mm:ss`)."""
-    return _parse_exact(value, _CALLBACK_PATTERN, _CALLBACK_FORMAT)
+    return _parse_exact(value, _CALLBACK_PATTERN)
 
 
 def parse_reply_callback_datetime(value: str) -> datetime:
     """Read an inbound-reply callback date (`ddMMyyyy-HHmmss`)."""
-    return _parse_exact(value, _REPLY_CALLBACK_PATTERN, _REPLY_CALLBACK_FORMAT)
+    return _parse_exact(value, _REPLY_CALLBACK_PATTERN)
 
 
 def parse_list_datetime(value: str) -> datetime:

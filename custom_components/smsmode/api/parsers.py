@@ -37,13 +37,14 @@ _PHONE = re.compile(r"\+?\d+")
 _TOKEN = re.compile(r"\S+")
 _REPORT_ENTRY = re.compile(r"\+?(\d+)\s+(\d+)")
 # Callback fields (sections 12 and 13), checked strictly: anyone who learns the
-# webhook URL can call it, so only what smsmode would send is accepted.
-_CALLBACK_PHONE = re.compile(r"\+?\d{6,15}")
-_SHORT_NUMBER = re.compile(r"\+?\d{3,15}")  # smsmode's own number (`36034`)
+# webhook URL can call it, so only what smsmode would send is accepted. Digits
+# are ASCII ones (`\d` would also take other scripts' digits).
+_CALLBACK_PHONE = re.compile(r"\+?[0-9]{6,15}")
+_SHORT_NUMBER = re.compile(r"\+?[0-9]{3,15}")  # smsmode's own number (`36034`)
 _CALLBACK_ID = re.compile(r"[\x21-\x7e]{1,64}")
-_CALLBACK_STATUS = re.compile(r"\d{1,4}")
-_CALLBACK_COST = re.compile(r"\d{1,6}(?:[.,]\d{1,4})?")
-_MCC_MNC = re.compile(r"\d{5,6}")
+_CALLBACK_STATUS = re.compile(r"[0-9]{1,4}")
+_CALLBACK_COST = re.compile(r"[0-9]{1,6}(?:[.,][0-9]{1,4})?")
+_MCC_MNC = re.compile(r"[0-9]{5,6}")
 _MAX_REF_LENGTH = 64
 # A reply's text: 5 concatenated Unicode SMS are 335 characters; a long reply
 # may be longer, but never pages.
@@ -301,7 +302,11 @@ def parse_delivery_callback(params: Mapping[str, str]) -> DeliveryCallback:
     Every field is checked against what the reference describes (section 12):
     a callback anyone could forge must not reach automations half-valid.
     """
-    values = _callback_values(params)
+    return _delivery_callback(_callback_values(params))
+
+
+def _delivery_callback(values: dict[str, str]) -> DeliveryCallback:
+    """Parse a delivery-report callback's parameters, indexed by lower-case name."""
     status = values.get("statut", "").strip()
     cost = values.get("cost", "").strip()
     mcc_mnc = values.get("mcc_mnc", "").strip()
@@ -319,7 +324,7 @@ def parse_delivery_callback(params: Mapping[str, str]) -> DeliveryCallback:
         )
         received_at = parse_callback_datetime(values.get("date_reception", ""))
     except ValueError:
-        raise _invalid_callback("delivery", params) from None
+        raise _invalid_callback("delivery", values) from None
     return DeliveryCallback(
         number=number,
         status=int(status),
@@ -338,10 +343,14 @@ def parse_reply_callback(params: Mapping[str, str]) -> ReplyCallback:
     characters other than line breaks and tabs; numbers, ids and the date are
     checked as for delivery reports (section 13).
     """
-    values = _callback_values(params)
+    return _reply_callback(_callback_values(params))
+
+
+def _reply_callback(values: dict[str, str]) -> ReplyCallback:
+    """Parse an inbound-reply callback's parameters, indexed by lower-case name."""
     message = values.get("message")
     if message is None:
-        raise _invalid_callback("reply", params)
+        raise _invalid_callback("reply", values)
     try:
         smsmode_number = _callback_number(values.get("numero"), _SHORT_NUMBER)
         sender = _callback_number(values.get("emetteur"), _CALLBACK_PHONE)
@@ -355,7 +364,7 @@ def parse_reply_callback(params: Mapping[str, str]) -> ReplyCallback:
         _require(_is_reply_text(message), "message")
         received_at = parse_reply_callback_datetime(values.get("date_reception", ""))
     except ValueError:
-        raise _invalid_callback("reply", params) from None
+        raise _invalid_callback("reply", values) from None
     return ReplyCallback(
         smsmode_number=smsmode_number,
         message=message,
@@ -373,9 +382,10 @@ def parse_callback(params: Mapping[str, str]) -> DeliveryCallback | ReplyCallbac
     A query with `emetteur` or `responseID` (any case) is an inbound reply
     (section 13), anything else a delivery report (section 12).
     """
-    if {"emetteur", "responseid"} & _callback_values(params).keys():
-        return parse_reply_callback(params)
-    return parse_delivery_callback(params)
+    values = _callback_values(params)
+    if "emetteur" in values or "responseid" in values:
+        return _reply_callback(values)
+    return _delivery_callback(values)
 
 
 def _is_reply_text(text: str) -> bool:
