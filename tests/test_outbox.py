@@ -21,6 +21,7 @@ from custom_components.smsmode.api import SmsModeRateLimitError
 from custom_components.smsmode.const import (
     CONF_OUTBOX_HORIZON,
     DOMAIN,
+    EVENT_QUEUED_SMS_SENT,
     EVENT_SEND_FAILED,
     EVENT_SEND_QUEUED,
 )
@@ -77,6 +78,7 @@ async def test_unavailable_send_is_queued_then_sent(
 ) -> None:
     """Code 50: the call succeeds as queued; the SMS goes on the next attempt."""
     queued = async_capture_events(hass, EVENT_SEND_QUEUED)
+    went = async_capture_events(hass, EVENT_QUEUED_SMS_SENT)
     smsmode_simulator.add_fault(SEND, Fault.code(50))
     response = await _send(hass, entry)
     assert response["queued"] is True
@@ -98,6 +100,13 @@ async def test_unavailable_send_is_queued_then_sent(
     assert smsmode_simulator.requests_to(LIST) == []
     assert len(smsmode_simulator.requests_to(SEND)) == 2
     assert hass.states.get(OUTBOX).state == "0"
+    # Automations learn that the alert made it after all.
+    (event,) = went
+    assert event.data["outbox_id"] == response["outbox_id"]
+    assert event.data["sms_id"] == message.sms_id
+    assert event.data["config_entry_id"] == entry.entry_id
+    assert event.data["recipients"] == [ALICE[1], BOB[1]]
+    assert (event.data["attempts"], event.data["found_in_sent_list"]) == (2, False)
 
 
 async def test_accepted_but_unanswered_is_not_sent_twice(
@@ -106,19 +115,33 @@ async def test_accepted_but_unanswered_is_not_sent_twice(
     smsmode_simulator: Simulator,
     freezer: FrozenDateTimeFactory,
 ) -> None:
-    """Smsmode took it but the answer was lost: found in the list, not re-sent."""
+    """Smsmode took it but the answer was lost: found in the list, not re-sent.
+
+    It is then followed as a direct send is: replies expected, delivery reports
+    polled (which URL the lost attempt carried is not known).
+    """
     queued = async_capture_events(hass, EVENT_SEND_QUEUED)
+    went = async_capture_events(hass, EVENT_QUEUED_SMS_SENT)
     smsmode_simulator.add_fault(SEND, Fault.drop_after())
-    response = await _send(hass, entry)
+    response = await _send(hass, entry, reply_allowed=True)
     assert response["queued"] is True
     assert queued[0].data["may_have_been_sent"] is True
-    assert len(smsmode_simulator.messages) == 1
+    (message,) = smsmode_simulator.messages.values()
+    inbox = entry.runtime_data.inbox
+    assert inbox.last_reply_allowed_send is None
+    assert inbox.pending_reports == {}
 
     await _tick(hass, freezer)
     assert len(smsmode_simulator.requests_to(LIST)) == 1
     assert len(smsmode_simulator.requests_to(SEND)) == 1
     assert len(smsmode_simulator.messages) == 1
     assert len(entry.runtime_data.outbox) == 0
+    (event,) = went
+    assert event.data["outbox_id"] == response["outbox_id"]
+    assert event.data["sms_id"] == message.sms_id
+    assert (event.data["attempts"], event.data["found_in_sent_list"]) == (1, True)
+    assert inbox.last_reply_allowed_send is not None
+    assert list(inbox.pending_reports) == [message.sms_id]
 
 
 async def test_cut_before_smsmode_took_it_is_sent_after_lookup(

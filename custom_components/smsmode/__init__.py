@@ -34,7 +34,7 @@ from .issues import async_clear_all
 from .outbox import SmsmodeOutbox, async_remove_outbox
 from .reply_poller import SmsmodeReplyPoller
 from .report_poller import SmsmodeReportPoller
-from .sending import async_check_callback_url, async_deliver
+from .sending import async_check_callback_url, async_deliver, async_follow_up
 
 PLATFORMS: list[Platform] = [Platform.EVENT, Platform.NOTIFY, Platform.SENSOR]
 
@@ -63,7 +63,13 @@ async def async_setup_entry(hass: HomeAssistant, entry: SmsmodeConfigEntry) -> b
     await inbox.async_load()
     reply_poller = SmsmodeReplyPoller(hass, entry, client, inbox)
     report_poller = SmsmodeReportPoller(hass, entry, client, inbox)
-    outbox = SmsmodeOutbox(hass, entry, client, partial(async_deliver, hass, entry))
+    outbox = SmsmodeOutbox(
+        hass,
+        entry,
+        client,
+        partial(async_deliver, hass, entry),
+        partial(async_follow_up, entry),
+    )
     await outbox.async_load()
     entry.runtime_data = SmsmodeRuntimeData(
         client=client,

@@ -77,6 +77,7 @@ EVENT_DELIVERY_REPORT: Final = "smsmode_delivery_report"
 # Bus events of the outbox.
 EVENT_SEND_QUEUED: Final = "smsmode_send_queued"
 EVENT_SEND_FAILED: Final = "smsmode_send_failed"
+EVENT_QUEUED_SMS_SENT: Final = "smsmode_queued_sms_sent"
 
 # Repair issue ids (suffixed with the entry id).
 ISSUE_LOW_CREDIT: Final = "low_credit"

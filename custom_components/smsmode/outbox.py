@@ -17,6 +17,9 @@ attempt, so a restart in the middle of one is treated the same way, and it
 stays set until an attempt proves otherwise. The ids of SMS smsmode accepted
 (directly or found) are remembered, so one list line never stands for two SMS.
 
+When a queued SMS finally goes, or is found to have gone, `smsmode_queued_sms_sent`
+says so, and the SMS is followed as a direct send is (replies, delivery reports).
+
 Errors trying later cannot fix are not retried: a refused key starts reauth and
 the outbox waits, SMS kept, for the entry to reload with a new key (no retry
 loop); missing credits or a refused parameter fail the SMS with
@@ -51,6 +54,7 @@ from .const import (
     DEFAULT_OUTBOX_HORIZON,
     DEFAULT_QUEUE_FAILED_SENDS,
     DOMAIN,
+    EVENT_QUEUED_SMS_SENT,
     EVENT_SEND_FAILED,
     EVENT_SEND_QUEUED,
     LOGGER,
@@ -111,6 +115,7 @@ class _StoredOutbox(TypedDict):
 
 
 type Deliver = Callable[[OutgoingSms], Awaitable[SendResult]]
+type FollowUp = Callable[[OutgoingSms, str], None]
 
 
 def signal_name(entry_id: str) -> str:
@@ -150,15 +155,19 @@ class SmsmodeOutbox:
         entry: SmsmodeConfigEntry,
         client: SmsModeClient,
         deliver: Deliver,
+        follow_up: FollowUp,
     ) -> None:
         """Take the options; `deliver` sends one SMS (URLs, balance, polling).
 
         `deliver` also claims the id of each SMS it sends (`async_claim`).
+        `follow_up` does for an SMS found in the sent list, under its id, what
+        `deliver` does after a send (replies and delivery reports followed).
         """
         self._hass = hass
         self._entry = entry
         self._client = client
         self._deliver = deliver
+        self._follow_up = follow_up
         self._store = _store(hass, entry.entry_id)
         self._items: dict[str, QueuedSms] = {}
         self._claimed: dict[str, None] = {}
@@ -306,6 +315,20 @@ class SmsmodeOutbox:
         }
 
     @callback
+    def _async_fire_sent(
+        self, item: QueuedSms, sms_id: str, *, attempts: int, found: bool
+    ) -> None:
+        self._hass.bus.async_fire(
+            EVENT_QUEUED_SMS_SENT,
+            {
+                **self._event_data(item),
+                "attempts": attempts,
+                "sms_id": sms_id,
+                "found_in_sent_list": found,
+            },
+        )
+
+    @callback
     def _async_fire_failed(self, item: QueuedSms, reason: str, error: str) -> None:
         LOGGER.error("A queued SMS was given up (%s): %s", reason, error)
         self._hass.bus.async_fire(
@@ -385,6 +408,8 @@ class SmsmodeOutbox:
                 LOGGER.info("A queued SMS had reached smsmode after all: not re-sent")
                 self.async_claim(sms_id)
                 await self._async_drop(item)
+                self._follow_up(item.sms, sms_id)
+                self._async_fire_sent(item, sms_id, attempts=item.attempts, found=True)
                 return True
         now = dt_util.utcnow()
         # From here a cut or a restart leaves the outcome unknown again.
@@ -423,6 +448,9 @@ class SmsmodeOutbox:
             item.attempts + 1,
         )
         await self._async_drop(item)
+        self._async_fire_sent(
+            item, result.sms_id, attempts=item.attempts + 1, found=False
+        )
         return True
 
     @callback

@@ -322,7 +322,8 @@ def _callback_urls(
 @callback
 def _async_sent(
     entry: SmsmodeConfigEntry,
-    result: SendResult,
+    sms_id: str,
+    recipients: int,
     *,
     reply_allowed: bool = False,
     scheduled_at: datetime | None = None,
@@ -336,16 +337,14 @@ def _async_sent(
     without a callback URL while delivery reports are wanted (`poll_reports`)
     has its reports polled instead.
     """
-    LOGGER.debug(
-        "smsmode accepted %s for %d recipient(s)", result.sms_id, len(result.recipients)
-    )
+    LOGGER.debug("smsmode accepted %s for %d recipient(s)", sms_id, recipients)
     runtime = entry.runtime_data
     now = dt_util.utcnow()
     goes_at = max(now, scheduled_at) if scheduled_at else now
     if reply_allowed:
         runtime.reply_poller.async_reply_allowed_sent(goes_at)
     if poll_reports:
-        runtime.report_poller.async_sent_without_url(result.sms_id, goes_at, ref_client)
+        runtime.report_poller.async_sent_without_url(sms_id, goes_at, ref_client)
     runtime.coordinator.async_send_accepted()
     # The balance is read again in the background: the caller does not wait
     # for a second round trip.
@@ -432,13 +431,33 @@ async def async_deliver(
     entry.runtime_data.outbox.async_claim(result.sms_id)
     _async_sent(
         entry,
-        result,
+        result.sms_id,
+        len(result.recipients),
         reply_allowed=sms.reply_allowed,
         scheduled_at=sms.scheduled_at,
         poll_reports=notification_url is None and _reports_wanted(entry),
         ref_client=sms.ref_client,
     )
     return result
+
+
+@callback
+def async_follow_up(entry: SmsmodeConfigEntry, sms: OutgoingSms, sms_id: str) -> None:
+    """Follow a queued SMS found in the sent list: it went, its answer was lost.
+
+    As after a direct send (`async_deliver`), except that which callback URL the
+    lost attempt carried is not known: when delivery reports are wanted they
+    are polled, and the inbox fires each once if callbacks come too.
+    """
+    _async_sent(
+        entry,
+        sms_id,
+        len(sms.numbers),
+        reply_allowed=sms.reply_allowed,
+        scheduled_at=sms.scheduled_at,
+        poll_reports=_reports_wanted(entry),
+        ref_client=sms.ref_client,
+    )
 
 
 async def async_send_voice(
@@ -463,7 +482,7 @@ async def async_send_voice(
             language=language,
             now=dt_util.utcnow(),
         )
-    _async_sent(entry, result)
+    _async_sent(entry, result.sms_id, len(result.recipients))
     return result
 
 
@@ -502,7 +521,8 @@ async def async_send_batch(
         )
     _async_sent(
         entry,
-        result,
+        result.sms_id,
+        len(result.recipients),
         reply_allowed=reply_allowed,
         scheduled_at=as_aware(scheduled_at) if scheduled_at else None,
         poll_reports=notification_url is None and _reports_wanted(entry),
