@@ -9,13 +9,16 @@ sends (notify, one recipient each) and then 10,000 callbacks (webhook, half
 delivery reports, half replies), split by who allocated it: a frame in
 custom_components/smsmode, the test harness's in-memory storage (a real Home
 Assistant writes the same data to a file), or anything else (Home Assistant,
-aiohttp, the load). A further 5,000 sends and 5,000 callbacks with new ids then
-show whether what the integration holds keeps growing (unbounded) or stays put
-(capped): bounded means the number of blocks it holds grows, per operation, by
-less than a tenth of what it did in the first round (bytes may move a little as
-a dict resizes its table). The round trip is 0 and the simulator forgets what it
-was sent after each chunk (its memory is not the integration's, and its time per
-request grows with what it holds).
+aiohttp, the load). What the integration remembers is capped (numbers already
+normalised, callbacks already seen, ids of SMS smsmode accepted), and 10,000 sends
+to new numbers do not fill the numbers' cap: more sends to new numbers fill every
+cap first. A further 5,000 sends and 5,000 callbacks, new numbers and
+new ids, then show whether what the integration holds keeps growing (unbounded)
+or stays put (capped): bounded means the number of blocks it holds grows, per
+operation, by less than a tenth of what it did in the first round (bytes may
+move a little as a dict resizes its table). The round trip is 0 and the
+simulator forgets what it was sent after each chunk (its memory is not the
+integration's, and its time per request grows with what it holds).
 """
 
 import asyncio
@@ -29,7 +32,10 @@ from aiohttp import ClientSession
 from homeassistant.core import HomeAssistant
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
+from custom_components.smsmode.api.recipients import CACHED_NUMBERS
 from custom_components.smsmode.const import DOMAIN
+from custom_components.smsmode.events import MAX_SEEN
+from custom_components.smsmode.outbox import MAX_CLAIMED
 
 from .bench_webhook import smsmode_paths
 from .conftest import setup_entry
@@ -46,7 +52,11 @@ from .support import (
 
 SENDS: Final = 10_000
 CALLBACKS: Final = 10_000
-# The second round: enough callbacks to replace half of what is remembered.
+# Sends to new numbers, after the first round, until every cap is full (and a
+# margin), and callbacks likewise: none when the first round filled them.
+FILL_SENDS: Final = max(0, CACHED_NUMBERS + 1_000 - SENDS)
+FILL_CALLBACKS: Final = max(0, 2 * MAX_SEEN + 1_000 - CALLBACKS)
+# The last round, caps full: half the callbacks each cap remembers.
 MORE: Final = 5_000
 IN_FLIGHT: Final = 50
 RELOADS: Final = 5
@@ -178,8 +188,8 @@ async def test_setup_and_memory(
     # A session of its own: the harness's test client keeps every response.
     base = str((await hass_client_no_auth()).make_url("")).rstrip("/")
     session = ClientSession()
-    numbers = french_mobiles(WARM_UP + SENDS + MORE)
-    paths = smsmode_paths(WARM_UP + CALLBACKS + MORE)
+    numbers = french_mobiles(WARM_UP + SENDS + FILL_SENDS + MORE)
+    paths = smsmode_paths(WARM_UP + CALLBACKS + FILL_CALLBACKS + MORE)
 
     def send(number: str) -> Call:
         return lambda: hass.services.async_call(
@@ -217,12 +227,23 @@ async def test_setup_and_memory(
             t_callbacks = await _in_chunks(callbacks(WARM_UP, CALLBACKS), simulator)
             await hass.async_block_till_done()
             s2 = _snapshot()
-            t_more = await _in_chunks(
-                sends(WARM_UP + SENDS, MORE) + callbacks(WARM_UP + CALLBACKS, MORE),
+            # Traced too: what the last round evicts from the caps was allocated
+            # while tracing, so its freeing is seen (tracemalloc ignores blocks
+            # allocated before it started).
+            t_fill = await _in_chunks(
+                sends(WARM_UP + SENDS, FILL_SENDS)
+                + callbacks(WARM_UP + CALLBACKS, FILL_CALLBACKS),
                 simulator,
             )
             await hass.async_block_till_done()
             s3 = _snapshot()
+            t_more = await _in_chunks(
+                sends(WARM_UP + SENDS + FILL_SENDS, MORE)
+                + callbacks(WARM_UP + CALLBACKS + FILL_CALLBACKS, MORE),
+                simulator,
+            )
+            await hass.async_block_till_done()
+            s4 = _snapshot()
         finally:
             tracemalloc.stop()
     finally:
@@ -248,17 +269,17 @@ async def test_setup_and_memory(
         ]
 
     _, first_blocks = _held(s2, s0, INTEGRATION)
-    _, more_blocks = _held(s3, s2, INTEGRATION)
+    _, more_blocks = _held(s4, s3, INTEGRATION)
     first_rate = first_blocks / (SENDS + CALLBACKS)
     more_rate = more_blocks / (2 * MORE)
-    # Bounded: per operation, the second round leaves under a tenth of the
+    # Bounded: per operation, the last round leaves under a tenth of the
     # blocks the first one did (an unbounded structure would leave as many).
     bounded = more_rate < 0.1 * max(first_rate, 1e-9)
     emit(
         table(
             f"4b. Memory still allocated (tracemalloc, {TRACE_FRAMES} frames, after "
             f"gc; round trip 0; traced phases took {t_sends:.1f} s, "
-            f"{t_callbacks:.1f} s, {t_more:.1f} s)",
+            f"{t_callbacks:.1f} s, {t_fill:.1f} s, {t_more:.1f} s)",
             [
                 "phase",
                 "custom_components/smsmode",
@@ -277,18 +298,28 @@ async def test_setup_and_memory(
                     SENDS + CALLBACKS,
                 ),
                 row(
-                    f"growth over {MORE:,} more sends and {MORE:,} more callbacks",
+                    f"held with every cap full ({FILL_SENDS:,} sends and "
+                    f"{FILL_CALLBACKS:,} callbacks more)",
                     s3,
-                    s2,
+                    s0,
+                    SENDS + CALLBACKS + FILL_SENDS + FILL_CALLBACKS,
+                ),
+                row(
+                    f"then growth over {MORE:,} more sends and {MORE:,} more callbacks",
+                    s4,
+                    s3,
                     2 * MORE,
                 ),
             ],
         )
-        + "\nIntegration's lines holding the most at the end: "
-        + ("; ".join(_top_lines(s3, s0, 5)) or "none")
-        + "\nIts lines that grew most in the second round: "
-        + ("; ".join(_top_lines(s3, s2, 3)) or "none")
-        + "\nBounded (per operation, the second round leaves < 10 % of the blocks "
+        + f"\nCaps: {CACHED_NUMBERS:,} numbers normalised, {MAX_SEEN:,} callbacks "
+        f"seen per kind (replies, reports), {MAX_CLAIMED:,} ids of SMS smsmode "
+        "accepted"
+        + "\nIntegration's lines holding the most after the first round: "
+        + ("; ".join(_top_lines(s2, s0, 5)) or "none")
+        + "\nIts lines that grew most in the last round: "
+        + ("; ".join(_top_lines(s4, s3, 3)) or "none")
+        + "\nBounded (per operation, the last round leaves < 10 % of the blocks "
         f"the first left): {'MET' if bounded else 'NOT MET'} (first round "
-        f"{first_rate:.3f} blocks per operation, second round {more_rate:.3f})\n"
+        f"{first_rate:.3f} blocks per operation, last round {more_rate:.3f})\n"
     )

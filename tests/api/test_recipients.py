@@ -157,7 +157,7 @@ def test_normalised_numbers_are_not_parsed_again(
 
 
 def test_remembered_numbers_are_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(recipients, "_CACHED_NUMBERS", 2)
+    monkeypatch.setattr(recipients, "CACHED_NUMBERS", 2)
     monkeypatch.setattr(recipients, "_normalized", {})
     for raw in ("0611223344", "0611223345", "0611223346"):
         normalize_number(raw)

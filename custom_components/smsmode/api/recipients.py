@@ -28,7 +28,7 @@ _NUMBER_CHARACTERS = re.compile(r"\+?[\d\s.\-/()]+")
 _SENDER = re.compile(r"[A-Za-z0-9]{1,11}")
 _REF_CLIENT_MAX_LENGTH = 40
 # Numbers whose normalisation is remembered (a send to 10,000 recipients fits).
-_CACHED_NUMBERS = 16384
+CACHED_NUMBERS = 16384
 # Results of a normalisation: already in the form it gives.
 _normalized: dict[str, None] = {}
 
@@ -48,12 +48,12 @@ def _normalize(raw: str, region: str) -> str | None:
     number = _parse(raw, region)
     if number is not None:
         _normalized[number] = None
-        while len(_normalized) > _CACHED_NUMBERS:
+        while len(_normalized) > CACHED_NUMBERS:
             del _normalized[next(iter(_normalized))]
     return number
 
 
-@functools.lru_cache(maxsize=_CACHED_NUMBERS)
+@functools.lru_cache(maxsize=CACHED_NUMBERS)
 def _parse(raw: str, region: str) -> str | None:
     """Parse and check a number with phonenumbers (cached, errors as None).
 
