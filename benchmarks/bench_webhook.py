@@ -2,8 +2,9 @@
 
 Home Assistant's real aiohttp application (`hass.http.app`, every middleware)
 is served by the harness's test server on 127.0.0.1 (`hass_client_no_auth`); a
-load generator runs in a thread of its own, with its own event loop and session,
-and sends smsmode callbacks (delivery reports and replies, half each) to the
+load generator runs in a process of its own (`benchmarks/load.py`: it shares no
+interpreter lock with Home Assistant, and cProfile does not count its work) and
+sends smsmode callbacks (delivery reports and replies, half each) to the
 entry's webhook, each round with callbacks never seen before (each fires its bus
 event and updates an event entity), then the same callbacks again (as smsmode
 repeats them: acknowledged, nothing fired); the baseline is a no-op webhook
@@ -17,13 +18,12 @@ Bounded: `COUNT` requests per round, `TIME_LIMIT` seconds at most per round,
 """
 
 import asyncio
-from dataclasses import dataclass
 import pstats
-import time
+import sys
 from typing import Final
 from urllib.parse import parse_qsl, urlencode
 
-from aiohttp import ClientSession, web
+from aiohttp import web
 from homeassistant.components import webhook
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.dispatcher import async_dispatcher_send
@@ -41,6 +41,7 @@ from custom_components.smsmode.events import (
 )
 
 from .conftest import WEBHOOK_ID, setup_entry
+from .load import Load
 from .support import (
     LatencySimulator,
     emit,
@@ -61,21 +62,6 @@ ROUNDS: Final = 3
 NOOP_ID: Final = "bench-noop-0123456789abcdef"
 FLOOR_ID: Final = "bench-floor-0123456789abcdef"
 WARM_UP: Final = 200
-
-
-@dataclass(frozen=True, slots=True)
-class Load:
-    """What one round of load gave."""
-
-    done: int
-    failed: int
-    seconds: float
-    latencies: list[float]
-
-    @property
-    def rate(self) -> float:
-        """Callbacks answered 200 per second."""
-        return self.done / self.seconds
 
 
 def smsmode_paths(count: int) -> list[str]:
@@ -125,35 +111,22 @@ def floor_events(entry_id: str) -> list[tuple[str, dict[str, object]]]:
     ]
 
 
-async def _generate(base: str, paths: list[str]) -> Load:
-    queue = iter(paths)
-    latencies: list[float] = []
-    failed = 0
-    deadline = time.perf_counter() + TIME_LIMIT
-
-    async def worker(session: ClientSession) -> None:
-        nonlocal failed
-        for path in queue:
-            if time.perf_counter() > deadline:
-                return
-            start = time.perf_counter()
-            async with session.get(base + path) as response:
-                await response.read()
-                if response.status == 200:
-                    latencies.append(time.perf_counter() - start)
-                else:
-                    failed += 1
-
-    async with ClientSession() as session:
-        start = time.perf_counter()
-        await asyncio.gather(*(worker(session) for _ in range(CONCURRENCY)))
-        seconds = time.perf_counter() - start
-    return Load(len(latencies), failed, seconds, latencies)
-
-
-def _load(base: str, paths: list[str]) -> Load:
-    """Run the generator on a loop of its own (this is an executor thread)."""
-    return asyncio.run(_generate(base, paths))
+async def _load(base: str, paths: list[str]) -> Load:
+    """Run one round of load from a process of its own (benchmarks/load.py)."""
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "benchmarks.load",
+        base,
+        str(CONCURRENCY),
+        str(TIME_LIMIT),
+        stdin=asyncio.subprocess.PIPE,
+        stdout=asyncio.subprocess.PIPE,
+    )
+    output, _ = await process.communicate("\n".join(paths).encode())
+    if process.returncode != 0:
+        raise RuntimeError(f"the load generator failed ({process.returncode})")
+    return Load.from_json(output.decode())
 
 
 async def test_webhook_throughput(
@@ -211,9 +184,9 @@ async def test_webhook_throughput(
     warm_up, fresh = fresh[:WARM_UP], fresh[WARM_UP:]
     noop = noop[WARM_UP:]
     floor_paths = floor_paths[WARM_UP:]
-    await hass.async_add_executor_job(_load, base, warm_up)
-    await hass.async_add_executor_job(_load, base, noop[:WARM_UP])
-    await hass.async_add_executor_job(_load, base, floor_paths[:WARM_UP])
+    await _load(base, warm_up)
+    await _load(base, noop[:WARM_UP])
+    await _load(base, floor_paths[:WARM_UP])
     results: dict[str, list[Load]] = {
         "smsmode": [],
         "repeats": [],
@@ -222,26 +195,16 @@ async def test_webhook_throughput(
     }
     for index in range(ROUNDS):
         chunk = slice(index * COUNT, (index + 1) * COUNT)
-        results["no-op"].append(
-            await hass.async_add_executor_job(_load, base, noop[chunk])
-        )
-        results["floor"].append(
-            await hass.async_add_executor_job(_load, base, floor_paths[chunk])
-        )
+        results["no-op"].append(await _load(base, noop[chunk]))
+        results["floor"].append(await _load(base, floor_paths[chunk]))
         await hass.async_block_till_done()
-        results["smsmode"].append(
-            await hass.async_add_executor_job(_load, base, fresh[chunk])
-        )
+        results["smsmode"].append(await _load(base, fresh[chunk]))
         # The same callbacks again, as smsmode repeats them: already seen.
-        results["repeats"].append(
-            await hass.async_add_executor_job(_load, base, fresh[chunk])
-        )
+        results["repeats"].append(await _load(base, fresh[chunk]))
         await hass.async_block_till_done()
     # One more round of new callbacks under cProfile (the loop's thread only).
     stats = await profile_loop(
-        lambda: hass.async_add_executor_job(
-            _load, base, fresh[ROUNDS * COUNT : (ROUNDS + 1) * COUNT]
-        )
+        lambda: _load(base, fresh[ROUNDS * COUNT : (ROUNDS + 1) * COUNT])
     )
     await hass.async_block_till_done()
     webhook.async_unregister(hass, NOOP_ID)

@@ -112,10 +112,12 @@ class LoopMonitor:
 
 
 async def profile_loop(call: Callable[[], Awaitable[object]]) -> pstats.Stats:
-    """Profile what runs on the event loop's thread while `call` runs.
+    """Profile what this process runs while `call` runs, to tell the loop's shares.
 
-    cProfile follows one thread: the executor's work is not in it, and a
-    coroutine's time counts only while it runs, not while it awaits. So each
+    Since Python 3.12 cProfile sees every thread of the process, not only the
+    one that enabled it: only a call that leaves the executor idle (work made
+    elsewhere runs in another process) gives the event loop's thread alone. A
+    coroutine's time counts only while it runs, not while it awaits, so each
     function's cumulative time is what it held the loop.
     """
     profiler = cProfile.Profile()
