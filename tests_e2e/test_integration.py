@@ -287,3 +287,47 @@ async def test_recipient_added_by_the_subentry_flow(api: Api, entry: Entry) -> N
 async def _messages_to(api: Api, number: str) -> list[Json] | None:
     """Return the messages to `number`, or None while there is none."""
     return await api.sim_messages_to(number) or None
+
+
+async def test_outbox_keeps_the_order_and_tells_when_a_queued_sms_went(
+    api: Api, entry: Entry
+) -> None:
+    """Code 50 (smsmode unavailable): the alert is queued, then goes first.
+
+    The next send tries the queued SMS before itself, so "server up" never
+    reaches smsmode before "server down"; each step is an event.
+    """
+    ws = await api.websocket()
+    queued = await ws.subscribe("smsmode_send_queued")
+    went = await ws.subscribe("smsmode_queued_sms_sent")
+    await api.sim(
+        "POST", "/faults", {"endpoint": "sendSMS.do", "kind": "code", "code": 50}
+    )
+    first = await api.call(
+        "smsmode",
+        "send_sms",
+        {
+            "config_entry_id": entry.entry_id,
+            "recipients": ["06 11 22 33 05"],
+            "message": "Server down",
+        },
+        return_response=True,
+    )
+    response = first["service_response"]
+    assert (response["queued"], response["sms_id"]) == (True, None)
+    event = await next_event(queued)
+    assert event["data"]["outbox_id"] == response["outbox_id"]
+    assert await api.sim_messages_to("33611223305") == []
+
+    await api.call(
+        "notify", "smsmode", {"message": "Server up", "target": ["06 11 22 33 05"]}
+    )
+    messages = await api.sim_messages_to("33611223305")
+    assert [m["text"] for m in messages] == ["Server down", "Server up"]
+    event = await next_event(went)
+    assert event["data"]["outbox_id"] == response["outbox_id"]
+    assert event["data"]["sms_id"] == messages[0]["sms_id"]
+    assert event["data"]["found_in_sent_list"] is False
+    outbox = await api.state("sensor.smsmode_outbox")
+    assert outbox is not None
+    assert outbox["state"] == "0"
