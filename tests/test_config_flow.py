@@ -421,6 +421,39 @@ async def test_reconfigure_changes_key_and_url(
     assert len(mock_setup_entry.mock_calls) == 1
 
 
+@pytest.mark.usefixtures("external_url")
+async def test_reconfigure_keeps_the_key_off_the_form(
+    hass: HomeAssistant,
+    config_entry: MockConfigEntry,
+    smsmode_simulator: Simulator,
+    webhook_id: str,
+    mock_setup_entry: AsyncMock,
+) -> None:
+    """The stored key never goes to the browser; an empty key field keeps it."""
+    config_entry.add_to_hass(hass)
+    key = config_entry.data[CONF_API_KEY]
+    result = await config_entry.start_reconfigure_flow(hass)
+    assert key not in repr(result["data_schema"].schema)
+    suggested = {
+        str(field): (field.description or {}).get("suggested_value")
+        for field in result["data_schema"].schema
+    }
+    assert suggested == {CONF_API_KEY: None, CONF_URL: config_entry.data[CONF_URL]}
+
+    new_url = smsmode_simulator.url + "/"
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {CONF_URL: new_url}
+    )
+    await hass.async_block_till_done()
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "reconfigure_successful"
+    assert config_entry.data == {
+        CONF_API_KEY: key,
+        CONF_URL: new_url,
+        CONF_WEBHOOK_ID: webhook_id,
+    }
+
+
 async def test_reconfigure_shows_cloudhook(
     hass: HomeAssistant, smsmode_simulator: Simulator, webhook_id: str
 ) -> None:

@@ -5,6 +5,7 @@ import logging
 from typing import Any
 
 from homeassistant.config_entries import SOURCE_REAUTH
+from homeassistant.const import EVENT_CALL_SERVICE
 from homeassistant.core import Context, HomeAssistant
 from homeassistant.core_config import async_process_ha_core_config
 from homeassistant.exceptions import (
@@ -17,6 +18,7 @@ import pytest
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
     MockUser,
+    async_capture_events,
     async_fire_time_changed,
 )
 import voluptuous as vol
@@ -446,27 +448,35 @@ async def test_sub_account_and_transfer(
     entry: MockConfigEntry,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    """A sub-account gets credits; its password is never logged nor returned."""
+    """A sub-account gets credits; its password is made here, answered, not logged.
+
+    No password goes in as service data, which Home Assistant records.
+    """
     caplog.set_level(logging.DEBUG)
-    password = "s3cr3t-Passw0rd"
+    calls = async_capture_events(hass, EVENT_CALL_SERVICE)
     result = await _call(
         hass,
         entry,
         "create_sub_account",
-        response=False,
         pseudo="atelier",
-        password=password,
         reference="ref",
         last_name="Martin",
         city="Lyon",
         email="atelier@example.com",
         birth_date=date(1990, 5, 17),
     )
-    assert result is None
     sub_account = smsmode_simulator.account.sub_accounts["atelier"]
-    assert sub_account.password == password
+    assert result == {"pseudo": "atelier", "password": sub_account.password}
+    password = sub_account.password
+    assert len(password) == 20
+    assert password.isascii()
+    assert password.isalnum()
     assert sub_account.details["ville"] == "Lyon"
     assert password not in _integration_log(caplog)
+    assert password not in str([call.data for call in calls])
+    # Each sub-account gets its own.
+    await _call(hass, entry, "create_sub_account", pseudo="atelier-2")
+    assert smsmode_simulator.account.sub_accounts["atelier-2"].password != password
 
     balance = smsmode_simulator.balance
     await _call(
@@ -491,16 +501,9 @@ async def test_sub_account_and_transfer(
     assert err.value.translation_placeholders["code"] == "41"
 
     with pytest.raises(HomeAssistantError) as err:
-        await _call(
-            hass,
-            entry,
-            "create_sub_account",
-            response=False,
-            pseudo="atelier",
-            password=password,
-        )
-    assert password not in str(err.value.translation_placeholders)
-    assert password not in _integration_log(caplog)
+        await _call(hass, entry, "create_sub_account", pseudo="atelier")
+    assert err.value.translation_placeholders is not None
+    assert err.value.translation_placeholders["code"] == "41"
 
 
 async def test_admin_only(
@@ -523,10 +526,8 @@ async def test_admin_only(
             hass,
             entry,
             "create_sub_account",
-            response=False,
             context=context,
             pseudo="atelier",
-            password="x",
         )
 
 

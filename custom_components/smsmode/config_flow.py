@@ -118,6 +118,16 @@ STEP_USER_SCHEMA = vol.Schema(
 
 STEP_REAUTH_SCHEMA = vol.Schema({vol.Required(CONF_API_KEY): _PASSWORD})
 
+# The stored key is never sent back to the browser: left empty, it is kept.
+STEP_RECONFIGURE_SCHEMA = vol.Schema(
+    {
+        vol.Optional(CONF_API_KEY): _PASSWORD,
+        vol.Optional(CONF_URL, default=DEFAULT_URL): TextSelector(
+            TextSelectorConfig(type=TextSelectorType.URL)
+        ),
+    }
+)
+
 OPTIONS_SCHEMA = vol.Schema(
     {
         # A suggested value, not a default: emptying the field removes the sender.
@@ -341,20 +351,25 @@ class SmsmodeConfigFlow(ConfigFlow, domain=DOMAIN):
     ) -> ConfigFlowResult:
         """Change the key or the URL, and show the URL to give smsmode again.
 
-        When Home Assistant has no URL yet, the same form is shown under the step
+        The form never holds the stored key (it would travel to the browser): an
+        empty key field keeps it. When Home Assistant has no URL yet, the same form is shown under the step
         `reconfigure_no_url`, whose translated description says what to do
         instead (a placeholder cannot carry translated text).
         """
         entry = self._get_reconfigure_entry()
         errors: dict[str, str] = {}
         if user_input is not None:
-            api_key = user_input[CONF_API_KEY].strip()
+            api_key = (
+                user_input.get(CONF_API_KEY, "").strip() or entry.data[CONF_API_KEY]
+            )
             url = user_input[CONF_URL].strip()
             errors = await _async_validate_account(self.hass, api_key, url)
             if not errors:
                 return self._async_update_account(entry, api_key, url)
+        # Only the URL is filled in: the key stays on the server.
         data_schema = self.add_suggested_values_to_schema(
-            STEP_USER_SCHEMA, user_input or entry.data
+            STEP_RECONFIGURE_SCHEMA,
+            {CONF_URL: (user_input or entry.data).get(CONF_URL, DEFAULT_URL)},
         )
         if (callback_url := async_callback_url(self.hass, entry.data)) is None:
             return self.async_show_form(

@@ -10,6 +10,8 @@ answer with data: status codes both as int and as a stable slug, dates in ISO 86
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from datetime import datetime
+import secrets
+import string
 from typing import Any, Final, cast
 
 from homeassistant.const import ATTR_CONFIG_ENTRY_ID
@@ -91,6 +93,9 @@ ATTR_AMOUNT: Final = "amount"
 ATTR_REFERENCE: Final = "reference"
 ATTR_PSEUDO: Final = "pseudo"
 ATTR_PASSWORD: Final = "password"  # noqa: S105 - a field name, not a secret
+# A sub-account's password, made here: letters and digits, as any web form takes.
+PASSWORD_ALPHABET: Final = string.ascii_letters + string.digits
+PASSWORD_LENGTH: Final = 20
 # Optional text fields of a sub-account, named like the client's arguments.
 SUB_ACCOUNT_TEXT_FIELDS: Final = (
     ATTR_REFERENCE,
@@ -210,7 +215,6 @@ CREATE_SUB_ACCOUNT_SCHEMA: Final = vol.Schema(
         vol.Required(ATTR_PSEUDO): vol.All(
             cv.string, vol.Length(min=1, max=MAX_PSEUDO_LENGTH)
         ),
-        vol.Required(ATTR_PASSWORD): vol.All(cv.string, vol.Length(min=1)),
         **_SUB_ACCOUNT_TEXTS,
         vol.Optional(ATTR_BIRTH_DATE): cv.date,
     }
@@ -435,19 +439,28 @@ async def _async_transfer_credits(call: ServiceCall) -> None:
     await entry.runtime_data.coordinator.async_request_refresh()
 
 
-async def _async_create_sub_account(call: ServiceCall) -> None:
-    """Create a sub-account; its password goes to smsmode and nowhere else."""
+async def _async_create_sub_account(call: ServiceCall) -> ServiceResponse:
+    """Create a sub-account; answer the password made for it, once.
+
+    The password is made here rather than taken as a field: Home Assistant
+    records every service call's data (`call_service` events, in the database),
+    while a response only goes back to the caller.
+    """
     entry = _entry(call)
     details = {
         name: call.data[name] for name in SUB_ACCOUNT_TEXT_FIELDS if name in call.data
     }
+    password = "".join(
+        secrets.choice(PASSWORD_ALPHABET) for _ in range(PASSWORD_LENGTH)
+    )
     with translate_errors(call.hass, entry):
         await entry.runtime_data.client.create_sub_account(
             call.data[ATTR_PSEUDO],
-            call.data[ATTR_PASSWORD],
+            password,
             birth_date=call.data.get(ATTR_BIRTH_DATE),
             **details,
         )
+    return {ATTR_PSEUDO: call.data[ATTR_PSEUDO], ATTR_PASSWORD: password}
 
 
 @dataclass(frozen=True, slots=True)
@@ -492,7 +505,10 @@ SERVICES: Final = {
         _async_transfer_credits, TRANSFER_CREDITS_SCHEMA, admin=True
     ),
     SERVICE_CREATE_SUB_ACCOUNT: _Service(
-        _async_create_sub_account, CREATE_SUB_ACCOUNT_SCHEMA, admin=True
+        _async_create_sub_account,
+        CREATE_SUB_ACCOUNT_SCHEMA,
+        SupportsResponse.ONLY,
+        admin=True,
     ),
 }
 
