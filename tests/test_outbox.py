@@ -271,6 +271,26 @@ async def test_given_up_after_the_horizon(
     assert smsmode_simulator.messages == {}
 
 
+async def test_unloaded_outbox_gives_nothing_up(
+    hass: HomeAssistant, smsmode_simulator: Simulator, freezer: FrozenDateTimeFactory
+) -> None:
+    """Once unloaded, an outbox neither tries nor expires anything: SMS are kept."""
+    freezer.move_to("2026-06-15 10:00:00+00:00")
+    entry = await async_setup_account(
+        hass, smsmode_simulator, options={CONF_OUTBOX_HORIZON: 1}
+    )
+    failed = async_capture_events(hass, EVENT_SEND_FAILED)
+    smsmode_simulator.add_fault(SEND, Fault.code(50))
+    await _send(hass, entry)
+    outbox = entry.runtime_data.outbox
+    assert await hass.config_entries.async_unload(entry.entry_id)
+    freezer.tick(timedelta(hours=2))
+    await outbox.async_run(now=True)
+    assert failed == []
+    assert len(outbox) == 1
+    assert len(smsmode_simulator.requests_to(SEND)) == 1
+
+
 async def test_key_revoked_while_queued(
     hass: HomeAssistant,
     entry: MockConfigEntry,

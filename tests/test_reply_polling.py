@@ -1,5 +1,6 @@
 """Reply polling and the inbox: replies reach HA without a public URL, once each."""
 
+import asyncio
 from datetime import timedelta
 import logging
 from typing import Any
@@ -369,6 +370,40 @@ async def test_unload_stops_polling_and_removal_forgets_the_inbox(
     await hass.config_entries.async_remove(entry.entry_id)
     await hass.async_block_till_done()
     assert key not in hass_storage
+
+
+async def test_unload_waits_for_a_read_under_way(
+    hass: HomeAssistant,
+    entry: MockConfigEntry,
+    smsmode_simulator: Simulator,
+    freezer: FrozenDateTimeFactory,
+    hass_storage: dict[str, Any],
+) -> None:
+    """A reload during a read: the reply is stored before the inbox's last write.
+
+    Else the reloaded inbox would not know it, and the next read (which goes
+    back a little) would fire it a second time.
+    """
+    events = async_capture_events(hass, EVENT_MESSAGE_RECEIVED)
+    await _send_reply_allowed(hass, entry)
+    response_id = await smsmode_simulator.inject_reply("Oui", ALICE[1])
+    poller = entry.runtime_data.reply_poller
+    read = hass.async_create_task(poller.async_poll())
+    await asyncio.sleep(0)  # the read has started: its request is on its way
+    assert await hass.config_entries.async_unload(entry.entry_id)
+    assert read.done()
+    assert len(events) == 1
+    key = f"{DOMAIN}.{entry.entry_id}.inbox"
+    assert response_id in hass_storage[key]["data"]["replies"]
+    # Stopped: no read any more, even when asked.
+    reads = len(smsmode_simulator.requests_to(LIST))
+    await poller.async_poll()
+    assert len(smsmode_simulator.requests_to(LIST)) == reads
+
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await _tick(hass, freezer, timedelta(minutes=2))
+    assert len(smsmode_simulator.requests_to(LIST)) > reads
+    assert len(events) == 1
 
 
 async def test_inbox_forgets_the_oldest_past_its_cap_and_age(

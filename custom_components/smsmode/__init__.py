@@ -120,16 +120,22 @@ def _async_reload_on_new_recipients(
 
 
 async def async_unload_entry(hass: HomeAssistant, entry: SmsmodeConfigEntry) -> bool:
-    """Unload the platforms and this account's legacy notify service.
+    """Unload the platforms, then stop everything that feeds the stores.
 
-    The outbox finishes the attempt under way and the inbox is written at once:
-    the outbox and inbox a reload reads must be where these left off.
+    The webhook goes first, the pollers and the outbox finish what they have
+    under way, and only then is the inbox written: the outbox and inbox a reload
+    reads must be where these left off, and nothing may write after them.
     """
-    await entry.runtime_data.outbox.async_shutdown()
+    if not await hass.config_entries.async_unload_platforms(entry, PLATFORMS):
+        return False
+    runtime = entry.runtime_data
+    webhook.async_unregister(hass, entry)
+    await runtime.reply_poller.async_shutdown()
+    await runtime.report_poller.async_shutdown()
+    await runtime.outbox.async_shutdown()
     await notify.async_unload_legacy_notify(hass, entry)
-    unloaded = await hass.config_entries.async_unload_platforms(entry, PLATFORMS)
-    await entry.runtime_data.inbox.async_save()
-    return unloaded
+    await runtime.inbox.async_save()
+    return True
 
 
 async def async_remove_entry(hass: HomeAssistant, entry: SmsmodeConfigEntry) -> None:

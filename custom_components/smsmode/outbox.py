@@ -358,6 +358,8 @@ class SmsmodeOutbox:
         it wait their turn.
         """
         async with self._run_lock:
+            if self.closed:
+                return
             await self._async_expire()
             while self._items and not (self._paused or self.closed):
                 head = self._head()

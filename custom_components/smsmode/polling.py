@@ -4,10 +4,13 @@ A poller reads something from smsmode on the option's interval, only while
 there is something to wait for (`next_delay` says when, or None). A refused
 key starts reauth and stops it until the entry reloads (no retry loop on a
 revoked key); any other failure logs one warning and waits for the next
-interval, and the first read that works again says so.
+interval, and the first read that works again says so. Unloading stops it and
+waits for a read under way, so that nothing reaches the inbox after its last
+write.
 """
 
 from abc import ABC, abstractmethod
+import asyncio
 from datetime import datetime, timedelta
 
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
@@ -46,6 +49,8 @@ class SmsmodePoller(ABC):
         self._polling = False
         self._stopped = False
         self._failing = False
+        # Held during a read: unloading waits for it.
+        self._read_lock = asyncio.Lock()
 
     @abstractmethod
     def next_delay(self, now: datetime) -> timedelta | None:
@@ -57,16 +62,17 @@ class SmsmodePoller(ABC):
 
     @callback
     def async_start(self) -> None:
-        """Schedule the first read, if something is pending; stop on unload."""
-        self._entry.async_on_unload(self._async_stop)
+        """Schedule the first read, if something is pending."""
         self._async_schedule()
 
-    @callback
-    def _async_stop(self) -> None:
+    async def async_shutdown(self) -> None:
+        """Stop reading, and wait for a read under way (unload)."""
         self._stopped = True
         if self._unsub is not None:
             self._unsub()
             self._unsub = None
+        async with self._read_lock:
+            pass
 
     @callback
     def _async_schedule(self) -> None:
@@ -85,9 +91,12 @@ class SmsmodePoller(ABC):
 
     async def async_poll(self) -> None:
         """Do one read now, then plan the next one (unless the key was refused)."""
+        if self._stopped:
+            return
         self._polling = True
         try:
-            await self._async_read(dt_util.utcnow())
+            async with self._read_lock:
+                await self._async_read(dt_util.utcnow())
         except SmsModeAuthenticationError:
             LOGGER.warning("smsmode refused the API key while reading %s", self.subject)
             self._entry.async_start_reauth(self._hass)
