@@ -4,8 +4,11 @@ from collections.abc import Iterator
 import hashlib
 import logging
 import re
+from types import SimpleNamespace
 from typing import Any
+from unittest.mock import AsyncMock
 
+import homeassistant.components
 from homeassistant.const import CONF_API_KEY, CONF_URL, CONF_WEBHOOK_ID
 from homeassistant.core import HomeAssistant
 import pytest
@@ -161,3 +164,25 @@ async def loaded_entry(
     assert await hass.config_entries.async_setup(config_entry.entry_id)
     await hass.async_block_till_done()
     return config_entry
+
+
+# The cloudhook the fake Home Assistant Cloud makes.
+CLOUDHOOK = "https://hooks.nabu.casa/abc"
+
+
+class CloudNotAvailable(Exception):  # noqa: N818 (the name of the real one)
+    """Stands in for homeassistant.components.cloud.CloudNotAvailable."""
+
+
+@pytest.fixture
+def fake_cloud(hass: HomeAssistant, monkeypatch: pytest.MonkeyPatch) -> SimpleNamespace:
+    """Home Assistant Cloud, loaded and subscribed (its real module needs extras)."""
+    cloud = SimpleNamespace(
+        CloudNotAvailable=CloudNotAvailable,
+        async_active_subscription=lambda hass: True,
+        async_create_cloudhook=AsyncMock(return_value=CLOUDHOOK),
+        async_delete_cloudhook=AsyncMock(),
+    )
+    monkeypatch.setattr(homeassistant.components, "cloud", cloud, raising=False)
+    hass.config.components.add("cloud")
+    return cloud

@@ -4,41 +4,20 @@ Never an internal URL: smsmode calls from the internet.
 """
 
 from types import SimpleNamespace
-from unittest.mock import AsyncMock
 
-import homeassistant.components
 from homeassistant.components import webhook as ha_webhook
 from homeassistant.config_entries import SOURCE_USER, ConfigEntryState, ConfigFlowResult
 from homeassistant.const import CONF_API_KEY, CONF_URL, CONF_WEBHOOK_ID
 from homeassistant.core import HomeAssistant
 from homeassistant.core_config import async_process_ha_core_config
 from homeassistant.data_entry_flow import FlowResultType
-import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.smsmode.const import CONF_CLOUDHOOK_URL, DOMAIN
 from custom_components.smsmode.webhook import async_callback_url
 from smsmode_simulator import Simulator
 
-CLOUDHOOK = "https://hooks.nabu.casa/abc"
-
-
-class CloudNotAvailable(Exception):  # noqa: N818 (the name of the real one)
-    """Stands in for homeassistant.components.cloud.CloudNotAvailable."""
-
-
-@pytest.fixture
-def fake_cloud(hass: HomeAssistant, monkeypatch: pytest.MonkeyPatch) -> SimpleNamespace:
-    """Home Assistant Cloud, loaded and subscribed (its real module needs extras)."""
-    cloud = SimpleNamespace(
-        CloudNotAvailable=CloudNotAvailable,
-        async_active_subscription=lambda hass: True,
-        async_create_cloudhook=AsyncMock(return_value=CLOUDHOOK),
-        async_delete_cloudhook=AsyncMock(),
-    )
-    monkeypatch.setattr(homeassistant.components, "cloud", cloud, raising=False)
-    hass.config.components.add("cloud")
-    return cloud
+from .conftest import CLOUDHOOK, CloudNotAvailable
 
 
 async def test_cloudhook_made_used_and_deleted(
@@ -72,6 +51,31 @@ async def test_cloud_unavailable_is_not_fatal(
         config_entry, data={**config_entry.data, CONF_CLOUDHOOK_URL: CLOUDHOOK}
     )
     assert await hass.config_entries.async_remove(config_entry.entry_id)
+
+
+async def test_cloudhook_unused_once_cloud_is_gone(
+    hass: HomeAssistant,
+    config_entry: MockConfigEntry,
+    fake_cloud: SimpleNamespace,
+    webhook_id: str,
+) -> None:
+    """Logged out or unsubscribed, the cloudhook leads nowhere: not used.
+
+    The external URL takes over; without one, sends go without a callback URL
+    (and reports are polled) rather than with a dead one.
+    """
+    config_entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(config_entry.entry_id)
+    assert async_callback_url(hass, config_entry.data) == CLOUDHOOK
+    fake_cloud.async_active_subscription = lambda hass: False
+    assert async_callback_url(hass, config_entry.data) is None
+    await async_process_ha_core_config(hass, {"external_url": "https://home.example"})
+    assert async_callback_url(hass, config_entry.data) == (
+        f"https://home.example{ha_webhook.async_generate_path(webhook_id)}"
+    )
+    hass.config.components.remove("cloud")
+    fake_cloud.async_active_subscription = lambda hass: True
+    assert async_callback_url(hass, config_entry.data) != CLOUDHOOK
 
 
 async def test_callback_url_needs_an_external_url(

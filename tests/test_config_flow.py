@@ -454,6 +454,7 @@ async def test_reconfigure_keeps_the_key_off_the_form(
     }
 
 
+@pytest.mark.usefixtures("fake_cloud")
 async def test_reconfigure_shows_cloudhook(
     hass: HomeAssistant, smsmode_simulator: Simulator, webhook_id: str
 ) -> None:

@@ -48,11 +48,12 @@ def async_callback_url(hass: HomeAssistant, data: Mapping[str, Any]) -> str | No
     """Return a URL smsmode can reach from the internet for an entry, or None.
 
     `data` is the entry's data (the config flow has it before the entry exists).
-    A Home Assistant Cloud cloudhook wins; otherwise the external URL. The
-    internal URL is never offered, not even to show: smsmode's servers cannot
-    reach it, and a person would paste it into smsmode all the same.
+    The entry's Home Assistant Cloud cloudhook wins while Cloud is subscribed
+    (logged out or expired, the cloudhook leads nowhere); otherwise the external
+    URL. The internal URL is never offered, not even to show: smsmode's servers
+    cannot reach it, and a person would paste it into smsmode all the same.
     """
-    if cloudhook := data.get(CONF_CLOUDHOOK_URL):
+    if (cloudhook := data.get(CONF_CLOUDHOOK_URL)) and _cloud_subscribed(hass):
         return str(cloudhook)
     try:
         return webhook.async_generate_url(
@@ -62,13 +63,20 @@ def async_callback_url(hass: HomeAssistant, data: Mapping[str, Any]) -> str | No
         return None
 
 
+@callback
+def _cloud_subscribed(hass: HomeAssistant) -> bool:
+    """Tell whether Home Assistant Cloud is loaded, logged in and subscribed."""
+    cloud = _cloud(hass)
+    return cloud is not None and bool(cloud.async_active_subscription(hass))
+
+
 async def async_create_cloudhook(hass: HomeAssistant, webhook_id: str) -> str | None:
     """Make a cloudhook for the webhook when Cloud is subscribed and connected.
 
     None otherwise: the entry then goes without one until a later setup.
     """
     cloud = _cloud(hass)
-    if cloud is None or not cloud.async_active_subscription(hass):
+    if cloud is None or not _cloud_subscribed(hass):
         return None
     try:
         url: str = await cloud.async_create_cloudhook(hass, webhook_id)
