@@ -442,6 +442,27 @@ async def test_insufficient_credits_raises_issue(
     assert _issue(hass, "insufficient_credits", entry) is None
 
 
+async def test_insufficient_credits_issue_clears_after_a_reload(
+    hass: HomeAssistant, smsmode_simulator: Simulator
+) -> None:
+    """The issue outlives a reload (an options change); credits still clear it."""
+    entry = await async_setup_account(hass, smsmode_simulator)
+    smsmode_simulator.add_fault("sendSMS.do", Fault.code(33))
+    with pytest.raises(HomeAssistantError):
+        await async_send_sms(
+            hass, entry, SmsRequest(message="Hi", recipients=[ALICE_NUMBER])
+        )
+    assert await hass.config_entries.async_reload(entry.entry_id)
+    await hass.async_block_till_done()
+    coordinator = entry.runtime_data.coordinator
+    assert _issue(hass, "insufficient_credits", entry) is not None
+    await coordinator.async_refresh()
+    assert _issue(hass, "insufficient_credits", entry) is not None
+    smsmode_simulator.balance += 50
+    await coordinator.async_refresh()
+    assert _issue(hass, "insufficient_credits", entry) is None
+
+
 @pytest.mark.parametrize(
     ("fault", "kind", "key", "code"),
     [

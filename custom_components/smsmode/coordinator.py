@@ -27,6 +27,7 @@ from .issues import (
     async_clear_insufficient_credits,
     async_clear_low_credit,
     async_set_low_credit,
+    has_insufficient_credits,
 )
 
 if TYPE_CHECKING:
@@ -119,6 +120,11 @@ class SmsmodeBalanceCoordinator(DataUpdateCoordinator[float]):
             async_set_low_credit(self.hass, self.config_entry, balance)
         else:
             async_clear_low_credit(self.hass, self.config_entry)
-        if self._refused_at is not None and balance > self._refused_at:
+        if self._refused_at is None and self.data is None:
+            # A reload keeps the out-of-credit issue but not what was noted:
+            # credits added from now on clear it.
+            if has_insufficient_credits(self.hass, self.config_entry):
+                self._refused_at = balance
+        elif self._refused_at is not None and balance > self._refused_at:
             self.async_send_accepted()
         return balance

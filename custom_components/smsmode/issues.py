@@ -50,6 +50,13 @@ def async_set_insufficient_credits(hass: HomeAssistant, entry: ConfigEntry) -> N
 
 
 @callback
+def has_insufficient_credits(hass: HomeAssistant, entry: ConfigEntry) -> bool:
+    """Tell whether the out-of-credit issue is up (it outlives a reload)."""
+    issue_id = _issue_id(ISSUE_INSUFFICIENT_CREDITS, entry)
+    return ir.async_get(hass).async_get_issue(DOMAIN, issue_id) is not None
+
+
+@callback
 def async_clear_insufficient_credits(hass: HomeAssistant, entry: ConfigEntry) -> None:
     """Clear the out-of-credit issue (a send went through, or credits were added)."""
     ir.async_delete_issue(hass, DOMAIN, _issue_id(ISSUE_INSUFFICIENT_CREDITS, entry))
