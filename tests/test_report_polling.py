@@ -176,6 +176,34 @@ async def test_unknown_sms_forgotten_and_failures_retried(
     assert entry.runtime_data.inbox.pending_reports == {}
 
 
+async def test_one_unreadable_report_does_not_hold_up_the_others(
+    hass: HomeAssistant,
+    entry: MockConfigEntry,
+    smsmode_simulator: Simulator,
+    freezer: FrozenDateTimeFactory,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """An SMS whose report smsmode refuses (code 35) is retried after the others.
+
+    smsmode out of reach or busy ends the round instead (previous test).
+    """
+    events = async_capture_events(hass, EVENT_DELIVERY_REPORT)
+    first = await _send(hass, entry)
+    second = await _send(hass, entry, recipients=["33611223344"])
+    smsmode_simulator.add_fault(REPORT, Fault.code(35))
+    await _tick(hass, freezer)
+    assert [e.data["sms_id"] for e in events] == [second]
+    assert "Cannot read smsmode's delivery reports" in caplog.text
+    pending = entry.runtime_data.inbox.pending_reports
+    assert set(pending) == {first, second}
+
+    await _tick(hass, freezer)
+    assert sorted(e.data["number"] for e in events if e.data["sms_id"] == first) == [
+        ALICE[1],
+        BOB[1],
+    ]
+
+
 async def test_scheduled_sms_read_once_it_goes_and_after_a_restart(
     hass: HomeAssistant,
     entry: MockConfigEntry,

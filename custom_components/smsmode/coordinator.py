@@ -79,6 +79,7 @@ class SmsmodeBalanceCoordinator(DataUpdateCoordinator[float]):
         # The balance when smsmode last refused a send for want of credits (33),
         # until credits are added or a send goes through.
         self._refused_at: float | None = None
+        self._first_read = True
 
     @callback
     def async_credits_refused(self) -> None:
@@ -120,7 +121,8 @@ class SmsmodeBalanceCoordinator(DataUpdateCoordinator[float]):
             async_set_low_credit(self.hass, self.config_entry, balance)
         else:
             async_clear_low_credit(self.hass, self.config_entry)
-        if self._refused_at is None and self.data is None:
+        if self._first_read:
+            self._first_read = False
             # A reload keeps the out-of-credit issue but not what was noted:
             # credits added from now on clear it.
             if has_insufficient_credits(self.hass, self.config_entry):

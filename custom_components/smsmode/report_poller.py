@@ -7,7 +7,9 @@ recipient has a final status, or for 48 hours, the longest operators take. Each
 status goes to the inbox, which fires the same `smsmode_delivery_report` event
 as the webhook would, once per (SMS id, number, status). With nothing pending,
 nothing is read. A polled report has no operator code nor cost, and its
-`received_at` is when it was read.
+`received_at` is when it was read. An SMS whose report cannot be read does not
+hold up the others: only smsmode out of reach, busy (HTTP 429, code 50) or
+refusing the key ends a round early.
 """
 
 from datetime import datetime, timedelta
@@ -15,13 +17,29 @@ from typing import Final
 
 from homeassistant.core import callback
 
-from .api import DeliveryCallback, SmsModeNotFoundError, is_final
+from .api import (
+    DeliveryCallback,
+    SmsModeAuthenticationError,
+    SmsModeConnectionError,
+    SmsModeError,
+    SmsModeNotFoundError,
+    SmsModeRateLimitError,
+    SmsModeUnavailableError,
+    is_final,
+)
 from .const import LOGGER
 from .events import delivery_report_data
 from .polling import SmsmodePoller
 
 # Operators report within 48 hours (section 4 of the reference).
 REPORT_WINDOW: Final = timedelta(hours=48)
+# Errors that say smsmode itself cannot answer now: the round stops there.
+_ROUND_ENDING: Final = (
+    SmsModeAuthenticationError,
+    SmsModeConnectionError,
+    SmsModeRateLimitError,
+    SmsModeUnavailableError,
+)
 
 
 class SmsmodeReportPoller(SmsmodePoller):
@@ -49,7 +67,12 @@ class SmsmodeReportPoller(SmsmodePoller):
         return self._interval
 
     async def _async_read(self, now: datetime) -> None:
-        """Read each pending SMS's report; forget those final, old or unknown."""
+        """Read each pending SMS's report; forget those final, old or unknown.
+
+        A report that cannot be read is tried again next round, after the
+        others; the round then fails with its error (one warning).
+        """
+        failed: SmsModeError | None = None
         for sms_id, (since, ref_client) in self._inbox.pending_reports.items():
             if now - since > REPORT_WINDOW:
                 self._inbox.async_reports_done(sms_id)
@@ -61,6 +84,12 @@ class SmsmodeReportPoller(SmsmodePoller):
             except SmsModeNotFoundError:
                 LOGGER.debug("smsmode no longer knows %s: reports not polled", sms_id)
                 self._inbox.async_reports_done(sms_id)
+                continue
+            except _ROUND_ENDING:
+                raise
+            except SmsModeError as err:
+                LOGGER.debug("Cannot read the report of %s now: %s", sms_id, err)
+                failed = failed or err
                 continue
             for entry in entries:
                 self._inbox.async_delivery_report(
@@ -78,3 +107,5 @@ class SmsmodeReportPoller(SmsmodePoller):
                 )
             if entries and all(is_final(entry.status) for entry in entries):
                 self._inbox.async_reports_done(sms_id)
+        if failed is not None:
+            raise failed
