@@ -38,7 +38,7 @@ async def test_diagnostics_redacted(
     await hass.async_block_till_done()
     result = await get_diagnostics_for_config_entry(hass, hass_client, config_entry)
     text = repr(result)
-    for secret in (smsmode_simulator.api_key, webhook_id, "33612345678"):
+    for secret in (smsmode_simulator.api_key, webhook_id, "33612345678", "Alice"):
         assert secret not in text
     # The simulator's URL carries a random port: checked below, not snapshotted.
     assert result == snapshot(exclude=props("url"))
@@ -52,6 +52,6 @@ async def test_diagnostics_redacted(
     assert result["recipients"] == [
         {
             "subentry_type": "recipient",
-            "data": {"name": "Alice", "number": "**REDACTED**"},
+            "data": {"name": "**REDACTED**", "number": "**REDACTED**"},
         }
     ]

@@ -21,6 +21,8 @@ CONF_ENCODING_POLICY: Final = "encoding_policy"
 CONF_DELIVERY_REPORTS: Final = "delivery_reports"
 CONF_BALANCE_INTERVAL: Final = "balance_interval"
 CONF_LOW_CREDIT_THRESHOLD: Final = "low_credit_threshold"
+# Minutes between two reads of replies and of delivery reports ("Polling
+# interval"; the key predates report polling and is kept for stored options).
 CONF_REPLY_POLL_INTERVAL: Final = "reply_poll_interval"
 CONF_QUEUE_FAILED_SENDS: Final = "queue_failed_sends"
 CONF_OUTBOX_HORIZON: Final = "outbox_horizon"

@@ -1,9 +1,9 @@
-"""Diagnostics: what a bug report needs, with secrets and phone numbers hidden."""
+"""Diagnostics: what a bug report needs, secrets, numbers and names hidden."""
 
 from typing import Any
 
 from homeassistant.components.diagnostics import async_redact_data
-from homeassistant.const import CONF_API_KEY, CONF_WEBHOOK_ID
+from homeassistant.const import CONF_API_KEY, CONF_NAME, CONF_WEBHOOK_ID
 from homeassistant.core import HomeAssistant
 
 from .const import CONF_CLOUDHOOK_URL, CONF_NUMBER, CONF_SENDER
@@ -12,6 +12,8 @@ from .coordinator import SmsmodeConfigEntry
 TO_REDACT = {
     CONF_API_KEY,
     CONF_CLOUDHOOK_URL,
+    # A recipient's name is a person's.
+    CONF_NAME,
     CONF_NUMBER,
     CONF_SENDER,
     CONF_WEBHOOK_ID,

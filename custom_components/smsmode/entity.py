@@ -1,4 +1,8 @@
-"""Base entity: every smsmode entity belongs to the account's service device."""
+"""Base entity: an smsmode entity of the account's service device.
+
+The balance, outbox and event entities are the account's; a recipient's notify
+entity has a device of its own (notify.py).
+"""
 
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.helpers.device_registry import DeviceEntryType, DeviceInfo

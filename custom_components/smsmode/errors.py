@@ -2,7 +2,7 @@
 
 Shared by sending, notify and services so each failure reads the same wherever
 it happens. Side effects follow what a code means for the account: 32 starts the
-reauth flow, 33 raises the low-credit repair issue.
+reauth flow, 33 raises the out-of-credit repair issue.
 """
 
 from collections.abc import Iterator
@@ -54,7 +54,7 @@ def translate_errors(hass: HomeAssistant, entry: SmsmodeConfigEntry) -> Iterator
     """Turn any `SmsModeError` raised in the block into a translated HA exception.
 
     Side effects follow what the code means for the account: 32 starts the reauth
-    flow, 33 raises the low-credit repair issue.
+    flow, 33 raises the out-of-credit repair issue.
     """
     try:
         yield

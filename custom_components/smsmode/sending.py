@@ -4,7 +4,7 @@ Whoever asks for a send, the same rules apply: the entry's options fill in what 
 caller left out, the encoding policy decides what happens to text GSM cannot carry,
 the webhook URL is passed so delivery reports and replies come back, and every
 `SmsModeError` becomes a translated Home Assistant exception (a reauth on 32, the
-low-credit repair issue on 33). Numbers are normalised in the executor because
+out-of-credit repair issue on 33). Numbers are normalised in the executor because
 phonenumbers may read a country's metadata from disk the first time it meets it.
 """
 
