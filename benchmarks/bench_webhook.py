@@ -36,8 +36,8 @@ from custom_components.smsmode.const import (
 )
 from custom_components.smsmode.events import (
     delivery_report_data,
+    inbox_signal,
     reply_callback_data,
-    signal_name,
 )
 
 from .conftest import WEBHOOK_ID, setup_entry
@@ -161,7 +161,7 @@ async def test_webhook_throughput(
         event_type, data = events[fired % 2]
         fired += 1
         hass.bus.async_fire(event_type, dict(data))
-        async_dispatcher_send(hass, signal_name(entry.entry_id, event_type), data)
+        async_dispatcher_send(hass, inbox_signal(entry.entry_id, event_type), data)
         return web.Response(status=200)
 
     webhook.async_register(

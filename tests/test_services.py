@@ -48,6 +48,7 @@ SERVICES = (
     "add_contact",
     "transfer_credits",
     "create_sub_account",
+    "create_api_key",
 )
 
 
@@ -506,6 +507,34 @@ async def test_sub_account_and_transfer(
     assert err.value.translation_placeholders["code"] == "41"
 
 
+async def test_create_api_key_answers_it_once(
+    hass: HomeAssistant,
+    smsmode_simulator: Simulator,
+    entry: MockConfigEntry,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A further key: in the response only, working, the entry's own key kept."""
+    caplog.set_level(logging.DEBUG)
+    result = await _call(hass, entry, "create_api_key")
+    token = result["access_token"]
+    assert token == smsmode_simulator.account.api_keys[-1].access_token
+    assert token != entry.data["api_key"]
+    assert (result["state"], result["account"]) == ("ACTIVE", "simulateur")
+    assert set(result) == {
+        "id",
+        "access_token",
+        "creation_date",
+        "state",
+        "expiration",
+        "account",
+    }
+    assert token not in _integration_log(caplog)
+    assert token not in str(entry.data)
+    # The entry goes on with its own key.
+    await entry.runtime_data.coordinator.async_refresh()
+    assert smsmode_simulator.requests[-1].params["accessToken"] == entry.data["api_key"]
+
+
 async def test_admin_only(
     hass: HomeAssistant, entry: MockConfigEntry, hass_read_only_user: MockUser
 ) -> None:
@@ -529,6 +558,8 @@ async def test_admin_only(
             context=context,
             pseudo="atelier",
         )
+    with pytest.raises(Unauthorized):
+        await _call(hass, entry, "create_api_key", context=context)
 
 
 async def test_config_entry_must_be_loaded(

@@ -15,7 +15,7 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from .const import EVENT_DELIVERY_REPORT, EVENT_MESSAGE_RECEIVED
 from .coordinator import SmsmodeConfigEntry
 from .entity import SmsmodeEntity
-from .events import signal_name
+from .events import inbox_signal
 
 # Pushed by the webhook: nothing to poll.
 PARALLEL_UPDATES = 0
@@ -53,7 +53,7 @@ class _SmsmodeCallbackEvent(SmsmodeEntity, EventEntity):
         self.async_on_remove(
             async_dispatcher_connect(
                 self.hass,
-                signal_name(self._entry_id, self._bus_event),
+                inbox_signal(self._entry_id, self._bus_event),
                 self._async_handle,
             )
         )

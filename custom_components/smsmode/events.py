@@ -51,18 +51,18 @@ class _InboxData(TypedDict):
 
 
 @callback
-def signal_name(entry_id: str, event_type: str) -> str:
+def inbox_signal(entry_id: str, event_type: str) -> str:
     """Dispatcher signal that carries one entry's events to its event entities."""
     return f"{DOMAIN}_{entry_id}_{event_type}"
 
 
-def _store(hass: HomeAssistant, entry_id: str) -> Store[_InboxData]:
+def _inbox_store(hass: HomeAssistant, entry_id: str) -> Store[_InboxData]:
     return Store(hass, STORAGE_VERSION, f"{DOMAIN}.{entry_id}.inbox")
 
 
 async def async_remove_inbox(hass: HomeAssistant, entry_id: str) -> None:
     """Delete an entry's stored inbox (the entry is being removed)."""
-    await _store(hass, entry_id).async_remove()
+    await _inbox_store(hass, entry_id).async_remove()
 
 
 def reply_callback_data(reply: ReplyCallback) -> dict[str, Any]:
@@ -131,7 +131,7 @@ class SmsmodeInbox:
         """Bind to the entry's store; `async_load` reads it."""
         self._hass = hass
         self._entry_id = entry_id
-        self._store = _store(hass, entry_id)
+        self._store = _inbox_store(hass, entry_id)
         self._data: _InboxData = {
             "created": dt_util.utcnow().timestamp(),
             "replies": {},
@@ -233,6 +233,6 @@ class SmsmodeInbox:
         event_data = {"config_entry_id": self._entry_id, **data}
         self._hass.bus.async_fire(event_type, event_data)
         async_dispatcher_send(
-            self._hass, signal_name(self._entry_id, event_type), event_data
+            self._hass, inbox_signal(self._entry_id, event_type), event_data
         )
         return True

@@ -118,18 +118,18 @@ type Deliver = Callable[[OutgoingSms], Awaitable[SendResult]]
 type FollowUp = Callable[[OutgoingSms, str], None]
 
 
-def signal_name(entry_id: str) -> str:
+def outbox_signal(entry_id: str) -> str:
     """Dispatcher signal sent when the outbox of an entry changes."""
     return f"{DOMAIN}_{entry_id}_outbox"
 
 
-def _store(hass: HomeAssistant, entry_id: str) -> Store[_StoredOutbox]:
+def _outbox_store(hass: HomeAssistant, entry_id: str) -> Store[_StoredOutbox]:
     return Store(hass, STORAGE_VERSION, f"{DOMAIN}.{entry_id}.outbox")
 
 
 async def async_remove_outbox(hass: HomeAssistant, entry_id: str) -> None:
     """Delete an entry's stored outbox (the entry is being removed)."""
-    await _store(hass, entry_id).async_remove()
+    await _outbox_store(hass, entry_id).async_remove()
 
 
 def _backoff(attempts: int) -> timedelta:
@@ -168,7 +168,7 @@ class SmsmodeOutbox:
         self._client = client
         self._deliver = deliver
         self._follow_up = follow_up
-        self._store = _store(hass, entry.entry_id)
+        self._store = _outbox_store(hass, entry.entry_id)
         self._items: dict[str, QueuedSms] = {}
         self._claimed: dict[str, None] = {}
         self.enabled = bool(
@@ -245,7 +245,7 @@ class SmsmodeOutbox:
                 "claimed": list(self._claimed),
             }
         )
-        async_dispatcher_send(self._hass, signal_name(self._entry.entry_id))
+        async_dispatcher_send(self._hass, outbox_signal(self._entry.entry_id))
 
     @callback
     def async_claim(self, sms_id: str) -> None:

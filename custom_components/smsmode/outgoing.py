@@ -20,9 +20,7 @@ from .api import (
     SentSms,
     SmsModeConnectionError,
     SmsModeError,
-    SmsModeRateLimitError,
     SmsModeResponseError,
-    SmsModeUnavailableError,
     StopMode,
 )
 
@@ -38,17 +36,12 @@ _NUMBER_DIGITS: Final = 9
 def is_queueable(err: SmsModeError) -> bool:
     """Tell whether trying later can fix a failed send.
 
-    smsmode not reached, temporarily unavailable (50), too many requests (429),
-    or an outcome nobody knows (a timeout, a cut, an HTTP 5xx, an answer that
-    is not smsmode's): the outbox finds out before sending again.
+    What the client says is safe to send again (`retryable`: smsmode not
+    reached, temporarily unavailable (50), too many requests (429)), or an
+    outcome nobody knows (a timeout, a cut, an HTTP 5xx, an answer that is not
+    smsmode's): the outbox finds out before sending again.
     """
-    return isinstance(
-        err,
-        SmsModeConnectionError
-        | SmsModeUnavailableError
-        | SmsModeRateLimitError
-        | SmsModeResponseError,
-    )
+    return err.retryable or may_have_been_sent(err)
 
 
 def may_have_been_sent(err: SmsModeError) -> bool:

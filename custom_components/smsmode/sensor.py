@@ -9,7 +9,7 @@ from homeassistant.helpers.update_coordinator import CoordinatorEntity
 
 from .coordinator import SmsmodeBalanceCoordinator, SmsmodeConfigEntry
 from .entity import SmsmodeEntity
-from .outbox import signal_name
+from .outbox import outbox_signal
 
 # Reads come from the coordinator or the outbox: no request per entity.
 PARALLEL_UPDATES = 0
@@ -65,7 +65,7 @@ class SmsmodeOutboxSensor(SmsmodeEntity, SensorEntity):
         """Write the state again whenever the outbox changes."""
         self.async_on_remove(
             async_dispatcher_connect(
-                self.hass, signal_name(self._entry_id), self.async_write_ha_state
+                self.hass, outbox_signal(self._entry_id), self.async_write_ha_state
             )
         )
 

@@ -69,6 +69,7 @@ SERVICE_LIST_REPLIES: Final = "list_replies"
 SERVICE_ADD_CONTACT: Final = "add_contact"
 SERVICE_TRANSFER_CREDITS: Final = "transfer_credits"
 SERVICE_CREATE_SUB_ACCOUNT: Final = "create_sub_account"
+SERVICE_CREATE_API_KEY: Final = "create_api_key"
 
 ATTR_RECIPIENTS: Final = "recipients"
 ATTR_MESSAGE: Final = "message"
@@ -219,6 +220,8 @@ CREATE_SUB_ACCOUNT_SCHEMA: Final = vol.Schema(
         vol.Optional(ATTR_BIRTH_DATE): cv.date,
     }
 )
+
+ENTRY_ONLY_SCHEMA: Final = vol.Schema(_ENTRY)
 
 
 def _entry(call: ServiceCall) -> SmsmodeConfigEntry:
@@ -463,6 +466,26 @@ async def _async_create_sub_account(call: ServiceCall) -> ServiceResponse:
     return {ATTR_PSEUDO: call.data[ATTR_PSEUDO], ATTR_PASSWORD: password}
 
 
+async def _async_create_api_key(call: ServiceCall) -> ServiceResponse:
+    """Make a further API key of the account and answer it, once.
+
+    The entry keeps using its own key; the new one is for another program. Its
+    token is in the response only (never logged): whoever has it can spend the
+    account's credits.
+    """
+    entry = _entry(call)
+    with translate_errors(call.hass, entry):
+        key = await entry.runtime_data.client.create_api_key()
+    return {
+        "id": key.id,
+        "access_token": key.access_token,
+        "creation_date": key.creation_date,
+        "state": key.state,
+        "expiration": key.expiration,
+        "account": key.account,
+    }
+
+
 @dataclass(frozen=True, slots=True)
 class _Service:
     """One service: its handler, schema, whether it answers, whether admin-only."""
@@ -507,6 +530,12 @@ SERVICES: Final = {
     SERVICE_CREATE_SUB_ACCOUNT: _Service(
         _async_create_sub_account,
         CREATE_SUB_ACCOUNT_SCHEMA,
+        SupportsResponse.ONLY,
+        admin=True,
+    ),
+    SERVICE_CREATE_API_KEY: _Service(
+        _async_create_api_key,
+        ENTRY_ONLY_SCHEMA,
         SupportsResponse.ONLY,
         admin=True,
     ),
