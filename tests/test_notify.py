@@ -263,6 +263,13 @@ async def test_unloaded_before_discovery(
     assert not hass.services.has_service("notify", DOMAIN)
     assert entry.state is ConfigEntryState.LOADED
 
+    # Discovery reaching the platform for an entry gone or unloaded: no service.
+    info = {"name": "smsmode_late", "entry_id": "unknown"}
+    assert await async_get_service(hass, {}, info) is None
+    assert await hass.config_entries.async_unload(entry.entry_id)
+    info = {"name": "smsmode_late", "entry_id": entry.entry_id}
+    assert await async_get_service(hass, {}, info) is None
+
 
 async def test_recipient_entities(
     hass: HomeAssistant,

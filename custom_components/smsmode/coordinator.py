@@ -33,6 +33,7 @@ from .issues import (
 if TYPE_CHECKING:
     # These modules use SmsmodeConfigEntry, defined here.
     from .events import SmsmodeInbox
+    from .notify import SmsmodeNotificationService
     from .outbox import SmsmodeOutbox
     from .reply_poller import SmsmodeReplyPoller
     from .report_poller import SmsmodeReportPoller
@@ -50,6 +51,8 @@ class SmsmodeRuntimeData:
     reply_poller: SmsmodeReplyPoller
     report_poller: SmsmodeReportPoller
     outbox: SmsmodeOutbox
+    # `notify.smsmode…`, handed to the notify component by discovery.
+    legacy_notify: SmsmodeNotificationService | None = None
 
 
 class SmsmodeBalanceCoordinator(DataUpdateCoordinator[float]):

@@ -17,7 +17,7 @@ from homeassistant.components.notify.legacy import (
     NOTIFY_SERVICES,
     BaseNotificationService,
 )
-from homeassistant.config_entries import ConfigSubentry
+from homeassistant.config_entries import ConfigEntryState, ConfigSubentry
 from homeassistant.const import CONF_NAME, Platform
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.exceptions import ServiceValidationError
@@ -57,11 +57,12 @@ PARALLEL_UPDATES = 0
 
 # Home Assistant's configuration, kept by `async_setup` for discovery.
 HASS_CONFIG: HassKey[ConfigType] = HassKey(f"{DOMAIN}_hass_config")
-# The legacy service of each loaded entry, by entry id.
-LEGACY_SERVICES: HassKey[dict[str, SmsmodeNotificationService]] = HassKey(
-    f"{DOMAIN}_legacy_notify"
-)
 ATTR_ENTRY_ID: Final = "entry_id"
+# Entry states whose runtime data holds the legacy service (discovery runs
+# during the entry's setup).
+_SERVING: Final = frozenset(
+    {ConfigEntryState.SETUP_IN_PROGRESS, ConfigEntryState.LOADED}
+)
 ATTR_VOICE: Final = "voice"
 ATTR_VOICE_TITLE: Final = "voice_title"
 
@@ -109,8 +110,7 @@ async def async_load_legacy_notify(
     hass: HomeAssistant, entry: SmsmodeConfigEntry
 ) -> None:
     """Set up the entry's legacy notify service (end of `async_setup_entry`)."""
-    notify_service = SmsmodeNotificationService(entry.entry_id)
-    hass.data.setdefault(LEGACY_SERVICES, {})[entry.entry_id] = notify_service
+    entry.runtime_data.legacy_notify = SmsmodeNotificationService(entry.entry_id)
     await discovery.async_load_platform(
         hass,
         Platform.NOTIFY,
@@ -124,7 +124,8 @@ async def async_unload_legacy_notify(
     hass: HomeAssistant, entry: SmsmodeConfigEntry
 ) -> None:
     """Remove this entry's legacy service only; other accounts keep theirs."""
-    if notify_service := hass.data.get(LEGACY_SERVICES, {}).pop(entry.entry_id, None):
+    if notify_service := entry.runtime_data.legacy_notify:
+        entry.runtime_data.legacy_notify = None
         await notify_service.async_unload()
 
 
@@ -140,7 +141,12 @@ async def async_get_service(
     """
     if discovery_info is None:
         return None
-    return hass.data.get(LEGACY_SERVICES, {}).get(discovery_info[ATTR_ENTRY_ID])
+    entry: SmsmodeConfigEntry | None = hass.config_entries.async_get_entry(
+        discovery_info[ATTR_ENTRY_ID]
+    )
+    if entry is None or entry.state not in _SERVING:
+        return None
+    return entry.runtime_data.legacy_notify
 
 
 class SmsmodeNotificationService(BaseNotificationService):
