@@ -13,6 +13,7 @@ from pathlib import Path
 import re
 from typing import Any
 
+from homeassistant.helpers import selector
 from homeassistant.util.yaml import load_yaml_dict
 import pytest
 
@@ -132,6 +133,22 @@ def test_services_are_translated_and_have_icons() -> None:
                 for name in nested:
                     assert text["fields"][name]["name"], f"{service}.{name}"
                     assert text["fields"][name]["description"], f"{service}.{name}"
+
+
+def test_service_selectors_are_valid() -> None:
+    """Every selector of services.yaml is one Home Assistant accepts (as hassfest).
+
+    And no translation names a field services.yaml no longer has.
+    """
+    services = load_yaml_dict(str(INTEGRATION / "services.yaml"))
+    for service, spec in services.items():
+        fields: dict[str, Any] = {}
+        for field, field_spec in (spec or {}).get("fields", {}).items():
+            fields.update(field_spec.get("fields", {field: field_spec}))
+        for field_spec in fields.values():
+            selector.validate_selector(field_spec["selector"])
+        for language in (EN, FR):
+            assert set(language["services"][service]["fields"]) == set(fields), service
 
 
 def test_manifest_and_hacs() -> None:
