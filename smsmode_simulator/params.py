@@ -18,8 +18,6 @@ from .text import Alphabet, decode_wire_text
 
 FORM_CONTENT_TYPE: Final = "application/x-www-form-urlencoded"
 MULTIPART_CONTENT_TYPE: Final = "multipart/form-data"
-# Fields holding text for the phones, decoded by `classe_msg` (voice: ISO-8859-15).
-_TEXT_FIELDS: Final = frozenset({"message", "title"})
 _UNICODE_CLASS: Final = 9
 
 
@@ -106,9 +104,9 @@ class RequestParams:
         raw = self.values.get(name)
         if not raw:
             return None
-        if name in _TEXT_FIELDS:
-            return decode_wire_text(raw, self.alphabet)
-        return raw.decode("utf-8", "replace")
+        # One charset per request, as smsmode reads it: every field, not only
+        # the text (a group or contact name is ISO-8859-15 too).
+        return decode_wire_text(raw, self.alphabet)
 
     def require(self, name: str) -> str:
         """Return the decoded value; code 35 when absent."""

@@ -443,6 +443,48 @@ async def test_add_contact(
         )
 
 
+async def test_accented_names_travel_in_the_request_charset(
+    hass: HomeAssistant, smsmode_simulator: Simulator, entry: MockConfigEntry
+) -> None:
+    """ "Hélène" in "Élèves": ISO-8859-15 on the wire, as smsmode reads a request.
+
+    A send to that group finds it; a name ISO-8859-15 cannot hold is refused,
+    translated, and nothing is sent.
+    """
+    await _call(
+        hass,
+        entry,
+        "add_contact",
+        response=False,
+        last_name="Hélène",
+        mobile=ALICE[1],
+        groups=["Élèves"],
+    )
+    assert b"nom=H%E9l%E8ne" in smsmode_simulator.requests[-1].body
+    (contact,) = smsmode_simulator.account.contacts
+    assert (contact.last_name, contact.groups) == ("Hélène", ("Élèves",))
+    result = await _call(
+        hass, entry, "send_sms", group="Élèves", message="Cours annulé"
+    )
+    assert result["recipients"] == []
+    (message,) = smsmode_simulator.messages.values()
+    assert message.numbers == [ALICE[1]]
+
+    with pytest.raises(ServiceValidationError) as err:
+        await _call(
+            hass,
+            entry,
+            "add_contact",
+            response=False,
+            last_name="Łukasz",
+            mobile=BOB[1],
+        )
+    assert err.value.translation_key == "unsupported_characters"
+    assert err.value.translation_placeholders is not None
+    assert err.value.translation_placeholders["characters"] == "'Ł'"
+    assert len(smsmode_simulator.account.contacts) == 1
+
+
 async def test_sub_account_and_transfer(
     hass: HomeAssistant,
     smsmode_simulator: Simulator,

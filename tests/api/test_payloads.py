@@ -31,21 +31,33 @@ from custom_components.smsmode.api.payloads import (
 NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 
 
-def test_urlencode_form_bytes_as_is_text_as_utf8() -> None:
-    body = urlencode_form(
-        {
-            "accessToken": "k",
-            "message": "Prix: 5€ é".encode("iso-8859-15"),
-            "emoji": "😀",
-            "absent": None,
-            "space": "a b&c=d+e",
-        }
-    )
+def test_urlencode_form_in_the_request_charset() -> None:
+    """One charset per request: text fields in it, bytes (the SMS text) as they are."""
+    fields = {
+        "accessToken": "k",
+        "message": "Prix: 5€ é".encode("iso-8859-15"),
+        "groupe": "Élèves",
+        "absent": None,
+        "space": "a b&c=d+e",
+    }
+    body = urlencode_form(fields)
     assert body == (
-        b"accessToken=k&message=Prix%3A+5%A4+%E9&emoji=%F0%9F%98%80"
+        b"accessToken=k&message=Prix%3A+5%A4+%E9&groupe=%C9l%E8ves"
         b"&space=a+b%26c%3Dd%2Be"
     )
     assert parse_qs(body.decode(), encoding="iso-8859-15")["message"] == ["Prix: 5€ é"]
+    assert parse_qs(body.decode(), encoding="iso-8859-15")["groupe"] == ["Élèves"]
+    utf8 = urlencode_form({**fields, "message": "😀".encode(), "emoji": "😀"}, "utf-8")
+    assert b"groupe=%C3%89l%C3%A8ves" in utf8
+    assert b"emoji=%F0%9F%98%80" in utf8
+
+
+def test_urlencode_form_refuses_what_the_charset_lacks() -> None:
+    """ISO-8859-15 has no emoji nor "ł": refused, naming them, nothing built."""
+    with pytest.raises(SmsModeEncodingError) as err:
+        urlencode_form({"nom": "Łukasz 😀 Été"})
+    assert err.value.reason == "unsupported_characters"
+    assert err.value.characters == ("Ł", "😀")
 
 
 def check(message: str, **kwargs: object) -> object:

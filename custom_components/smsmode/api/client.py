@@ -123,9 +123,16 @@ class SmsModeClient:
         return f"{type(self).__name__}(base_url={self._base_url!r})"
 
     async def _request(
-        self, path: str, fields: Fields, *, csv_file: bytes | None = None
+        self,
+        path: str,
+        fields: Fields,
+        *,
+        csv_file: bytes | None = None,
+        charset: str = LATIN9,
     ) -> str:
         """POST the fields (and the batch file) and return the decoded reply body.
+
+        Text fields go in `charset`, the request's (UTF-8 for a Unicode SMS).
 
         Connection failures are told apart by whether the request can have reached
         smsmode: a connection never made (DNS, refused, connect timeout) cannot, a
@@ -137,7 +144,7 @@ class SmsModeClient:
         form = {"accessToken": self._api_key, **fields}
         data: aiohttp.FormData | bytes
         if csv_file is None:
-            data = urlencode_form(form)
+            data = urlencode_form(form, charset)
             headers = {aiohttp.hdrs.CONTENT_TYPE: _FORM_CONTENT_TYPE}
         else:
             data = aiohttp.FormData()
@@ -183,19 +190,31 @@ class SmsModeClient:
         return body
 
     async def _command(
-        self, path: str, fields: Fields, *, csv_file: bytes | None = None
+        self,
+        path: str,
+        fields: Fields,
+        *,
+        csv_file: bytes | None = None,
+        charset: str = LATIN9,
     ) -> CodeReply:
         """Call an endpoint answering `code | description | id`; raise unless 0."""
-        reply = parse_code_reply(await self._request(path, fields, csv_file=csv_file))
+        reply = parse_code_reply(
+            await self._request(path, fields, csv_file=csv_file, charset=charset)
+        )
         if reply.code != 0:
             raise api_error(reply.code, reply.description)
         return reply
 
     async def _send(
-        self, path: str, fields: Fields, *, csv_file: bytes | None = None
+        self,
+        path: str,
+        fields: Fields,
+        *,
+        csv_file: bytes | None = None,
+        charset: str = LATIN9,
     ) -> str:
         """Call a send endpoint and return the id of what smsmode accepted."""
-        reply = await self._command(path, fields, csv_file=csv_file)
+        reply = await self._command(path, fields, csv_file=csv_file, charset=charset)
         if reply.id is None:
             raise SmsModeResponseError(
                 "smsmode accepted (code 0) but gave no id", reply.description
@@ -267,7 +286,8 @@ class SmsModeClient:
                 now=now,
             ),
         }
-        sms_id = await self._send(PATH_SEND_SMS, fields)
+        charset = "utf-8" if analysis.encoding is Encoding.UNICODE else LATIN9
+        sms_id = await self._send(PATH_SEND_SMS, fields, charset=charset)
         return SendResult(
             sms_id, tuple(numbers), analysis.segments, analysis.encoding, analysis.units
         )

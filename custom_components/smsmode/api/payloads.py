@@ -37,17 +37,32 @@ _BATCH_HEADER = ("numero", "message", "emetteur", "refClient")
 _BIRTH_DATE_FORMAT = "%d%m%Y"
 
 
-def urlencode_form(fields: Fields) -> bytes:
-    """Build a form body: bytes values are sent as they are, text as UTF-8.
+def urlencode_form(fields: Fields, charset: str = LATIN9) -> bytes:
+    """Build a form body in one charset: bytes values as they are, text encoded.
 
-    aiohttp would encode every value as UTF-8; the message of classes 2 and 4 must
-    be percent-encoded ISO-8859-15 (`€` is `%A4`), hence this. None means absent.
+    smsmode reads a request in one charset: ISO-8859-15 (`€` is `%A4`), or UTF-8
+    for a Unicode SMS (class 9). aiohttp would encode every value as UTF-8, so a
+    group or contact name ("Élèves") would not read back. Text the charset cannot
+    hold is refused, naming the characters. None means absent.
     """
-    return "&".join(
-        f"{name}={quote_plus(value)}"
-        for name, value in fields.items()
-        if value is not None
-    ).encode("ascii")
+    parts = []
+    for name, value in fields.items():
+        if value is None:
+            continue
+        try:
+            raw = value.encode(charset) if isinstance(value, str) else value
+        except UnicodeEncodeError:
+            raise SmsModeEncodingError(
+                [
+                    c
+                    for c in dict.fromkeys(str(value))
+                    if not c.encode(charset, "ignore")
+                ],
+                reason="unsupported_characters",
+                description=f"smsmode cannot take these characters in {name}",
+            ) from None
+        parts.append(f"{name}={quote_plus(raw)}")
+    return "&".join(parts).encode("ascii")
 
 
 def check_text(
