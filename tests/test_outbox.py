@@ -420,10 +420,14 @@ async def test_unload_waits_for_the_attempt_under_way(
     await _send(hass, entry)
     (item,) = outbox._items.values()
     outbox._items[item.outbox_id] = replace(item, next_attempt=0)
-    smsmode_simulator.add_fault(SEND, Fault.slow(0.5))
+    # smsmode takes it at once and answers 2 s late: the unload starts meanwhile
+    # (the margin is for a loaded machine; nothing is timed).
+    smsmode_simulator.add_fault(SEND, Fault.slow(2))
     run = hass.async_create_task(outbox.async_run())
-    await asyncio.sleep(0.2)  # smsmode took it, and answers 0.5 s late
-    assert len(smsmode_simulator.messages) == 1
+    async with asyncio.timeout(2):
+        # The simulator has no hook to await: look until it has the SMS.
+        while not smsmode_simulator.messages:  # noqa: ASYNC110
+            await asyncio.sleep(0.01)
     assert not run.done()
 
     assert await hass.config_entries.async_unload(entry.entry_id)

@@ -446,7 +446,7 @@ async def test_add_contact(
 async def test_accented_names_travel_in_the_request_charset(
     hass: HomeAssistant, smsmode_simulator: Simulator, entry: MockConfigEntry
 ) -> None:
-    """ "Hélène" in "Élèves": ISO-8859-15 on the wire, as smsmode reads a request.
+    """Accented names ("Hélène", "Élèves") go as ISO-8859-15, as smsmode reads them.
 
     A send to that group finds it; a name ISO-8859-15 cannot hold is refused,
     translated, and nothing is sent.

@@ -1,6 +1,5 @@
 """The integration in a running Home Assistant, driven only through its APIs."""
 
-import asyncio
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -219,12 +218,16 @@ async def test_send_sms_over_rest_then_callbacks_to_the_webhook(
     assert await api.webhook(entry.webhook_path, reply) == 200
     # Not smsmode's: refused, nothing fired.
     assert await api.webhook(entry.webhook_path, {**reply, "emetteur": "x"}) == 400
-    await asyncio.sleep(1)
+    # A new reply after them: the next event is that one, so they fired nothing.
+    sentinel = {**reply, "message": "NEXT", "responseID": "e2e-reply-2"}
+    assert await api.webhook(entry.webhook_path, sentinel) == 200
+    event = await next_event(replies)
+    assert event["data"]["response_id"] == "e2e-reply-2"
     assert replies.empty()
 
     state = await api.state(RECEIVED)
     assert state["attributes"]["event_type"] == "received"
-    assert state["attributes"]["message"] == "YES"
+    assert state["attributes"]["message"] == "NEXT"
 
 
 async def test_reply_from_the_simulator(api: Api, entry: Entry) -> None:
