@@ -194,10 +194,10 @@ async def test_provider_error(
 ) -> None:
     """A refusal by smsmode reaches the caller translated."""
     await async_setup_account(hass, smsmode_simulator, recipients=[ALICE])
-    smsmode_simulator.add_fault("sendSMS.do", Fault.code(31))
-    with pytest.raises(HomeAssistantError) as err:
+    smsmode_simulator.add_fault("sendSMS.do", Fault.code(35))
+    with pytest.raises(ServiceValidationError) as err:
         await _notify(hass, message="Bonjour")
-    assert err.value.translation_key == "api_error"
+    assert err.value.translation_key == "invalid_parameter"
 
 
 async def test_one_service_per_account(

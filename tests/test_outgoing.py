@@ -1,11 +1,26 @@
-"""How the outbox recognises an SMS of its own in smsmode's sent-SMS list."""
+"""What the outbox takes, and how it recognises its SMS in smsmode's sent list."""
 
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from custom_components.smsmode.api import Encoding, SentSms, StopMode
-from custom_components.smsmode.outgoing import OutgoingSms
+from custom_components.smsmode.api import (
+    Encoding,
+    SentSms,
+    SmsModeConnectionError,
+    SmsModeError,
+    SmsModeInternalError,
+    SmsModeInvalidParameterError,
+    SmsModeRateLimitError,
+    SmsModeResponseError,
+    SmsModeUnavailableError,
+    StopMode,
+)
+from custom_components.smsmode.outgoing import (
+    OutgoingSms,
+    is_queueable,
+    may_have_been_sent,
+)
 
 FIRST = datetime(2026, 6, 15, 10, 0, tzinfo=UTC)
 LAST = FIRST + timedelta(minutes=30)
@@ -77,6 +92,33 @@ def test_stop_mention_only_when_asked() -> None:
     listed = _line(text="Server down\nSTOP 36034")
     assert _find(_sms(stop=StopMode.ALWAYS), listed) == "abc"
     assert _find(_sms(), listed) is None
+
+
+def test_international_stop_mention() -> None:
+    """Abroad smsmode's mention is a "no-sms.eu" form, not "STOP 36034"."""
+    listed = _line(text="Server down no-sms.eu/X7K2")
+    assert _find(_sms(stop=StopMode.ALWAYS), listed) == "abc"
+    assert _find(_sms(), listed) is None
+
+
+@pytest.mark.parametrize(
+    ("err", "queueable", "maybe_sent"),
+    [
+        (SmsModeUnavailableError(50, "Temporairement inaccessible"), True, False),
+        (SmsModeInternalError(31, "Erreur interne"), True, True),
+        (SmsModeInvalidParameterError(35, "Paramètre"), False, False),
+        (SmsModeRateLimitError(None), True, False),
+        (SmsModeConnectionError("refused", may_have_been_sent=False), True, False),
+        (SmsModeConnectionError("cut", may_have_been_sent=True), True, True),
+        (SmsModeResponseError("Expected", "<html>"), True, True),
+    ],
+)
+def test_what_the_outbox_takes(
+    err: SmsModeError, queueable: bool, maybe_sent: bool
+) -> None:
+    """Trying later can fix these; code 31 and unreadable answers may have gone."""
+    assert is_queueable(err) is queueable
+    assert may_have_been_sent(err) is maybe_sent
 
 
 def test_group_and_scheduled_sms() -> None:

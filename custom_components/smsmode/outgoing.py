@@ -20,14 +20,16 @@ from .api import (
     SentSms,
     SmsModeConnectionError,
     SmsModeError,
+    SmsModeInternalError,
     SmsModeResponseError,
     StopMode,
 )
 
 # List dates stop at the minute, and smsmode's clock may differ a little.
 LOOKUP_MARGIN: Final = timedelta(minutes=2)
-# smsmode's STOP mention ("STOP 36034"), which the listed text may end with.
-_STOP_MENTION: Final = re.compile(r"\s*STOP\s+\S+\s*$")
+# smsmode's STOP mention, which the listed text may end with: "STOP 36034" in
+# France, a "no-sms.eu" form abroad (the reference gives no more of it).
+_STOP_MENTION: Final = re.compile(r"\s*(?:STOP\s+\S+|\S*no-sms\.eu\S*)\s*$")
 # Numbers are compared on their last 9 digits (a French mobile's national
 # number): the list may write them with or without "+", 0 or the country code.
 _NUMBER_DIGITS: Final = 9
@@ -45,10 +47,15 @@ def is_queueable(err: SmsModeError) -> bool:
 
 
 def may_have_been_sent(err: SmsModeError) -> bool:
-    """Tell whether smsmode may have carried out the send that failed."""
+    """Tell whether smsmode may have carried out the send that failed.
+
+    Code 31 ("Erreur interne") says nothing of what smsmode did before it
+    failed: like an HTTP 5xx, the outcome is unknown, so the SMS is looked up
+    before it is sent again.
+    """
     if isinstance(err, SmsModeConnectionError):
         return err.may_have_been_sent
-    return isinstance(err, SmsModeResponseError)
+    return isinstance(err, SmsModeResponseError | SmsModeInternalError)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
