@@ -33,6 +33,7 @@ from .sending_helpers import (
     WEBHOOK_ID,
     async_setup_account,
     async_step_time,
+    make_entry,
 )
 
 LIST = "responseList.do"
@@ -202,6 +203,18 @@ async def test_scheduled_send_expects_replies_from_its_time(
     poller = entry.runtime_data.reply_poller
     assert poller.next_delay(dt_util.utcnow()) == timedelta(minutes=5)
     assert poller.next_delay(when + timedelta(minutes=1)) == timedelta(minutes=1)
+    # Just before, it wakes for it.
+    soon = when - timedelta(minutes=2)
+    assert poller.next_delay(soon) == timedelta(minutes=2)
+
+    # An SMS sent now still gets its quick half hour, the scheduled one later.
+    response = await _send_reply_allowed(hass, entry)
+    assert response["sms_id"]
+    now = dt_util.utcnow()
+    assert poller.next_delay(now) == timedelta(minutes=1)
+    assert poller.next_delay(now + timedelta(minutes=31)) == timedelta(minutes=5)
+    assert poller.next_delay(when + timedelta(minutes=1)) == timedelta(minutes=1)
+    assert abs(inbox.last_reply_allowed_send - when) < timedelta(minutes=1)
 
 
 async def test_webhook_and_polling_fire_a_reply_once(
@@ -404,6 +417,35 @@ async def test_unload_waits_for_a_read_under_way(
     await _tick(hass, freezer, timedelta(minutes=2))
     assert len(smsmode_simulator.requests_to(LIST)) > reads
     assert len(events) == 1
+
+
+async def test_inbox_stored_before_reply_rushes(
+    hass: HomeAssistant,
+    smsmode_simulator: Simulator,
+    freezer: FrozenDateTimeFactory,
+    hass_storage: dict[str, Any],
+) -> None:
+    """An inbox stored by an earlier version: the newest send's half hour is quick."""
+    freezer.move_to("2026-06-15 10:00:00+00:00")
+    entry = make_entry(smsmode_simulator)
+    entry.add_to_hass(hass)
+    sent_at = dt_util.utcnow() - timedelta(minutes=10)
+    hass_storage[f"{DOMAIN}.{entry.entry_id}.inbox"] = {
+        "version": 1,
+        "minor_version": 1,
+        "key": f"{DOMAIN}.{entry.entry_id}.inbox",
+        "data": {
+            "created": (sent_at - timedelta(days=1)).timestamp(),
+            "replies": {},
+            "reports": {},
+            "last_reply_allowed_send": sent_at.timestamp(),
+        },
+    }
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    poller = entry.runtime_data.reply_poller
+    assert poller.next_delay(dt_util.utcnow()) == timedelta(minutes=1)
+    assert poller.next_delay(sent_at + timedelta(hours=1)) == timedelta(minutes=5)
 
 
 async def test_inbox_forgets_the_oldest_past_its_cap_and_age(

@@ -26,7 +26,13 @@ from .api import (
     is_final,
     status_slug,
 )
-from .const import DOMAIN, EVENT_DELIVERY_REPORT, EVENT_MESSAGE_RECEIVED, REPLY_WINDOW
+from .const import (
+    DOMAIN,
+    EVENT_DELIVERY_REPORT,
+    EVENT_MESSAGE_RECEIVED,
+    REPLY_EXPECTED_FOR,
+    REPLY_WINDOW,
+)
 
 STORAGE_VERSION: Final = 1
 # Seconds a change waits before being written: a burst of callbacks is one write.
@@ -36,6 +42,8 @@ MAX_SEEN: Final = 5000
 # Kept longer than replies are polled back (REPLY_WINDOW), so polling never meets
 # a reply whose id was already forgotten.
 SEEN_MAX_AGE: Final = REPLY_WINDOW + timedelta(days=5)
+# Reply rushes remembered at most (the newest): scheduled sends to come.
+MAX_RUSHES: Final = 100
 
 
 class _InboxData(TypedDict):
@@ -45,6 +53,8 @@ class _InboxData(TypedDict):
     replies: dict[str, float]
     reports: dict[str, float]
     last_reply_allowed_send: NotRequired[float]
+    # When each reply-allowed SMS whose first half hour is not over goes out.
+    reply_rushes: NotRequired[list[float]]
     polled_until: NotRequired[float]
     # SMS whose delivery reports are polled: sms id -> [when sent, refClient].
     pending_reports: NotRequired[dict[str, list[Any]]]
@@ -164,13 +174,32 @@ class SmsmodeInbox:
         value = self._data.get("last_reply_allowed_send")
         return None if value is None else dt_util.utc_from_timestamp(value)
 
+    @property
+    def reply_rushes(self) -> list[datetime]:
+        """When the reply-allowed SMS whose first half hour is not over go out.
+
+        Replies come mostly in that half hour: polling is quicker then. Kept for
+        each send, not only the newest: an SMS sent now still has its rush when
+        another is scheduled for next week.
+        """
+        if "reply_rushes" in self._data:
+            stamps = self._data["reply_rushes"]
+        else:  # stored before rushes were: the newest send's
+            last = self._data.get("last_reply_allowed_send")
+            stamps = [] if last is None else [last]
+        return [dt_util.utc_from_timestamp(ts) for ts in stamps]
+
     @callback
     def async_set_reply_allowed_send(self, when: datetime) -> None:
-        """Record a reply-allowed send, unless a later one is already known."""
+        """Record a reply-allowed send: its rush, and the newest send."""
         current = self.last_reply_allowed_send
         if current is None or when > current:
             self._data["last_reply_allowed_send"] = when.timestamp()
-            self._async_changed()
+        over = (dt_util.utcnow() - REPLY_EXPECTED_FOR).timestamp()
+        rushes = {ts for ts in self._data.get("reply_rushes", []) if ts >= over}
+        rushes.add(when.timestamp())
+        self._data["reply_rushes"] = sorted(rushes)[-MAX_RUSHES:]
+        self._async_changed()
 
     @property
     def polled_until(self) -> datetime | None:

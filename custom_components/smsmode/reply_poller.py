@@ -40,13 +40,21 @@ class SmsmodeReplyPoller(SmsmodePoller):
         self._async_schedule()
 
     def next_delay(self, now: datetime) -> timedelta | None:
-        """How long until the next read; None when no reply can be pending."""
+        """How long until the next read; None when no reply can be pending.
+
+        Every minute during a reply-allowed SMS's first half hour, else on the
+        option's interval, waking early for a scheduled SMS's rush.
+        """
         last = self._inbox.last_reply_allowed_send
         if self._interval is None or last is None or now - last > REPLY_WINDOW:
             return None
-        if last <= now <= last + REPLY_EXPECTED_FOR:
-            return min(REPLY_EXPECTED_INTERVAL, self._interval)
-        return self._interval
+        delay = self._interval
+        for start in self._inbox.reply_rushes:
+            if start <= now <= start + REPLY_EXPECTED_FOR:
+                return min(REPLY_EXPECTED_INTERVAL, delay)
+            if now < start:
+                delay = min(delay, start - now)
+        return delay
 
     async def _async_read(self, now: datetime) -> None:
         """Read the replies received since the last read and fire the new ones."""
