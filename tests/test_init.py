@@ -78,22 +78,32 @@ async def test_remove_clears_issues(
     assert not registry.async_get_issue(DOMAIN, f"low_credit_{loaded_entry.entry_id}")
 
 
-async def test_new_recipient_reloads_into_a_notify_entity(
-    hass: HomeAssistant, loaded_entry: MockConfigEntry
+async def test_recipients_added_or_removed_reload_the_entry(
+    hass: HomeAssistant, loaded_entry: MockConfigEntry, smsmode_simulator: Simulator
 ) -> None:
-    """Adding a recipient subentry reloads the entry, which adds its entity."""
-    hass.config_entries.async_add_subentry(
-        loaded_entry,
-        ConfigSubentry(
-            data=MappingProxyType({"name": "Alice", "number": "33612345678"}),
-            subentry_type="recipient",
-            title="Alice",
-            unique_id="33612345678",
-        ),
+    """A recipient subentry added or removed reloads the entry (its entity comes
+    or goes); any other change of the entry does not (no balance read again).
+    """
+    alice = ConfigSubentry(
+        data=MappingProxyType({"name": "Alice", "number": "33612345678"}),
+        subentry_type="recipient",
+        title="Alice",
+        unique_id="33612345678",
     )
+    hass.config_entries.async_add_subentry(loaded_entry, alice)
     await hass.async_block_till_done()
     assert loaded_entry.state is ConfigEntryState.LOADED
-    assert hass.states.async_entity_ids("notify") != []
-    hass.config_entries.async_update_entry(loaded_entry, title="smsmode")
+    assert len(hass.states.async_entity_ids("notify")) == 1
+    setups = len(smsmode_simulator.requests_to("credit.do"))
+    # Set up once, then once again for the reload: one balance read each.
+    assert setups == 2
+
+    hass.config_entries.async_update_entry(loaded_entry, title="Maison")
+    await hass.async_block_till_done()
+    assert len(smsmode_simulator.requests_to("credit.do")) == setups
+
+    hass.config_entries.async_remove_subentry(loaded_entry, alice.subentry_id)
     await hass.async_block_till_done()
     assert loaded_entry.state is ConfigEntryState.LOADED
+    assert hass.states.async_entity_ids("notify") == []
+    assert len(smsmode_simulator.requests_to("credit.do")) == setups + 1

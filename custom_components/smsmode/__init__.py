@@ -109,11 +109,14 @@ def _async_reload_on_new_recipients(
 
     @callback
     def _async_changed(change: ConfigEntryChange, changed: ConfigEntry) -> None:
+        nonlocal known
         if (
             change is ConfigEntryChange.UPDATED
             and changed.entry_id == entry.entry_id
             and set(changed.subentries) != known
         ):
+            # Once per change: the unload the reload starts signals UPDATED too.
+            known = set(changed.subentries)
             hass.config_entries.async_schedule_reload(entry.entry_id)
 
     return async_dispatcher_connect(hass, SIGNAL_CONFIG_ENTRY_CHANGED, _async_changed)
