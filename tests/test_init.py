@@ -81,8 +81,10 @@ async def test_remove_clears_issues(
 async def test_recipients_added_or_removed_reload_the_entry(
     hass: HomeAssistant, loaded_entry: MockConfigEntry, smsmode_simulator: Simulator
 ) -> None:
-    """A recipient subentry added or removed reloads the entry (its entity comes
-    or goes); any other change of the entry does not (no balance read again).
+    """A recipient added or removed reloads the entry once; other changes do not.
+
+    The reload adds or drops the recipient's notify entity; a title change reads
+    no balance again.
     """
     alice = ConfigSubentry(
         data=MappingProxyType({"name": "Alice", "number": "33612345678"}),
