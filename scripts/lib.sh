@@ -113,7 +113,20 @@ ensure_sid_root() {
 # Files the chroot needs from the host to reach the package index; refreshed each run.
 refresh_sid_host_files() {
   cp /etc/resolv.conf "$SID_ROOT/etc/resolv.conf" 2>/dev/null || true
-  cp /etc/ssl/certs/ca-certificates.crt "$SID_ROOT/etc/ssl/certs/ca-certificates.crt"
+  # The root has its own (ca-certificates); the host's, when there is one, wins.
+  cp /etc/ssl/certs/ca-certificates.crt "$SID_ROOT/etc/ssl/certs/ca-certificates.crt" \
+    2>/dev/null || true
+}
+
+# The host's proxy and package-index settings, as VAR=value words for env(1):
+# the chroot starts from an empty environment, and pip needs them on some hosts.
+network_env() {
+  local name
+  for name in http_proxy https_proxy no_proxy HTTP_PROXY HTTPS_PROXY NO_PROXY \
+    PIP_INDEX_URL PIP_EXTRA_INDEX_URL PIP_TRUSTED_HOST PIP_CERT; do
+    [[ -n "${!name:-}" ]] && printf '%s=%s\0' "$name" "${!name}"
+  done
+  return 0
 }
 
 # run_in_env ENV CMD...: run CMD with ENV's virtualenv first on PATH, from the repo root.
@@ -127,6 +140,9 @@ run_in_env() {
   else
     ensure_sid_root
     refresh_sid_host_files
+    local passed=()
+    mapfile -d '' -t passed < <(network_env)
+    ((${#passed[@]})) && set -- /usr/bin/env "${passed[@]}" "$@"
     # A private mount namespace: the mounts below vanish when this command ends,
     # whatever way it ends, and parallel runs do not see each other's mounts.
     unshare --mount --propagation private -- bash -c '
