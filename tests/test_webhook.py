@@ -1,5 +1,7 @@
 """smsmode's callbacks through the real webhook: events, event entities, garbage."""
 
+from collections.abc import AsyncIterator
+import logging
 from typing import Any
 from urllib.parse import quote, urlencode, urlsplit
 
@@ -11,6 +13,7 @@ from pytest_homeassistant_custom_component.common import (
 )
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
+from custom_components.smsmode import webhook as webhook_module
 from custom_components.smsmode.const import (
     EVENT_DELIVERY_REPORT,
     EVENT_MESSAGE_RECEIVED,
@@ -220,6 +223,50 @@ async def test_oversized_callback_refused(
         f"/api/webhook/{webhook_id}?{urlencode({**REPLY, 'message': 'x' * 10_000})}"
     )
     assert response.status == 413
+
+    # Without a Content-Length (chunked), reading stops past the limit too.
+    async def chunks() -> AsyncIterator[bytes]:
+        yield urlencode(REPLY).encode()
+        for _ in range(10):
+            yield b"&pad=" + b"x" * 1000
+
+    response = await client.post(
+        f"/api/webhook/{webhook_id}",
+        data=chunks(),
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+    )
+    assert response.status == 413
+
+
+async def test_unexpected_failure_is_a_400_not_a_500(
+    hass: HomeAssistant,
+    loaded_entry: MockConfigEntry,
+    webhook_id: str,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Whatever breaks while handling a callback is answered 400, never a 5xx.
+
+    A request that fails when read stands for any failure; only the error's type
+    is logged, never the request (its URL holds the secret webhook id).
+    """
+    caplog.set_level(logging.DEBUG, logger="custom_components.smsmode")
+
+    class BrokenRequest:
+        method = "GET"
+
+        @property
+        def rel_url(self) -> Any:
+            raise RuntimeError(f"broken {webhook_id}")
+
+    response = await webhook_module._async_handle_webhook(
+        loaded_entry,
+        hass,
+        webhook_id,
+        BrokenRequest(),  # type: ignore[arg-type]
+    )
+    assert response.status == 400
+    assert "after an unexpected RuntimeError" in caplog.text
+    assert webhook_id not in caplog.text
 
 
 async def test_simulator_callbacks_end_to_end(
