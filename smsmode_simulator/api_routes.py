@@ -115,5 +115,12 @@ class SmsmodeApi:
         if fault.kind is FaultKind.CODE:
             return _reply(code_reply(endpoint, int(fault.value)))
         if fault.kind is FaultKind.HTTP_ERROR:
-            return web.Response(status=int(fault.value), text="Simulated HTTP error")
+            headers = (
+                {"Retry-After": f"{fault.retry_after:g}"}
+                if fault.retry_after is not None
+                else None
+            )
+            return web.Response(
+                status=int(fault.value), text="Simulated HTTP error", headers=headers
+            )
         return _drop(request)

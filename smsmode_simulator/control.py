@@ -8,7 +8,8 @@ balance, move the clock.
 - `POST /_sim/replies` `{"text", "sender", "sms_id"?, "to"?}` → `{"response_id"}`
 - `POST /_sim/messages/{sms_id}/advance` `{"number"?}` → `{"statuses"}`
 - `POST /_sim/messages/{sms_id}/status` `{"number", "status"}` → `{"statuses"}`
-- `POST /_sim/faults` `{"endpoint", "kind", "code"|"status"|"seconds", "times"?}`
+- `POST /_sim/faults` `{"endpoint", "kind", "code"|"status"|"seconds", "times"?,
+  "retry_after"?}` (`retry_after`: an HTTP error's `Retry-After`, seconds)
 - `DELETE /_sim/faults`
 - `POST /_sim/account` `{"balance"?, "reply_notification_url"?}`
 - `POST /_sim/clock` `{"advance_seconds"}` or `{"now": ISO 8601 with offset}`
@@ -58,7 +59,10 @@ def _optional[T](data: Json, name: str, kind: type[T]) -> T | None:
 
 _FAULT_BUILDERS: Final[dict[FaultKind, Callable[[Json], Fault]]] = {
     FaultKind.CODE: lambda data: Fault.code(_get(data, "code", int)),
-    FaultKind.HTTP_ERROR: lambda data: Fault.http_error(_get(data, "status", int, 500)),
+    FaultKind.HTTP_ERROR: lambda data: Fault.http_error(
+        _get(data, "status", int, 500),
+        retry_after=_optional(data, "retry_after", float),
+    ),
     FaultKind.SLOW: lambda data: Fault.slow(_get(data, "seconds", float)),
     FaultKind.DROP_BEFORE: lambda _: Fault.drop_before(),
     FaultKind.DROP_AFTER: lambda _: Fault.drop_after(),

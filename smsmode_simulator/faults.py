@@ -28,6 +28,8 @@ class Fault:
 
     kind: FaultKind
     value: float = 0
+    # An HTTP error's `Retry-After` header (seconds), if any.
+    retry_after: float | None = None
 
     @classmethod
     def code(cls, code: int) -> Fault:
@@ -37,11 +39,15 @@ class Fault:
         return cls(FaultKind.CODE, code)
 
     @classmethod
-    def http_error(cls, status: int = 500) -> Fault:
-        """Answer an HTTP error status without processing."""
+    def http_error(
+        cls, status: int = 500, *, retry_after: float | None = None
+    ) -> Fault:
+        """Answer an HTTP error status without processing (with `Retry-After`)."""
         if not 400 <= status <= 599:
             raise ValueError(f"not an HTTP error status: {status}")
-        return cls(FaultKind.HTTP_ERROR, status)
+        if retry_after is not None and retry_after < 0:
+            raise ValueError("Retry-After cannot be negative")
+        return cls(FaultKind.HTTP_ERROR, status, retry_after)
 
     @classmethod
     def slow(cls, seconds: float) -> Fault:

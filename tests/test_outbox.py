@@ -9,7 +9,6 @@ from freezegun.api import FrozenDateTimeFactory
 from homeassistant.config_entries import SOURCE_REAUTH
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import issue_registry as ir
-from homeassistant.util import dt as dt_util
 import pytest
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
@@ -17,7 +16,6 @@ from pytest_homeassistant_custom_component.common import (
 )
 
 from custom_components.smsmode import outbox as outbox_module
-from custom_components.smsmode.api import SmsModeRateLimitError
 from custom_components.smsmode.const import (
     CONF_OUTBOX_HORIZON,
     DOMAIN,
@@ -487,12 +485,32 @@ async def test_stop_mention_still_matches(
     assert len(entry.runtime_data.outbox) == 0
 
 
-async def test_rate_limit_wait_is_honoured() -> None:
-    """After HTTP 429 the next attempt waits at least what smsmode asked."""
-    now = dt_util.utcnow().timestamp()
-    later = outbox_module._retry_at(1, SmsModeRateLimitError(600))
-    assert later - now >= 600
-    assert outbox_module._retry_at(1, SmsModeRateLimitError(None)) - now <= 15
+async def test_rate_limit_wait_is_honoured(
+    hass: HomeAssistant,
+    entry: MockConfigEntry,
+    smsmode_simulator: Simulator,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """HTTP 429 asking 10 minutes: nothing is tried before, then the SMS goes."""
+    smsmode_simulator.add_fault(SEND, Fault.http_error(429, retry_after=600))
+    response = await _send(hass, entry)
+    assert response["queued"] is True
+    await _tick(hass, freezer, timedelta(minutes=5))
+    assert len(smsmode_simulator.requests_to(SEND)) == 1
+    await _tick(hass, freezer, timedelta(minutes=6))
+    assert len(smsmode_simulator.messages) == 1
+    assert len(smsmode_simulator.requests_to(SEND)) == 2
+
+    # On a retry too: the next one waits what the 429 asked, not the backoff.
+    smsmode_simulator.add_fault(SEND, Fault.code(50))
+    await _send(hass, entry)
+    smsmode_simulator.add_fault(SEND, Fault.http_error(429, retry_after=1200))
+    await _tick(hass, freezer)  # the retry meets the 429
+    sends = len(smsmode_simulator.requests_to(SEND))
+    await _tick(hass, freezer, timedelta(minutes=15))
+    assert len(smsmode_simulator.requests_to(SEND)) == sends
+    await _tick(hass, freezer, timedelta(minutes=6))
+    assert len(smsmode_simulator.messages) == 2
 
 
 async def test_unexpected_error_keeps_the_outbox_going(

@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 
+from freezegun.api import FrozenDateTimeFactory
 from homeassistant.const import STATE_UNAVAILABLE
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import entity_registry as er, issue_registry as ir
@@ -13,6 +14,8 @@ from pytest_homeassistant_custom_component.common import (
 
 from custom_components.smsmode.const import CONF_BALANCE_INTERVAL, DOMAIN
 from smsmode_simulator import Fault, Simulator
+
+from .sending_helpers import async_step_time
 
 BALANCE = "sensor.smsmode_balance"
 
@@ -92,13 +95,25 @@ async def test_revoked_key_during_polling_starts_reauth(
 
 
 async def test_balance_rate_limited_waits_as_asked(
-    hass: HomeAssistant, loaded_entry: MockConfigEntry, smsmode_simulator: Simulator
+    hass: HomeAssistant,
+    loaded_entry: MockConfigEntry,
+    smsmode_simulator: Simulator,
+    freezer: FrozenDateTimeFactory,
 ) -> None:
-    """HTTP 429 makes the sensor unavailable; the read is not an auth problem."""
-    coordinator = loaded_entry.runtime_data.coordinator
-    smsmode_simulator.add_fault("credit.do", Fault.http_error(429))
-    await coordinator.async_refresh()
+    """HTTP 429 asking an hour: the sensor is unavailable, and no read comes sooner.
+
+    Not an auth problem: no reauth. The read after the hour works again.
+    """
+    smsmode_simulator.add_fault("credit.do", Fault.http_error(429, retry_after=3600))
+    reads = len(smsmode_simulator.requests_to("credit.do"))
+    await async_step_time(hass, freezer, timedelta(minutes=31))
+    assert len(smsmode_simulator.requests_to("credit.do")) == reads + 1
     assert hass.states.get(BALANCE).state == STATE_UNAVAILABLE
+    coordinator = loaded_entry.runtime_data.coordinator
     assert "HTTP 429" in str(coordinator.last_exception)
-    await coordinator.async_refresh()
+    assert not hass.config_entries.flow.async_progress_by_handler(DOMAIN)
+    await async_step_time(hass, freezer, timedelta(minutes=31))
+    assert len(smsmode_simulator.requests_to("credit.do")) == reads + 1
+    await async_step_time(hass, freezer, timedelta(minutes=30))
+    assert len(smsmode_simulator.requests_to("credit.do")) == reads + 2
     assert hass.states.get(BALANCE).state == str(smsmode_simulator.balance)

@@ -263,15 +263,24 @@ class SmsmodeOutbox:
         return await self._deliver(sms)
 
     async def async_enqueue(
-        self, sms: OutgoingSms, error: str, *, outcome_unknown: bool = False
+        self,
+        sms: OutgoingSms,
+        error: str,
+        *,
+        outcome_unknown: bool = False,
+        cause: SmsModeError | None = None,
     ) -> QueuedSms:
-        """Queue an SMS that smsmode could not take now (callers check `closed`)."""
+        """Queue an SMS that smsmode could not take now (callers check `closed`).
+
+        `cause`, the failure that queued it, may push the first retry back (an
+        HTTP 429's `Retry-After`).
+        """
         now = dt_util.utcnow()
         item = QueuedSms(
             outbox_id=uuid4().hex,
             sms=sms,
             queued_at=now.timestamp(),
-            next_attempt=_retry_at(1, None),
+            next_attempt=_retry_at(1, cause),
             last_attempt=now.timestamp(),
             attempts=1,
             outcome_unknown=outcome_unknown,

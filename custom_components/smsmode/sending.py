@@ -397,7 +397,7 @@ async def async_send_sms(
             if not (outbox.enabled and not outbox.closed and is_queueable(err)):
                 raise
             return await outbox.async_enqueue(
-                sms, str(err), outcome_unknown=may_have_been_sent(err)
+                sms, str(err), outcome_unknown=may_have_been_sent(err), cause=err
             )
 
 
