@@ -8,6 +8,7 @@ from typing import Any
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.config_entries import SOURCE_REAUTH
 from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import issue_registry as ir
 import pytest
 from pytest_homeassistant_custom_component.common import (
@@ -23,6 +24,7 @@ from custom_components.smsmode.const import (
     EVENT_SEND_FAILED,
     EVENT_SEND_QUEUED,
 )
+from custom_components.smsmode.sending import SmsRequest, async_send_sms
 from smsmode_simulator import Fault, Simulator
 
 from .sending_helpers import ALICE, BOB, async_setup_account, async_step_time, sent
@@ -287,6 +289,32 @@ async def test_unloaded_outbox_gives_nothing_up(
     assert failed == []
     assert len(outbox) == 1
     assert len(smsmode_simulator.requests_to(SEND)) == 1
+
+
+async def test_no_sms_passes_the_queue_of_an_unloading_account(
+    hass: HomeAssistant, smsmode_simulator: Simulator, freezer: FrozenDateTimeFactory
+) -> None:
+    """Unloaded with an SMS queued, a new one fails in the open rather than pass it.
+
+    The queued SMS stays in the store for the next setup, which sends it first.
+    """
+    freezer.move_to("2026-06-15 10:00:00+00:00")
+    entry = await async_setup_account(hass, smsmode_simulator)
+    smsmode_simulator.add_fault(SEND, Fault.code(50))
+    await _send(hass, entry)
+    # Midway through the unload: the outbox is shut, the entry not yet gone.
+    await entry.runtime_data.outbox.async_shutdown()
+    with pytest.raises(HomeAssistantError) as err:
+        await async_send_sms(
+            hass, entry, SmsRequest(message="Server up", recipients=[ALICE[1]])
+        )
+    assert err.value.translation_key == "account_unloading"
+    assert smsmode_simulator.messages == {}
+
+    assert await hass.config_entries.async_unload(entry.entry_id)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await _tick(hass, freezer)
+    assert [m.text for m in smsmode_simulator.messages.values()] == ["Server down"]
 
 
 async def test_key_revoked_while_queued(

@@ -146,6 +146,14 @@ def _retry_at(attempts: int, err: SmsModeError | None) -> float:
     return (dt_util.utcnow() + wait).timestamp()
 
 
+class OutboxClosedError(Exception):
+    """The outbox was unloaded with SMS still queued: a new SMS cannot pass them.
+
+    They go with the store to the outbox the next setup loads; a new SMS goes
+    there too, or fails in the open, but never out ahead of them.
+    """
+
+
 class SmsmodeOutbox:
     """One account's queued SMS, their retries, and what people are told."""
 
@@ -255,10 +263,15 @@ class SmsmodeOutbox:
             del self._claimed[next(iter(self._claimed))]
 
     async def async_send_in_turn(self, sms: OutgoingSms) -> SendResult | QueuedSms:
-        """Send an SMS after those queued before it, or queue it behind them."""
+        """Send an SMS after those queued before it, or queue it behind them.
+
+        OutboxClosedError when this outbox was unloaded with SMS still queued.
+        """
         if self._items:
             await self.async_run(now=True)
-        if self._items and not self.closed:
+        if self._items:
+            if self.closed:
+                raise OutboxClosedError
             return await self.async_enqueue(sms, "Waiting behind earlier SMS")
         return await self._deliver(sms)
 

@@ -15,7 +15,7 @@ from typing import Any, Final
 import unicodedata
 
 from homeassistant.core import HomeAssistant, callback
-from homeassistant.exceptions import ServiceValidationError
+from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers import config_validation as cv
 from homeassistant.util import dt as dt_util
 import voluptuous as vol
@@ -56,7 +56,7 @@ from .const import (
 from .coordinator import SmsmodeConfigEntry
 from .errors import translate_errors
 from .issues import async_clear_no_external_url, async_set_no_external_url
-from .outbox import QueuedSms
+from .outbox import OutboxClosedError, QueuedSms, SmsmodeOutbox
 from .outgoing import OutgoingSms, is_queueable, may_have_been_sent
 from .webhook import async_callback_url
 
@@ -388,8 +388,8 @@ async def async_send_sms(
         )
         outbox = entry.runtime_data.outbox
         try:
-            if outbox.enabled and not outbox.closed:
-                return await outbox.async_send_in_turn(sms)
+            if outbox.enabled and (len(outbox) or not outbox.closed):
+                return await _async_send_in_turn(entry, outbox, sms)
             return await async_deliver(hass, entry, sms)
         except SmsModeError as err:
             # A reload meanwhile gives the entry a new outbox: that one takes it.
@@ -399,6 +399,29 @@ async def async_send_sms(
             return await outbox.async_enqueue(
                 sms, str(err), outcome_unknown=may_have_been_sent(err), cause=err
             )
+
+
+async def _async_send_in_turn(
+    entry: SmsmodeConfigEntry, outbox: SmsmodeOutbox, sms: OutgoingSms
+) -> SendResult | QueuedSms:
+    """Send behind the queued SMS; across a reload, behind the next outbox's.
+
+    An outbox unloaded with SMS queued hands them, through the store, to the
+    outbox the reload makes: the SMS goes there. Without one (the account is
+    being unloaded), it fails in the open rather than pass them.
+    """
+    while True:
+        try:
+            return await outbox.async_send_in_turn(sms)
+        except OutboxClosedError:
+            # A finished unload takes the runtime data away.
+            runtime = getattr(entry, "runtime_data", None)
+            successor = outbox if runtime is None else runtime.outbox
+            if successor is outbox or successor.closed:
+                raise HomeAssistantError(
+                    translation_domain=DOMAIN, translation_key="account_unloading"
+                ) from None
+            outbox = successor
 
 
 async def async_deliver(
