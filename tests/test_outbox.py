@@ -519,15 +519,25 @@ async def test_rate_limit_wait_is_honoured(
     smsmode_simulator: Simulator,
     freezer: FrozenDateTimeFactory,
 ) -> None:
-    """HTTP 429 asking 10 minutes: nothing is tried before, then the SMS goes."""
+    """HTTP 429 asking 10 minutes: nothing is tried before, then the SMS goes.
+
+    Not even for a new SMS, which otherwise makes the outbox try at once: it
+    queues behind.
+    """
     smsmode_simulator.add_fault(SEND, Fault.http_error(429, retry_after=600))
     response = await _send(hass, entry)
     assert response["queued"] is True
     await _tick(hass, freezer, timedelta(minutes=5))
     assert len(smsmode_simulator.requests_to(SEND)) == 1
+    second = await _send(hass, entry, message="Still down")
+    assert second["queued"] is True
+    assert len(smsmode_simulator.requests_to(SEND)) == 1
     await _tick(hass, freezer, timedelta(minutes=6))
-    assert len(smsmode_simulator.messages) == 1
-    assert len(smsmode_simulator.requests_to(SEND)) == 2
+    assert [m.text for m in smsmode_simulator.messages.values()] == [
+        "Server down",
+        "Still down",
+    ]
+    assert len(smsmode_simulator.requests_to(SEND)) == 3
 
     # On a retry too: the next one waits what the 429 asked, not the backoff.
     smsmode_simulator.add_fault(SEND, Fault.code(50))
@@ -538,7 +548,7 @@ async def test_rate_limit_wait_is_honoured(
     await _tick(hass, freezer, timedelta(minutes=15))
     assert len(smsmode_simulator.requests_to(SEND)) == sends
     await _tick(hass, freezer, timedelta(minutes=6))
-    assert len(smsmode_simulator.messages) == 2
+    assert len(smsmode_simulator.messages) == 3
 
 
 async def test_unexpected_error_keeps_the_outbox_going(

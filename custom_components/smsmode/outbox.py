@@ -31,7 +31,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 import random
-from typing import Any, Final, TypedDict
+from typing import Any, Final, NotRequired, TypedDict
 from uuid import uuid4
 
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
@@ -97,6 +97,9 @@ class QueuedSms:
     last_attempt: float
     attempts: int
     outcome_unknown: bool
+    # Not tried before this (smsmode's HTTP 429 said how long), not even for a
+    # new SMS behind it.
+    not_before: float = 0.0
 
 
 class _StoredItem(TypedDict):
@@ -107,6 +110,7 @@ class _StoredItem(TypedDict):
     last_attempt: float
     attempts: int
     outcome_unknown: bool
+    not_before: NotRequired[float]
 
 
 class _StoredOutbox(TypedDict):
@@ -136,6 +140,13 @@ def _backoff(attempts: int) -> timedelta:
     """Wait before the next attempt: doubling from RETRY_BASE, capped, jittered."""
     delay: timedelta = min(RETRY_BASE * 2 ** max(attempts - 1, 0), RETRY_MAX)
     return delay * random.uniform(0.5, 1.0)  # noqa: S311 - not cryptography
+
+
+def _not_before(err: SmsModeError | None) -> float:
+    """When smsmode lets the SMS be tried again (HTTP 429 `Retry-After`), else 0."""
+    if isinstance(err, SmsModeRateLimitError) and err.retry_after is not None:
+        return (dt_util.utcnow() + timedelta(seconds=err.retry_after)).timestamp()
+    return 0.0
 
 
 def _retry_at(attempts: int, err: SmsModeError | None) -> float:
@@ -212,6 +223,7 @@ class SmsmodeOutbox:
                 last_attempt=raw["last_attempt"],
                 attempts=raw["attempts"],
                 outcome_unknown=raw["outcome_unknown"],
+                not_before=raw.get("not_before", 0.0),
             )
             self._items[item.outbox_id] = item
 
@@ -247,6 +259,7 @@ class SmsmodeOutbox:
                         "last_attempt": item.last_attempt,
                         "attempts": item.attempts,
                         "outcome_unknown": item.outcome_unknown,
+                        "not_before": item.not_before,
                     }
                     for item in self._items.values()
                 ],
@@ -294,6 +307,7 @@ class SmsmodeOutbox:
             sms=sms,
             queued_at=now.timestamp(),
             next_attempt=_retry_at(1, cause),
+            not_before=_not_before(cause),
             last_attempt=now.timestamp(),
             attempts=1,
             outcome_unknown=outcome_unknown,
@@ -385,7 +399,8 @@ class SmsmodeOutbox:
             await self._async_expire()
             while self._items and not (self._paused or self.closed):
                 head = self._head()
-                if not now and head.next_attempt > dt_util.utcnow().timestamp():
+                moment = dt_util.utcnow().timestamp()
+                if head.not_before > moment or (not now and head.next_attempt > moment):
                     break
                 try:
                     went = await self._async_try(head, on_schedule=not now)
@@ -492,9 +507,18 @@ class SmsmodeOutbox:
         outcome_unknown: bool,
         on_schedule: bool,
     ) -> None:
-        """Keep the SMS for later; a scheduled attempt moves the backoff on."""
+        """Keep the SMS for later; a scheduled attempt moves the backoff on.
+
+        An HTTP 429 holds it back as long as smsmode asked, either way.
+        """
+        not_before = max(item.not_before, _not_before(err))
         if not on_schedule:
-            await self._async_update(item, outcome_unknown=outcome_unknown)
+            await self._async_update(
+                item,
+                outcome_unknown=outcome_unknown,
+                not_before=not_before,
+                next_attempt=max(item.next_attempt, not_before),
+            )
             return
         attempts = item.attempts + 1
         await self._async_update(
@@ -502,6 +526,7 @@ class SmsmodeOutbox:
             attempts=attempts,
             next_attempt=_retry_at(attempts, err),
             outcome_unknown=outcome_unknown,
+            not_before=not_before,
         )
         LOGGER.debug("Queued SMS not sent yet (attempt %d): %s", attempts, err)
 
