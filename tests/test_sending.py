@@ -467,7 +467,7 @@ async def test_insufficient_credits_issue_clears_after_a_reload(
     ("fault", "kind", "key", "code"),
     [
         (Fault.code(35), ServiceValidationError, "invalid_parameter", "35"),
-        (Fault.code(31), HomeAssistantError, "api_error", "31"),
+        (Fault.code(31), HomeAssistantError, "internal_error", "31"),
         (Fault.code(50), HomeAssistantError, "api_error", "50"),
         (
             Fault.http_error(500),

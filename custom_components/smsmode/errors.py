@@ -20,6 +20,7 @@ from .api import (
     SmsModeEncodingError,
     SmsModeError,
     SmsModeInsufficientCreditsError,
+    SmsModeInternalError,
     SmsModeInvalidNumberError,
     SmsModeInvalidParameterError,
     SmsModeMessageTooLongError,
@@ -108,6 +109,9 @@ def translated_error(
         return _error(HomeAssistantError, "insufficient_credits", placeholders)
     if isinstance(err, SmsModeInvalidParameterError):
         return _error(ServiceValidationError, "invalid_parameter", placeholders)
+    if isinstance(err, SmsModeInternalError):
+        # Nothing says what smsmode did before failing (see outgoing.py).
+        return _error(HomeAssistantError, "internal_error", placeholders)
     return _error(HomeAssistantError, "api_error", placeholders)
 
 
