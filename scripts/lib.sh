@@ -122,10 +122,16 @@ refresh_sid_host_files() {
 # the chroot starts from an empty environment, and pip needs them on some hosts.
 network_env() {
   local name
-  for name in http_proxy https_proxy no_proxy HTTP_PROXY HTTPS_PROXY NO_PROXY \
+  for name in http_proxy https_proxy HTTP_PROXY HTTPS_PROXY \
     PIP_INDEX_URL PIP_EXTRA_INDEX_URL PIP_TRUSTED_HOST PIP_CERT; do
     [[ -n "${!name:-}" ]] && printf '%s=%s\0' "$name" "${!name}"
   done
+  # Loopback never goes through a proxy: the tests talk to local servers.
+  if [[ -n "${http_proxy:-}${https_proxy:-}${HTTP_PROXY:-}${HTTPS_PROXY:-}" ]]; then
+    local bypass="127.0.0.1,localhost,::1"
+    printf 'no_proxy=%s\0' "${no_proxy:+$no_proxy,}$bypass"
+    printf 'NO_PROXY=%s\0' "${NO_PROXY:+$NO_PROXY,}$bypass"
+  fi
   return 0
 }
 

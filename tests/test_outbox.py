@@ -317,6 +317,30 @@ async def test_no_sms_passes_the_queue_of_an_unloading_account(
     assert [m.text for m in smsmode_simulator.messages.values()] == ["Server down"]
 
 
+async def test_send_answered_after_the_unload_still_returns(
+    hass: HomeAssistant, smsmode_simulator: Simulator
+) -> None:
+    """Smsmode answers a send after the entry unloaded: the caller gets the result.
+
+    The runtime data is gone by then; nothing is left to follow the SMS, but
+    the send is not turned into an error (the SMS went: a retry would double it).
+    """
+    entry = await async_setup_account(hass, smsmode_simulator)
+    smsmode_simulator.add_fault(SEND, Fault.slow(2))
+    send = hass.async_create_task(
+        async_send_sms(hass, entry, SmsRequest(message="Bye", recipients=[ALICE[1]]))
+    )
+    async with asyncio.timeout(2):
+        # The simulator has no hook to await: look until it has the SMS.
+        while not smsmode_simulator.messages:  # noqa: ASYNC110
+            await asyncio.sleep(0.01)
+    assert await hass.config_entries.async_unload(entry.entry_id)
+    assert not hasattr(entry, "runtime_data")
+    result = await send
+    (message,) = smsmode_simulator.messages.values()
+    assert result.sms_id == message.sms_id
+
+
 async def test_key_revoked_while_queued(
     hass: HomeAssistant,
     entry: MockConfigEntry,

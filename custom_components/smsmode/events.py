@@ -196,7 +196,7 @@ class SmsmodeInbox:
         if current is None or when > current:
             self._data["last_reply_allowed_send"] = when.timestamp()
         over = (dt_util.utcnow() - REPLY_EXPECTED_FOR).timestamp()
-        rushes = {ts for ts in self._data.get("reply_rushes", []) if ts >= over}
+        rushes = {ts for ts in (t.timestamp() for t in self.reply_rushes) if ts >= over}
         rushes.add(when.timestamp())
         self._data["reply_rushes"] = sorted(rushes)[-MAX_RUSHES:]
         self._async_changed()

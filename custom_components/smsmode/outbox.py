@@ -160,8 +160,8 @@ def _retry_at(attempts: int, err: SmsModeError | None) -> float:
 class OutboxClosedError(Exception):
     """The outbox was unloaded with SMS still queued: a new SMS cannot pass them.
 
-    They go with the store to the outbox the next setup loads; a new SMS goes
-    there too, or fails in the open, but never out ahead of them.
+    They go with the store to the outbox the next setup loads; a new SMS fails
+    in the open rather than go out ahead of them.
     """
 
 

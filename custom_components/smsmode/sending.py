@@ -53,7 +53,7 @@ from .const import (
     EncodingPolicy,
     StopOption,
 )
-from .coordinator import SmsmodeConfigEntry
+from .coordinator import SmsmodeConfigEntry, SmsmodeRuntimeData
 from .errors import translate_errors
 from .issues import async_clear_no_external_url, async_set_no_external_url
 from .outbox import OutboxClosedError, QueuedSms, SmsmodeOutbox
@@ -338,7 +338,8 @@ def _async_sent(
     has its reports polled instead.
     """
     LOGGER.debug("smsmode accepted %s for %d recipient(s)", sms_id, recipients)
-    runtime = entry.runtime_data
+    if (runtime := _runtime(entry)) is None:
+        return  # unloaded while smsmode answered: nothing left to follow it
     now = dt_util.utcnow()
     goes_at = max(now, scheduled_at) if scheduled_at else now
     if reply_allowed:
@@ -393,7 +394,10 @@ async def async_send_sms(
             return await async_deliver(hass, entry, sms)
         except SmsModeError as err:
             # A reload meanwhile gives the entry a new outbox: that one takes it.
-            outbox = entry.runtime_data.outbox
+            runtime = _runtime(entry)
+            if runtime is None:
+                raise
+            outbox = runtime.outbox
             if not (outbox.enabled and not outbox.closed and is_queueable(err)):
                 raise
             return await outbox.async_enqueue(
@@ -401,27 +405,30 @@ async def async_send_sms(
             )
 
 
+@callback
+def _runtime(entry: SmsmodeConfigEntry) -> SmsmodeRuntimeData | None:
+    """Return the entry's runtime data, None once an unload has taken it away.
+
+    A send under way when the entry unloads still gets smsmode's answer.
+    """
+    return getattr(entry, "runtime_data", None)
+
+
 async def _async_send_in_turn(
     entry: SmsmodeConfigEntry, outbox: SmsmodeOutbox, sms: OutgoingSms
 ) -> SendResult | QueuedSms:
-    """Send behind the queued SMS; across a reload, behind the next outbox's.
+    """Send behind the queued SMS, or fail in the open during an unload.
 
     An outbox unloaded with SMS queued hands them, through the store, to the
-    outbox the reload makes: the SMS goes there. Without one (the account is
-    being unloaded), it fails in the open rather than pass them.
+    outbox the next setup loads; a new SMS cannot go out ahead of them, nor be
+    queued in a store this outbox no longer writes.
     """
-    while True:
-        try:
-            return await outbox.async_send_in_turn(sms)
-        except OutboxClosedError:
-            # A finished unload takes the runtime data away.
-            runtime = getattr(entry, "runtime_data", None)
-            successor = outbox if runtime is None else runtime.outbox
-            if successor is outbox or successor.closed:
-                raise HomeAssistantError(
-                    translation_domain=DOMAIN, translation_key="account_unloading"
-                ) from None
-            outbox = successor
+    try:
+        return await outbox.async_send_in_turn(sms)
+    except OutboxClosedError:
+        raise HomeAssistantError(
+            translation_domain=DOMAIN, translation_key="account_unloading"
+        ) from None
 
 
 async def async_deliver(
@@ -451,7 +458,8 @@ async def async_deliver(
         now=dt_util.utcnow(),
     )
     # smsmode lists it from now on: no queued SMS may take it for itself.
-    entry.runtime_data.outbox.async_claim(result.sms_id)
+    if (runtime := _runtime(entry)) is not None:
+        runtime.outbox.async_claim(result.sms_id)
     _async_sent(
         entry,
         result.sms_id,
