@@ -182,12 +182,14 @@ class SmsmodeInbox:
         each send, not only the newest: an SMS sent now still has its rush when
         another is scheduled for next week.
         """
+        return [dt_util.utc_from_timestamp(ts) for ts in self._rush_stamps()]
+
+    def _rush_stamps(self) -> list[float]:
         if "reply_rushes" in self._data:
-            stamps = self._data["reply_rushes"]
-        else:  # stored before rushes were: the newest send's
-            last = self._data.get("last_reply_allowed_send")
-            stamps = [] if last is None else [last]
-        return [dt_util.utc_from_timestamp(ts) for ts in stamps]
+            return self._data["reply_rushes"]
+        # Stored before rushes were: the newest send's.
+        last = self._data.get("last_reply_allowed_send")
+        return [] if last is None else [last]
 
     @callback
     def async_set_reply_allowed_send(self, when: datetime) -> None:
@@ -196,7 +198,7 @@ class SmsmodeInbox:
         if current is None or when > current:
             self._data["last_reply_allowed_send"] = when.timestamp()
         over = (dt_util.utcnow() - REPLY_EXPECTED_FOR).timestamp()
-        rushes = {ts for ts in (t.timestamp() for t in self.reply_rushes) if ts >= over}
+        rushes = {ts for ts in self._rush_stamps() if ts >= over}
         rushes.add(when.timestamp())
         self._data["reply_rushes"] = sorted(rushes)[-MAX_RUSHES:]
         self._async_changed()

@@ -151,10 +151,8 @@ def _not_before(err: SmsModeError | None) -> float:
 
 def _retry_at(attempts: int, err: SmsModeError | None) -> float:
     """When to try again: the backoff, or later when smsmode said (HTTP 429)."""
-    wait = _backoff(attempts)
-    if isinstance(err, SmsModeRateLimitError) and err.retry_after is not None:
-        wait = max(wait, timedelta(seconds=err.retry_after))
-    return (dt_util.utcnow() + wait).timestamp()
+    backoff = (dt_util.utcnow() + _backoff(attempts)).timestamp()
+    return max(backoff, _not_before(err))
 
 
 class OutboxClosedError(Exception):

@@ -53,7 +53,7 @@ def async_callback_url(hass: HomeAssistant, data: Mapping[str, Any]) -> str | No
     URL. The internal URL is never offered, not even to show: smsmode's servers
     cannot reach it, and a person would paste it into smsmode all the same.
     """
-    if (cloudhook := data.get(CONF_CLOUDHOOK_URL)) and _cloud_subscribed(hass):
+    if (cloudhook := data.get(CONF_CLOUDHOOK_URL)) and _subscribed_cloud(hass):
         return str(cloudhook)
     try:
         return webhook.async_generate_url(
@@ -64,10 +64,12 @@ def async_callback_url(hass: HomeAssistant, data: Mapping[str, Any]) -> str | No
 
 
 @callback
-def _cloud_subscribed(hass: HomeAssistant) -> bool:
-    """Tell whether Home Assistant Cloud is loaded, logged in and subscribed."""
+def _subscribed_cloud(hass: HomeAssistant) -> ModuleType | None:
+    """Return Cloud's module when it is loaded, logged in and subscribed."""
     cloud = _cloud(hass)
-    return cloud is not None and bool(cloud.async_active_subscription(hass))
+    if cloud is None or not cloud.async_active_subscription(hass):
+        return None
+    return cloud
 
 
 async def async_create_cloudhook(hass: HomeAssistant, webhook_id: str) -> str | None:
@@ -75,8 +77,7 @@ async def async_create_cloudhook(hass: HomeAssistant, webhook_id: str) -> str | 
 
     None otherwise: the entry then goes without one until a later setup.
     """
-    cloud = _cloud(hass)
-    if cloud is None or not _cloud_subscribed(hass):
+    if (cloud := _subscribed_cloud(hass)) is None:
         return None
     try:
         url: str = await cloud.async_create_cloudhook(hass, webhook_id)

@@ -53,16 +53,17 @@ def urlencode_form(fields: Fields, charset: str = LATIN9) -> bytes:
             raw = value.encode(charset) if isinstance(value, str) else value
         except UnicodeEncodeError:
             raise SmsModeEncodingError(
-                [
-                    c
-                    for c in dict.fromkeys(str(value))
-                    if not c.encode(charset, "ignore")
-                ],
+                _unencodable(str(value), charset),
                 reason="unsupported_characters",
                 description=f"smsmode cannot take these characters in {name}",
             ) from None
         parts.append(f"{name}={quote_plus(raw)}")
     return "&".join(parts).encode("ascii")
+
+
+def _unencodable(text: str, charset: str) -> list[str]:
+    """Return the characters of `text` that `charset` lacks, each once, in order."""
+    return [c for c in dict.fromkeys(text) if not c.encode(charset, "ignore")]
 
 
 def check_text(
@@ -175,9 +176,8 @@ def latin9_text(text: str) -> bytes:
     try:
         return text.encode(LATIN9)
     except UnicodeEncodeError:
-        missing = [c for c in dict.fromkeys(text) if not c.encode(LATIN9, "ignore")]
         raise SmsModeEncodingError(
-            missing,
+            _unencodable(text, LATIN9),
             reason="non_latin9_characters",
             description="Voice messages only carry ISO-8859-15 characters",
         ) from None
