@@ -89,8 +89,10 @@ class SmsmodeApi:
         fault = self._faults.take(endpoint)
         if fault is not None and not fault.processes_request:
             return self._refuse(request, endpoint, fault)
+        if fault is not None and fault.kind is FaultKind.LATE:
+            await self._pause(fault.value)
         response = self._process(endpoint, handler, params, request.method)
-        if fault is None:
+        if fault is None or fault.kind is FaultKind.LATE:
             return response
         if fault.kind is FaultKind.SLOW:
             await self._pause(fault.value)

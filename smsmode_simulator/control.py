@@ -64,6 +64,7 @@ _FAULT_BUILDERS: Final[dict[FaultKind, Callable[[Json], Fault]]] = {
         retry_after=_optional(data, "retry_after", float),
     ),
     FaultKind.SLOW: lambda data: Fault.slow(_get(data, "seconds", float)),
+    FaultKind.LATE: lambda data: Fault.late(_get(data, "seconds", float)),
     FaultKind.DROP_BEFORE: lambda _: Fault.drop_before(),
     FaultKind.DROP_AFTER: lambda _: Fault.drop_after(),
 }

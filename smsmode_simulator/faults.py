@@ -1,8 +1,10 @@
 """Faults a test queues on an endpoint, each consumed by one request, in order.
 
 They reproduce what a client must survive: a provider error code, an HTTP 500, a
-slow reply (the request is processed, only the answer is late), and a connection
-dropped before processing (nothing accepted) or after it (accepted, no answer).
+slow reply (the request is processed, only the answer is late), a late one (the
+request is carried out only after a wait: a client that gave up meanwhile finds
+it done later), and a connection dropped before processing (nothing accepted) or
+after it (accepted, no answer).
 """
 
 from collections import defaultdict, deque
@@ -18,6 +20,7 @@ class FaultKind(StrEnum):
     CODE = "code"
     HTTP_ERROR = "http_error"
     SLOW = "slow"
+    LATE = "late"
     DROP_BEFORE = "drop_before"
     DROP_AFTER = "drop_after"
 
@@ -57,6 +60,17 @@ class Fault:
         return cls(FaultKind.SLOW, seconds)
 
     @classmethod
+    def late(cls, seconds: float) -> Fault:
+        """Wait `seconds`, then process the request and answer.
+
+        smsmode still taking an SMS after the client's timeout: it is listed
+        only once the wait is over.
+        """
+        if seconds <= 0:
+            raise ValueError("a delay must be positive")
+        return cls(FaultKind.LATE, seconds)
+
+    @classmethod
     def drop_before(cls) -> Fault:
         """Close the connection without processing or answering."""
         return cls(FaultKind.DROP_BEFORE)
@@ -69,7 +83,7 @@ class Fault:
     @property
     def processes_request(self) -> bool:
         """Whether the request is carried out despite the fault."""
-        return self.kind in (FaultKind.SLOW, FaultKind.DROP_AFTER)
+        return self.kind in (FaultKind.SLOW, FaultKind.LATE, FaultKind.DROP_AFTER)
 
 
 class FaultQueue:

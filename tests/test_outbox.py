@@ -285,7 +285,7 @@ async def test_unloaded_outbox_gives_nothing_up(
     outbox = entry.runtime_data.outbox
     assert await hass.config_entries.async_unload(entry.entry_id)
     freezer.tick(timedelta(hours=2))
-    await outbox.async_run(now=True)
+    await outbox.async_run(early=True)
     assert failed == []
     assert len(outbox) == 1
     assert len(smsmode_simulator.requests_to(SEND)) == 1

@@ -10,6 +10,7 @@ from .const import (
     ISSUE_LOW_CREDIT,
     ISSUE_NO_EXTERNAL_URL,
     ISSUE_OUTBOX_STUCK,
+    ISSUE_OUTBOX_UNREADABLE,
 )
 
 
@@ -112,9 +113,30 @@ def async_clear_outbox_stuck(hass: HomeAssistant, entry: ConfigEntry) -> None:
 
 
 @callback
+def async_set_outbox_unreadable(
+    hass: HomeAssistant, entry: ConfigEntry, kept_as: str
+) -> None:
+    """Say that the stored queue could not be read: SMS in it may not have gone.
+
+    Persistent: it must outlive a restart, since the queue starts empty.
+    """
+    ir.async_create_issue(
+        hass,
+        DOMAIN,
+        _issue_id(ISSUE_OUTBOX_UNREADABLE, entry),
+        is_fixable=False,
+        is_persistent=True,
+        severity=ir.IssueSeverity.ERROR,
+        translation_key=ISSUE_OUTBOX_UNREADABLE,
+        translation_placeholders={"title": entry.title, "path": kept_as},
+    )
+
+
+@callback
 def async_clear_all(hass: HomeAssistant, entry: ConfigEntry) -> None:
     """Clear every issue of an entry (it is being removed)."""
     async_clear_low_credit(hass, entry)
     async_clear_insufficient_credits(hass, entry)
     async_clear_no_external_url(hass, entry)
     async_clear_outbox_stuck(hass, entry)
+    ir.async_delete_issue(hass, DOMAIN, _issue_id(ISSUE_OUTBOX_UNREADABLE, entry))

@@ -1,43 +1,35 @@
 """Durable outbox: SMS that smsmode could not take now go out later, once, in order.
 
-A "server down" alert must not be lost because the link to smsmode flaps. When
-a send fails in a way trying later can fix (see `outgoing.is_queueable`), the SMS
-is kept in a `Store` (it survives restarts) and retried with exponential backoff
-and jitter until the horizon (24 h by default).
+A "server down" alert must not be lost because the link to smsmode flaps, and
+the automation that sends it must not wait for smsmode to come back. An SMS
+smsmode cannot take now (`outgoing.is_queueable`) is stored (outbox_store.py)
+and retried with exponential backoff and jitter until the horizon (24 h).
 
-In order: the outbox is a queue. A run tries its SMS oldest first and stops at
-the first that smsmode still cannot take, and a new SMS goes out only once the
-SMS queued before it have (else it queues behind them): "server up" never
-arrives before "server down".
+In order: while SMS wait, a new one is queued behind them at once; sends are
+taken one at a time, so two concurrent sends keep their order.
 
-Never twice: an SMS whose last attempt may have reached smsmode is first looked
-up in the sent-SMS list (`outgoing.OutgoingSms.find_in`). Found, it is done;
-only when it is not there is it sent again. The flag is written before each
-attempt, so a restart in the middle of one is treated the same way, and it
-stays set until an attempt proves otherwise. The ids of SMS smsmode accepted
-(directly or found) are remembered, so one list line never stands for two SMS.
+Never twice: an SMS whose last attempt may have reached smsmode is looked up in
+the sent-SMS list before it is sent again (`outgoing.async_find_sent`), and not
+before smsmode has had time to finish taking it (UNKNOWN_OUTCOME_WAIT); nothing
+brings that lookup forward. Ids smsmode accepted are remembered, so one list
+line never stands for two SMS.
 
-When a queued SMS finally goes, or is found to have gone, `smsmode_queued_sms_sent`
-says so, and the SMS is followed as a direct send is (replies, delivery reports).
-
-Errors trying later cannot fix are not retried: a refused key starts reauth and
-the outbox waits, SMS kept, for the entry to reload with a new key (no retry
-loop); missing credits or a refused parameter fail the SMS with
-`smsmode_send_failed` and the same repair issue a direct send would raise.
+Errors trying later cannot fix are not retried: a refused key pauses the outbox
+until the entry reloads with a new key; missing credits or a refused parameter
+fail the SMS with `smsmode_send_failed`.
 """
 
 import asyncio
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import datetime, timedelta
 import random
-from typing import Any, Final, NotRequired, TypedDict
+from typing import Any, Final
 from uuid import uuid4
 
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
 from homeassistant.helpers.dispatcher import async_dispatcher_send
 from homeassistant.helpers.event import async_call_later
-from homeassistant.helpers.storage import Store
 from homeassistant.util import dt as dt_util
 
 from .api import (
@@ -61,21 +53,32 @@ from .const import (
 )
 from .coordinator import SmsmodeConfigEntry
 from .errors import translated_error
-from .issues import async_clear_outbox_stuck, async_set_outbox_stuck
-from .outgoing import OutgoingSms, is_queueable, may_have_been_sent
+from .issues import (
+    async_clear_outbox_stuck,
+    async_set_outbox_stuck,
+    async_set_outbox_unreadable,
+)
+from .outbox_store import OutboxStore, OutboxUnreadableError, QueuedSms
+from .outgoing import (
+    LookupIncompleteError,
+    OutgoingSms,
+    async_find_sent,
+    is_queueable,
+    may_have_been_sent,
+)
 
-STORAGE_VERSION: Final = 1
 # Backoff: 15 s, 30 s, 1 min, … up to 15 min, each drawn between half and all of
 # it (jitter), so many Home Assistants do not all come back at the same second.
 RETRY_BASE: Final = timedelta(seconds=15)
 RETRY_MAX: Final = timedelta(minutes=15)
+# After an attempt whose outcome is unknown (a timeout: smsmode may still be
+# taking the SMS), the sent list is not read before this has passed.
+UNKNOWN_OUTCOME_WAIT: Final = timedelta(seconds=15)
 # The oldest SMS still queued after this many attempts raises the repair issue.
 STUCK_AFTER_ATTEMPTS: Final = 3
 # Queued SMS kept at most: an outage during a flood of alerts cannot grow the
 # store without bound.
 MAX_QUEUED: Final = 500
-# How far back the sent-SMS list is read to find an SMS that may have gone.
-LOOKUP_COUNT: Final = 200
 # Ids of SMS smsmode accepted, remembered so that a list line is claimed once.
 MAX_CLAIMED: Final = 1000
 
@@ -84,39 +87,8 @@ FAILED_EXPIRED: Final = "expired"
 FAILED_CREDITS: Final = "insufficient_credits"
 FAILED_REFUSED: Final = "refused"
 FAILED_FULL: Final = "outbox_full"
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class QueuedSms:
-    """An SMS waiting in the outbox; times are POSIX timestamps."""
-
-    outbox_id: str
-    sms: OutgoingSms
-    queued_at: float
-    next_attempt: float
-    last_attempt: float
-    attempts: int
-    outcome_unknown: bool
-    # Not tried before this (smsmode's HTTP 429 said how long), not even for a
-    # new SMS behind it.
-    not_before: float = 0.0
-
-
-class _StoredItem(TypedDict):
-    outbox_id: str
-    sms: dict[str, Any]
-    queued_at: float
-    next_attempt: float
-    last_attempt: float
-    attempts: int
-    outcome_unknown: bool
-    not_before: NotRequired[float]
-
-
-class _StoredOutbox(TypedDict):
-    items: list[_StoredItem]
-    claimed: list[str]
-
+# Why an SMS was queued without being tried, in `smsmode_send_queued`.
+WAITING_BEHIND: Final = "Waiting behind earlier SMS"
 
 type Deliver = Callable[[OutgoingSms], Awaitable[SendResult]]
 type FollowUp = Callable[[OutgoingSms, str], None]
@@ -127,13 +99,9 @@ def outbox_signal(entry_id: str) -> str:
     return f"{DOMAIN}_{entry_id}_outbox"
 
 
-def _outbox_store(hass: HomeAssistant, entry_id: str) -> Store[_StoredOutbox]:
-    return Store(hass, STORAGE_VERSION, f"{DOMAIN}.{entry_id}.outbox")
-
-
 async def async_remove_outbox(hass: HomeAssistant, entry_id: str) -> None:
     """Delete an entry's stored outbox (the entry is being removed)."""
-    await _outbox_store(hass, entry_id).async_remove()
+    await OutboxStore(hass, entry_id).async_remove()
 
 
 def _backoff(attempts: int) -> timedelta:
@@ -149,10 +117,28 @@ def _not_before(err: SmsModeError | None) -> float:
     return 0.0
 
 
-def _retry_at(attempts: int, err: SmsModeError | None) -> float:
-    """When to try again: the backoff, or later when smsmode said (HTTP 429)."""
-    backoff = (dt_util.utcnow() + _backoff(attempts)).timestamp()
-    return max(backoff, _not_before(err))
+def _retry_at(attempts: int, err: SmsModeError | None, *, unknown: bool) -> float:
+    """When to try again: the backoff, or later when smsmode said (HTTP 429).
+
+    An unknown outcome waits at least UNKNOWN_OUTCOME_WAIT from now.
+    """
+    now = dt_util.utcnow()
+    wait = _backoff(attempts)
+    if unknown:
+        wait = max(wait, UNKNOWN_OUTCOME_WAIT)
+    return max((now + wait).timestamp(), _not_before(err))
+
+
+def _due(item: QueuedSms, *, early: bool) -> float:
+    """When the item may be tried: early attempts skip the backoff, nothing else.
+
+    An unknown outcome is never brought forward, also after a restart cut an
+    attempt short (its wait then counts from that attempt).
+    """
+    if item.outcome_unknown:
+        waited = item.last_attempt + UNKNOWN_OUTCOME_WAIT.total_seconds()
+        return max(item.next_attempt, item.not_before, waited)
+    return item.not_before if early else max(item.next_attempt, item.not_before)
 
 
 class OutboxClosedError(Exception):
@@ -185,7 +171,7 @@ class SmsmodeOutbox:
         self._client = client
         self._deliver = deliver
         self._follow_up = follow_up
-        self._store = _outbox_store(hass, entry.entry_id)
+        self._store = OutboxStore(hass, entry.entry_id)
         self._items: dict[str, QueuedSms] = {}
         self._claimed: dict[str, None] = {}
         self.enabled = bool(
@@ -195,9 +181,12 @@ class SmsmodeOutbox:
             hours=float(entry.options.get(CONF_OUTBOX_HORIZON, DEFAULT_OUTBOX_HORIZON))
         )
         self._unsub: CALLBACK_TYPE | None = None
-        # Held while SMS are being tried: unloading waits for it, so a reloaded
+        # Held while queued SMS are tried: unloading waits for it, so a reloaded
         # outbox never tries an SMS this one is still sending.
         self._run_lock = asyncio.Lock()
+        # Held by each new SMS from its request until it is sent or queued
+        # (`async_send_in_turn`): concurrent sends keep the order asked for.
+        self.turn = asyncio.Lock()
         # A refused key: nothing is tried until the entry reloads.
         self._paused = False
         # Unloaded: this outbox neither tries nor takes anything any more.
@@ -209,21 +198,13 @@ class SmsmodeOutbox:
 
     async def async_load(self) -> None:
         """Read what waited when Home Assistant stopped (SMS are kept)."""
-        if (stored := await self._store.async_load()) is None:
+        try:
+            stored = await self._store.async_load()
+        except OutboxUnreadableError as err:
+            async_set_outbox_unreadable(self._hass, self._entry, err.kept_as)
             return
-        self._claimed = dict.fromkeys(stored["claimed"])
-        for raw in stored["items"]:
-            item = QueuedSms(
-                outbox_id=raw["outbox_id"],
-                sms=OutgoingSms.from_json(raw["sms"]),
-                queued_at=raw["queued_at"],
-                next_attempt=raw["next_attempt"],
-                last_attempt=raw["last_attempt"],
-                attempts=raw["attempts"],
-                outcome_unknown=raw["outcome_unknown"],
-                not_before=raw.get("not_before", 0.0),
-            )
-            self._items[item.outbox_id] = item
+        self._claimed = dict.fromkeys(stored.claimed)
+        self._items = {item.outbox_id: item for item in stored.items}
 
     @callback
     def async_start(self) -> None:
@@ -241,29 +222,11 @@ class SmsmodeOutbox:
         if self._unsub is not None:
             self._unsub()
             self._unsub = None
-        async with self._run_lock:
+        async with self._run_lock, self.turn:
             pass
 
     async def _async_save(self) -> None:
-        """Write the queue now: an SMS must not be lost to a crash."""
-        await self._store.async_save(
-            {
-                "items": [
-                    {
-                        "outbox_id": item.outbox_id,
-                        "sms": item.sms.as_json(),
-                        "queued_at": item.queued_at,
-                        "next_attempt": item.next_attempt,
-                        "last_attempt": item.last_attempt,
-                        "attempts": item.attempts,
-                        "outcome_unknown": item.outcome_unknown,
-                        "not_before": item.not_before,
-                    }
-                    for item in self._items.values()
-                ],
-                "claimed": list(self._claimed),
-            }
-        )
+        await self._store.async_save(list(self._items.values()), list(self._claimed))
         async_dispatcher_send(self._hass, outbox_signal(self._entry.entry_id))
 
     @callback
@@ -274,44 +237,65 @@ class SmsmodeOutbox:
             del self._claimed[next(iter(self._claimed))]
 
     async def async_send_in_turn(self, sms: OutgoingSms) -> SendResult | QueuedSms:
-        """Send an SMS after those queued before it, or queue it behind them.
+        """Send an SMS now when none waits, else queue it behind them at once.
 
-        OutboxClosedError when this outbox was unloaded with SMS still queued.
+        The caller holds `turn`: the next SMS waits only while this one is with
+        smsmode (bounded by the client's timeout), never for the queue. What
+        smsmode cannot take now is queued. OutboxClosedError when this outbox
+        was unloaded with SMS still queued.
         """
-        if self._items:
-            await self.async_run(now=True)
         if self._items:
             if self.closed:
                 raise OutboxClosedError
-            return await self.async_enqueue(sms, "Waiting behind earlier SMS")
-        return await self._deliver(sms)
+            item = await self._async_add(sms, WAITING_BEHIND, attempts=0)
+            self._async_attempt_early()
+            return item
+        try:
+            return await self._deliver(sms)
+        except SmsModeError as err:
+            if self.closed or not is_queueable(err):
+                raise
+            return await self.async_enqueue(sms, err)
 
-    async def async_enqueue(
+    async def async_enqueue(self, sms: OutgoingSms, err: SmsModeError) -> QueuedSms:
+        """Queue an SMS whose first attempt failed with `err` (callers check `closed`).
+
+        `err` says whether the SMS may have gone, and may push the first retry
+        back (an HTTP 429's `Retry-After`).
+        """
+        return await self._async_add(
+            sms,
+            str(err),
+            attempts=1,
+            outcome_unknown=may_have_been_sent(err),
+            cause=err,
+        )
+
+    async def _async_add(
         self,
         sms: OutgoingSms,
         error: str,
         *,
+        attempts: int,
         outcome_unknown: bool = False,
         cause: SmsModeError | None = None,
     ) -> QueuedSms:
-        """Queue an SMS that smsmode could not take now (callers check `closed`).
-
-        `cause`, the failure that queued it, may push the first retry back (an
-        HTTP 429's `Retry-After`).
-        """
-        now = dt_util.utcnow()
+        now = dt_util.utcnow().timestamp()
         item = QueuedSms(
             outbox_id=uuid4().hex,
             sms=sms,
-            queued_at=now.timestamp(),
-            next_attempt=_retry_at(1, cause),
+            queued_at=now,
+            # Queued behind others: due as soon as its turn comes.
+            next_attempt=_retry_at(1, cause, unknown=outcome_unknown)
+            if attempts
+            else now,
             not_before=_not_before(cause),
-            last_attempt=now.timestamp(),
-            attempts=1,
+            last_attempt=now,
+            attempts=attempts,
             outcome_unknown=outcome_unknown,
         )
         if len(self._items) >= MAX_QUEUED:
-            oldest = next(iter(self._items.values()))
+            oldest = self._head()
             del self._items[oldest.outbox_id]
             self._async_fire_failed(oldest, FAILED_FULL, "The outbox is full")
         self._items[item.outbox_id] = item
@@ -326,7 +310,7 @@ class SmsmodeOutbox:
                 "error": error,
                 "may_have_been_sent": outcome_unknown,
                 "next_attempt": dt_util.utc_from_timestamp(
-                    self._head().next_attempt
+                    _due(self._head(), early=False)
                 ).isoformat(),
             },
         )
@@ -338,15 +322,27 @@ class SmsmodeOutbox:
         return next(iter(self._items.values()))
 
     def _event_data(self, item: QueuedSms) -> dict[str, Any]:
-        return {
-            "config_entry_id": self._entry.entry_id,
-            "outbox_id": item.outbox_id,
-            "recipients": list(item.sms.numbers),
-            "group": item.sms.group,
-            "ref_client": item.sms.ref_client,
-            "attempts": item.attempts,
-            "queued_at": dt_util.utc_from_timestamp(item.queued_at).isoformat(),
-        }
+        return {"config_entry_id": self._entry.entry_id, **item.event_data()}
+
+    @callback
+    def _async_attempt_early(self) -> None:
+        """Let a new SMS bring the head's next attempt forward, once per backoff step.
+
+        In the background: the caller does not wait. Never for a head whose
+        outcome is unknown, nor before an HTTP 429's wait is over.
+        """
+        head = self._head()
+        if (
+            head.early_attempt_made
+            or self._paused
+            or self._run_lock.locked()
+            or _due(head, early=True) > dt_util.utcnow().timestamp()
+        ):
+            return
+        self._items[head.outbox_id] = replace(head, early_attempt_made=True)
+        self._entry.async_create_background_task(
+            self._hass, self.async_run(early=True), "smsmode outbox early attempt"
+        )
 
     @callback
     def _async_fire_sent(
@@ -364,10 +360,20 @@ class SmsmodeOutbox:
 
     @callback
     def _async_fire_failed(self, item: QueuedSms, reason: str, error: str) -> None:
+        """Tell that an SMS was given up, and whether it may have gone all the same.
+
+        `may_have_been_sent`: its last attempt may have reached smsmode, so
+        nobody should send it again by hand before checking.
+        """
         LOGGER.error("A queued SMS was given up (%s): %s", reason, error)
         self._hass.bus.async_fire(
             EVENT_SEND_FAILED,
-            {**self._event_data(item), "reason": reason, "error": error},
+            {
+                **self._event_data(item),
+                "reason": reason,
+                "error": error,
+                "may_have_been_sent": item.outcome_unknown,
+            },
         )
 
     @callback
@@ -378,18 +384,20 @@ class SmsmodeOutbox:
             self._unsub = None
         if self._paused or self.closed or self._run_lock.locked() or not self._items:
             return
-        delay = max(0.0, self._head().next_attempt - dt_util.utcnow().timestamp())
+        due = _due(self._head(), early=False)
+        delay = max(0.0, due - dt_util.utcnow().timestamp())
         self._unsub = async_call_later(self._hass, delay, self._async_run_later)
 
     async def _async_run_later(self, _now: datetime) -> None:
         self._unsub = None
         await self.async_run()
 
-    async def async_run(self, *, now: bool = False) -> None:
-        """Try the queued SMS in order, from when the oldest is due (or `now`).
+    async def async_run(self, *, early: bool = False) -> None:
+        """Try the queued SMS in order, from when the oldest is due.
 
-        The run stops at the first SMS smsmode still cannot take: the ones after
-        it wait their turn.
+        `early`: a new SMS brought the head's attempt forward (see `_due`). The
+        run stops at the first SMS smsmode still cannot take: the ones after it
+        wait their turn.
         """
         async with self._run_lock:
             if self.closed:
@@ -398,10 +406,12 @@ class SmsmodeOutbox:
             while self._items and not (self._paused or self.closed):
                 head = self._head()
                 moment = dt_util.utcnow().timestamp()
-                if head.not_before > moment or (not now and head.next_attempt > moment):
+                if _due(head, early=early) > moment:
                     break
                 try:
-                    went = await self._async_try(head, on_schedule=not now)
+                    went = await self._async_try(
+                        head, on_schedule=_due(head, early=False) <= moment
+                    )
                 except Exception:  # noqa: BLE001 - the outbox must keep going
                     LOGGER.exception("Unexpected error while sending a queued SMS")
                     await self._async_retry_later(
@@ -410,6 +420,8 @@ class SmsmodeOutbox:
                     went = False
                 if not went:
                     break
+                # The SMS queued behind it were waiting for it, not for their turn.
+                early = False
         self._async_update_issue()
         self._async_schedule()
 
@@ -431,14 +443,28 @@ class SmsmodeOutbox:
         """
         if item.outcome_unknown:
             try:
-                sms_id = await self._async_find_sent(item)
+                sms_id = await async_find_sent(
+                    self._client,
+                    item.sms,
+                    first_attempt=dt_util.utc_from_timestamp(item.queued_at),
+                    last_attempt=dt_util.utc_from_timestamp(item.last_attempt),
+                    claimed=self._claimed,
+                )
             except SmsModeAuthenticationError as err:
                 self._async_pause_for_reauth(err)
                 return False
-            except SmsModeError as err:
+            except (SmsModeError, LookupIncompleteError) as err:
                 # Still unknown: the lookup failed, not the send.
+                if isinstance(err, LookupIncompleteError):
+                    LOGGER.warning(
+                        "smsmode's sent list is too long to tell whether a queued "
+                        "SMS went: it is looked up again later, not sent"
+                    )
                 await self._async_retry_later(
-                    item, err, outcome_unknown=True, on_schedule=on_schedule
+                    item,
+                    err if isinstance(err, SmsModeError) else None,
+                    outcome_unknown=True,
+                    on_schedule=on_schedule,
                 )
                 return False
             if sms_id is not None:
@@ -454,7 +480,7 @@ class SmsmodeOutbox:
             item, outcome_unknown=True, last_attempt=now.timestamp()
         )
         try:
-            result = await self._deliver(self._due_sms(item.sms, now))
+            result = await self._deliver(item.due_sms(now))
         except SmsModeAuthenticationError as err:
             await self._async_update(item, outcome_unknown=False)
             self._async_pause_for_reauth(err)
@@ -470,6 +496,8 @@ class SmsmodeOutbox:
                 return False
             # The same side effects as a direct send (the out-of-credit issue).
             translated_error(self._hass, self._entry, err)
+            # smsmode refused it: it did not go.
+            item = replace(item, outcome_unknown=False)
             await self._async_drop(item)
             self._async_fire_failed(
                 item,
@@ -507,47 +535,29 @@ class SmsmodeOutbox:
     ) -> None:
         """Keep the SMS for later; a scheduled attempt moves the backoff on.
 
-        An HTTP 429 holds it back as long as smsmode asked, either way.
+        An HTTP 429 holds it back as long as smsmode asked, either way, and an
+        unknown outcome keeps its wait even after an early attempt.
         """
         not_before = max(item.not_before, _not_before(err))
-        if not on_schedule:
-            await self._async_update(
-                item,
-                outcome_unknown=outcome_unknown,
-                not_before=not_before,
-                next_attempt=max(item.next_attempt, not_before),
-            )
-            return
-        attempts = item.attempts + 1
+        attempts = item.attempts + 1 if on_schedule else item.attempts
+        next_attempt = _retry_at(attempts, err, unknown=outcome_unknown)
+        if not on_schedule and not outcome_unknown:
+            next_attempt = max(item.next_attempt, not_before)
         await self._async_update(
             item,
             attempts=attempts,
-            next_attempt=_retry_at(attempts, err),
+            next_attempt=next_attempt,
             outcome_unknown=outcome_unknown,
             not_before=not_before,
+            # A new backoff step: a new SMS may bring it forward once more.
+            early_attempt_made=item.early_attempt_made and not on_schedule,
         )
         LOGGER.debug("Queued SMS not sent yet (attempt %d): %s", attempts, err)
 
-    async def _async_find_sent(self, item: QueuedSms) -> str | None:
-        """Return the id smsmode lists the SMS under, if it went after all."""
-        lines = await self._client.list_sent_sms(count=LOOKUP_COUNT)
-        return item.sms.find_in(
-            lines,
-            first_attempt=dt_util.utc_from_timestamp(item.queued_at),
-            last_attempt=dt_util.utc_from_timestamp(item.last_attempt),
-            claimed=self._claimed,
-        )
-
-    @staticmethod
-    def _due_sms(sms: OutgoingSms, now: datetime) -> OutgoingSms:
-        """Send now an SMS whose scheduled time passed while it waited."""
-        if sms.scheduled_at is not None and sms.scheduled_at <= now:
-            return replace(sms, scheduled_at=None)
-        return sms
-
     async def _async_update(self, item: QueuedSms, **changes: Any) -> QueuedSms:
         """Store a change; an SMS given up meanwhile (outbox full) stays gone."""
-        updated = replace(item, **changes)
+        current = self._items.get(item.outbox_id, item)
+        updated = replace(current, **changes)
         if item.outbox_id in self._items:
             self._items[item.outbox_id] = updated
             await self._async_save()

@@ -4,7 +4,9 @@
 store when smsmode cannot take it now. When an attempt may have reached smsmode,
 the sent-SMS list (`smsList.do`) is searched before sending again; that list
 gives no `refClient` back, so a line is this SMS when its text, recipients and
-date fit, and no other SMS claimed it already (each line proves one send).
+date fit, and no other SMS claimed it already (each line proves one send). The
+list is read page by page back to the first attempt: on a busy or shared
+account the SMS may be far from the newest lines.
 """
 
 from collections.abc import Collection, Iterable, Mapping
@@ -18,6 +20,7 @@ from homeassistant.util import dt as dt_util
 from .api import (
     Encoding,
     SentSms,
+    SmsModeClient,
     SmsModeConnectionError,
     SmsModeError,
     SmsModeInternalError,
@@ -30,9 +33,19 @@ LOOKUP_MARGIN: Final = timedelta(minutes=2)
 # smsmode's STOP mention, which the listed text may end with: "STOP 36034" in
 # France, a "no-sms.eu" form abroad (the reference gives no more of it).
 _STOP_MENTION: Final = re.compile(r"\s*(?:STOP\s+\S+|\S*no-sms\.eu\S*)\s*$")
+# Lines read per request, and at most in all (the reference's largest `offset`).
+LOOKUP_PAGE: Final = 200
+LOOKUP_MAX_LINES: Final = 10000
 # Numbers are compared on their last 9 digits (a French mobile's national
 # number): the list may write them with or without "+", 0 or the country code.
 _NUMBER_DIGITS: Final = 9
+
+
+class LookupIncompleteError(Exception):
+    """The sent list was read as far as smsmode allows without reaching the SMS's time.
+
+    Nothing can then be concluded: the SMS stays "may have been sent".
+    """
 
 
 def is_queueable(err: SmsModeError) -> bool:
@@ -123,6 +136,13 @@ class OutgoingSms:
             number[-_NUMBER_DIGITS:] == listed for number in self.numbers
         )
 
+    def window_start(self, first_attempt: datetime) -> datetime:
+        """Return the earliest date a list line of this SMS can show."""
+        start = first_attempt
+        if self.scheduled_at is not None:
+            start = min(start, self.scheduled_at)
+        return start - LOOKUP_MARGIN
+
     def _in_window(self, sent_at: datetime, first: datetime, last: datetime) -> bool:
         """Sent between the first and last attempt, or at the scheduled time."""
         if first - LOOKUP_MARGIN <= sent_at <= last + LOOKUP_MARGIN:
@@ -150,3 +170,37 @@ class OutgoingSms:
             ):
                 return sent.sms_id
         return None
+
+
+async def async_find_sent(
+    client: SmsModeClient,
+    sms: OutgoingSms,
+    *,
+    first_attempt: datetime,
+    last_attempt: datetime,
+    claimed: Collection[str],
+) -> str | None:
+    """Return the id smsmode lists the SMS under, None when it did not go.
+
+    Pages are read, newest first, until one reaches back past the first
+    attempt (a line older than that was made before it, and so were all the
+    lines after it) or the list ends. LookupIncompleteError when smsmode's
+    limit comes first.
+    """
+    window_start = sms.window_start(first_attempt)
+    start = 0
+    while start < LOOKUP_MAX_LINES:
+        count = min(LOOKUP_PAGE, LOOKUP_MAX_LINES - start)
+        lines = await client.list_sent_sms(start=start, count=count)
+        found = sms.find_in(
+            lines,
+            first_attempt=first_attempt,
+            last_attempt=last_attempt,
+            claimed=claimed,
+        )
+        if found is not None:
+            return found
+        if len(lines) < count or any(line.sent_at < window_start for line in lines):
+            return None
+        start += count
+    raise LookupIncompleteError

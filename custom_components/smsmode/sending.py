@@ -56,8 +56,9 @@ from .const import (
 from .coordinator import SmsmodeConfigEntry, SmsmodeRuntimeData
 from .errors import translate_errors
 from .issues import async_clear_no_external_url, async_set_no_external_url
-from .outbox import OutboxClosedError, QueuedSms, SmsmodeOutbox
-from .outgoing import OutgoingSms, is_queueable, may_have_been_sent
+from .outbox import OutboxClosedError, SmsmodeOutbox
+from .outbox_store import QueuedSms
+from .outgoing import OutgoingSms, is_queueable
 from .webhook import async_callback_url
 
 # Field names shared by the notify `data` and the services (public interface).
@@ -371,38 +372,39 @@ async def async_send_sms(
         compose(request.message, request.title), request.encoding, _policy(entry)
     )
     stop = request.stop or StopOption(entry.options.get(CONF_STOP, DEFAULT_STOP))
-    with translate_errors(hass, entry):
-        numbers = await async_normalize_numbers(hass, request.recipients)
-        sms = OutgoingSms(
-            text=text,
-            numbers=tuple(numbers),
-            group=request.group or None,
-            encoding=encoding,
-            reply_allowed=reply_allowed,
-            sender=_sender(entry, request.sender, reply_allowed=reply_allowed),
-            scheduled_at=as_aware(request.scheduled_at)
-            if request.scheduled_at
-            else None,
-            ref_client=request.ref_client or None,
-            max_segments=_max_segments(entry, request.max_segments),
-            stop=_STOP_MODES[stop],
-        )
-        outbox = entry.runtime_data.outbox
-        try:
-            if outbox.enabled and (len(outbox) or not outbox.closed):
-                return await _async_send_in_turn(entry, outbox, sms)
-            return await async_deliver(hass, entry, sms)
-        except SmsModeError as err:
-            # A reload meanwhile gives the entry a new outbox: that one takes it.
-            runtime = _runtime(entry)
-            if runtime is None:
-                raise
-            outbox = runtime.outbox
-            if not (outbox.enabled and not outbox.closed and is_queueable(err)):
-                raise
-            return await outbox.async_enqueue(
-                sms, str(err), outcome_unknown=may_have_been_sent(err), cause=err
+    outbox = entry.runtime_data.outbox
+    # The turn is taken before anything is awaited: concurrent sends reach
+    # smsmode, or the queue, in the order they were asked for.
+    async with outbox.turn:
+        with translate_errors(hass, entry):
+            numbers = await async_normalize_numbers(hass, request.recipients)
+            sms = OutgoingSms(
+                text=text,
+                numbers=tuple(numbers),
+                group=request.group or None,
+                encoding=encoding,
+                reply_allowed=reply_allowed,
+                sender=_sender(entry, request.sender, reply_allowed=reply_allowed),
+                scheduled_at=as_aware(request.scheduled_at)
+                if request.scheduled_at
+                else None,
+                ref_client=request.ref_client or None,
+                max_segments=_max_segments(entry, request.max_segments),
+                stop=_STOP_MODES[stop],
             )
+            try:
+                if outbox.enabled and (len(outbox) or not outbox.closed):
+                    return await _async_send_in_turn(entry, outbox, sms)
+                return await async_deliver(hass, entry, sms)
+            except SmsModeError as err:
+                # A reload meanwhile gives the entry a new outbox: that one takes it.
+                runtime = _runtime(entry)
+                if runtime is None:
+                    raise
+                current = runtime.outbox
+                if not (current.enabled and not current.closed and is_queueable(err)):
+                    raise
+                return await current.async_enqueue(sms, err)
 
 
 @callback

@@ -41,7 +41,7 @@ from .api import (
 from .const import DOMAIN
 from .coordinator import SmsmodeConfigEntry
 from .errors import translate_errors
-from .outbox import QueuedSms
+from .outbox_store import QueuedSms
 from .sending import (
     ATTR_LANGUAGE,
     ATTR_REF_CLIENT,
