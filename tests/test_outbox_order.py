@@ -28,6 +28,7 @@ from custom_components.smsmode.const import (
     EVENT_SEND_FAILED,
 )
 from smsmode_simulator import Fault, Simulator
+from smsmode_simulator.models import Contact
 
 from .sending_helpers import ALICE, async_setup_account, async_step_time, make_entry
 
@@ -295,3 +296,42 @@ async def test_unreadable_outbox_raises_an_issue(
     assert issue is not None
     assert issue.translation_key == "outbox_unreadable"
     assert (await _send(hass, entry, "Still here"))["queued"] is False
+
+
+async def test_group_send_is_matched_by_its_group_size(
+    hass: HomeAssistant,
+    entry: MockConfigEntry,
+    smsmode_simulator: Simulator,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """The same text to another group is not this SMS: its count differs.
+
+    The list names no group; an earlier send to the group taught its size.
+    """
+    members = {
+        "Famille": ["33600000001", "33600000002"],
+        "Staff": ["33600000003", "33600000004", "33600000005"],
+    }
+    for group, numbers in members.items():
+        for number in numbers:
+            smsmode_simulator.account.add_contact(
+                Contact(last_name=number, mobile=number, groups=(group,))
+            )
+    group_send = {"config_entry_id": entry.entry_id, "group": "Famille"}
+    await hass.services.async_call(
+        DOMAIN, "send_sms", {**group_send, "message": "Hello"}, blocking=True
+    )
+    other = SmsModeClient(
+        async_get_clientsession(hass),
+        smsmode_simulator.api_key,
+        base_url=smsmode_simulator.url,
+    )
+    smsmode_simulator.add_fault(SEND, Fault.drop_before())
+    await hass.services.async_call(
+        DOMAIN, "send_sms", {**group_send, "message": "Server down"}, blocking=True
+    )
+    await other.send_sms("Server down", (), group="Staff")
+    await async_step_time(hass, freezer, timedelta(seconds=16))
+    down = [m for m in smsmode_simulator.messages.values() if m.text == "Server down"]
+    assert sorted(m.group or "" for m in down) == ["Famille", "Staff"]
+    assert len(entry.runtime_data.outbox) == 0

@@ -58,7 +58,7 @@ from .issues import (
     async_set_outbox_stuck,
     async_set_outbox_unreadable,
 )
-from .outbox_store import OutboxStore, OutboxUnreadableError, QueuedSms
+from .outbox_store import OutboxStore, OutboxUnreadableError, QueuedSms, StoredOutbox
 from .outgoing import (
     LookupIncompleteError,
     OutgoingSms,
@@ -79,8 +79,10 @@ STUCK_AFTER_ATTEMPTS: Final = 3
 # Queued SMS kept at most: an outage during a flood of alerts cannot grow the
 # store without bound.
 MAX_QUEUED: Final = 500
-# Ids of SMS smsmode accepted, remembered so that a list line is claimed once.
+# Ids of SMS smsmode accepted, remembered so that a list line is claimed once,
+# and the groups whose size is remembered.
 MAX_CLAIMED: Final = 1000
+MAX_GROUPS: Final = 100
 
 # Why a queued SMS was given up, in `smsmode_send_failed` (public names).
 FAILED_EXPIRED: Final = "expired"
@@ -173,7 +175,8 @@ class SmsmodeOutbox:
         self._follow_up = follow_up
         self._store = OutboxStore(hass, entry.entry_id)
         self._items: dict[str, QueuedSms] = {}
-        self._claimed: dict[str, None] = {}
+        self._claimed: dict[str, str | None] = {}
+        self._group_sizes: dict[str, int] = {}
         self.enabled = bool(
             entry.options.get(CONF_QUEUE_FAILED_SENDS, DEFAULT_QUEUE_FAILED_SENDS)
         )
@@ -203,7 +206,8 @@ class SmsmodeOutbox:
         except OutboxUnreadableError as err:
             async_set_outbox_unreadable(self._hass, self._entry, err.kept_as)
             return
-        self._claimed = dict.fromkeys(stored.claimed)
+        self._claimed = stored.claimed
+        self._group_sizes = stored.group_sizes
         self._items = {item.outbox_id: item for item in stored.items}
 
     @callback
@@ -226,15 +230,22 @@ class SmsmodeOutbox:
             pass
 
     async def _async_save(self) -> None:
-        await self._store.async_save(list(self._items.values()), list(self._claimed))
+        await self._store.async_save(
+            StoredOutbox(list(self._items.values()), self._claimed, self._group_sizes)
+        )
         async_dispatcher_send(self._hass, outbox_signal(self._entry.entry_id))
 
     @callback
-    def async_claim(self, sms_id: str) -> None:
-        """Remember an SMS smsmode accepted: no queued SMS can be that one."""
-        self._claimed[sms_id] = None
+    def async_claim(self, sms_id: str, group: str | None = None) -> None:
+        """Remember an SMS smsmode accepted: no queued SMS can be that one.
+
+        Its group, if any, lets a lookup learn the group's size from its line.
+        """
+        self._claimed[sms_id] = group
         while len(self._claimed) > MAX_CLAIMED:
             del self._claimed[next(iter(self._claimed))]
+        while len(self._group_sizes) > MAX_GROUPS:
+            del self._group_sizes[next(iter(self._group_sizes))]
 
     async def async_send_in_turn(self, sms: OutgoingSms) -> SendResult | QueuedSms:
         """Send an SMS now when none waits, else queue it behind them at once.
@@ -449,6 +460,7 @@ class SmsmodeOutbox:
                     first_attempt=dt_util.utc_from_timestamp(item.queued_at),
                     last_attempt=dt_util.utc_from_timestamp(item.last_attempt),
                     claimed=self._claimed,
+                    group_sizes=self._group_sizes,
                 )
             except SmsModeAuthenticationError as err:
                 self._async_pause_for_reauth(err)
@@ -469,7 +481,7 @@ class SmsmodeOutbox:
                 return False
             if sms_id is not None:
                 LOGGER.info("A queued SMS had reached smsmode after all: not re-sent")
-                self.async_claim(sms_id)
+                self.async_claim(sms_id, item.sms.group)
                 await self._async_drop(item)
                 self._follow_up(item.sms, sms_id)
                 self._async_fire_sent(item, sms_id, attempts=item.attempts, found=True)

@@ -5,7 +5,7 @@ the previous queue, never half of one. A store that cannot be read is set aside
 and reported (repair issue), never silently replaced by an empty queue.
 """
 
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, field, fields, replace
 from datetime import datetime
 import os
 from typing import Any, Final
@@ -74,10 +74,15 @@ class QueuedSms:
 
 @dataclass(frozen=True, slots=True)
 class StoredOutbox:
-    """What an outbox's store holds."""
+    """What an outbox's store holds.
 
-    items: list[QueuedSms]
-    claimed: list[str]
+    `claimed`: ids of SMS smsmode accepted, oldest first, with their group;
+    `group_sizes`: how many recipients smsmode listed for each group lately.
+    """
+
+    items: list[QueuedSms] = field(default_factory=list)
+    claimed: dict[str, str | None] = field(default_factory=dict)
+    group_sizes: dict[str, int] = field(default_factory=dict)
 
 
 class OutboxUnreadableError(Exception):
@@ -110,10 +115,15 @@ class OutboxStore:
         try:
             stored = await self._store.async_load()
             if stored is None:
-                return StoredOutbox([], [])
+                return StoredOutbox()
+            groups = stored.get("claimed_groups", {})
             return StoredOutbox(
                 [QueuedSms.from_json(raw) for raw in stored["items"]],
-                [str(sms_id) for sms_id in stored["claimed"]],
+                {str(sms_id): groups.get(sms_id) for sms_id in stored["claimed"]},
+                {
+                    str(group): int(size)
+                    for group, size in stored.get("group_sizes", {}).items()
+                },
             )
         except (HomeAssistantError, KeyError, TypeError, ValueError) as err:
             kept_as = f"{self._store.path}.unreadable"
@@ -130,10 +140,17 @@ class OutboxStore:
             )
             raise OutboxUnreadableError(kept_as) from err
 
-    async def async_save(self, items: list[QueuedSms], claimed: list[str]) -> None:
+    async def async_save(self, outbox: StoredOutbox) -> None:
         """Write the queue now: an SMS must not be lost to a crash."""
         await self._store.async_save(
-            {"items": [item.as_json() for item in items], "claimed": claimed}
+            {
+                "items": [item.as_json() for item in outbox.items],
+                "claimed": list(outbox.claimed),
+                "claimed_groups": {
+                    sms_id: group for sms_id, group in outbox.claimed.items() if group
+                },
+                "group_sizes": outbox.group_sizes,
+            }
         )
 
     async def async_remove(self) -> None:

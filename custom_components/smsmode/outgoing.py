@@ -127,11 +127,18 @@ class OutgoingSms:
             return True
         return self.stop is not StopMode.NONE and _STOP_MENTION.sub("", listed) == ours
 
-    def _same_recipients(self, sent: SentSms) -> bool:
-        """Compare with the list's first recipient and count (groups: unknown)."""
-        if not self.numbers:
-            return True
+    def _same_recipients(self, sent: SentSms, group_size: int | None) -> bool:
+        """Compare with the list's first recipient and count.
+
+        A group's line shows one member, or maybe the group's name: a name must
+        be this group's, and the count the group's size when it is known.
+        """
         listed = re.sub(r"\D", "", sent.recipient)[-_NUMBER_DIGITS:]
+        if self.group is not None:
+            return (group_size is None or sent.recipient_count == group_size) and (
+                bool(listed)
+                or sent.recipient.strip().casefold() == self.group.casefold()
+            )
         return sent.recipient_count == len(self.numbers) and any(
             number[-_NUMBER_DIGITS:] == listed for number in self.numbers
         )
@@ -159,13 +166,17 @@ class OutgoingSms:
         first_attempt: datetime,
         last_attempt: datetime,
         claimed: Collection[str],
+        group_size: int | None = None,
     ) -> str | None:
-        """Return the id of the list line that is this SMS, if there is one."""
+        """Return the id of the list line that is this SMS, if there is one.
+
+        `group_size`: how many recipients smsmode listed for the group lately.
+        """
         for sent in lines:
             if (
                 sent.sms_id not in claimed
                 and self._same_text(sent.text)
-                and self._same_recipients(sent)
+                and self._same_recipients(sent, group_size)
                 and self._in_window(sent.sent_at, first_attempt, last_attempt)
             ):
                 return sent.sms_id
@@ -178,25 +189,31 @@ async def async_find_sent(
     *,
     first_attempt: datetime,
     last_attempt: datetime,
-    claimed: Collection[str],
+    claimed: Mapping[str, str | None],
+    group_sizes: dict[str, int],
 ) -> str | None:
     """Return the id smsmode lists the SMS under, None when it did not go.
 
     Pages are read, newest first, until one reaches back past the first
     attempt (a line older than that was made before it, and so were all the
     lines after it) or the list ends. LookupIncompleteError when smsmode's
-    limit comes first.
+    limit comes first. `claimed` maps the ids of SMS known to be others to
+    their group; their lines update `group_sizes` (the list gives no group).
     """
     window_start = sms.window_start(first_attempt)
     start = 0
     while start < LOOKUP_MAX_LINES:
         count = min(LOOKUP_PAGE, LOOKUP_MAX_LINES - start)
         lines = await client.list_sent_sms(start=start, count=count)
+        for line in lines:
+            if group := claimed.get(line.sms_id):
+                group_sizes[group] = line.recipient_count
         found = sms.find_in(
             lines,
             first_attempt=first_attempt,
             last_attempt=last_attempt,
             claimed=claimed,
+            group_size=None if sms.group is None else group_sizes.get(sms.group),
         )
         if found is not None:
             return found

@@ -461,7 +461,7 @@ async def async_deliver(
     )
     # smsmode lists it from now on: no queued SMS may take it for itself.
     if (runtime := _runtime(entry)) is not None:
-        runtime.outbox.async_claim(result.sms_id)
+        runtime.outbox.async_claim(result.sms_id, sms.group)
     _async_sent(
         entry,
         result.sms_id,
