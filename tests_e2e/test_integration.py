@@ -297,8 +297,9 @@ async def test_outbox_keeps_the_order_and_tells_when_a_queued_sms_went(
 ) -> None:
     """Code 50 (smsmode unavailable): the alert is queued, then goes first.
 
-    The next send tries the queued SMS before itself, so "server up" never
-    reaches smsmode before "server down"; each step is an event.
+    The next send is queued behind it at once and brings its attempt forward,
+    in the background, so "server up" never reaches smsmode before "server
+    down"; each step is an event.
     """
     ws = await api.websocket()
     queued = await ws.subscribe("smsmode_send_queued")
@@ -325,7 +326,12 @@ async def test_outbox_keeps_the_order_and_tells_when_a_queued_sms_went(
     await api.call(
         "notify", "smsmode", {"message": "Server up", "target": ["06 11 22 33 05"]}
     )
-    messages = await api.sim_messages_to("33611223305")
+
+    async def both_sent() -> list[Json] | None:
+        messages = await api.sim_messages_to("33611223305")
+        return messages if len(messages) == 2 else None
+
+    messages = await wait_for(both_sent, "the queued SMS and the next one sent")
     assert [m["text"] for m in messages] == ["Server down", "Server up"]
     event = await next_event(went)
     assert event["data"]["outbox_id"] == response["outbox_id"]
