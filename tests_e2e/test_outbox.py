@@ -11,7 +11,7 @@ NUMBER = "33611223306"
 async def test_smsmode_answering_after_the_timeout_sends_each_alert_once(
     api: Api, entry: Entry
 ) -> None:
-    """smsmode takes the first alert only after the client gave up (10 s).
+    """The first alert is taken by smsmode only after the client gave up (10 s).
 
     The first call returns queued at the timeout; the three alerts after it
     return queued at once (no caller waits for the queue); the outbox gives
