@@ -99,12 +99,13 @@ class SmsModeClient:
         api_key: str,
         *,
         base_url: str = DEFAULT_BASE_URL,
-        timeout: float = DEFAULT_TIMEOUT,
+        timeout: float | None = None,
         region: str = DEFAULT_REGION,
     ) -> None:
         """Bind the client to a session, an API key and a server (the simulator's).
 
-        `region` is the country national numbers (`06…`) are read in.
+        `region` is the country national numbers (`06…`) are read in; `timeout`
+        (seconds) defaults to DEFAULT_TIMEOUT as it is when the client is made.
         """
         url = URL(base_url)
         if not api_key or not url.absolute or url.scheme not in ("http", "https"):
@@ -115,6 +116,7 @@ class SmsModeClient:
         # The connection gets half the time on its own, so that a server that
         # never accepts it is told apart ("nothing sent") from one that never
         # answers a request already written ("may have been sent").
+        timeout = DEFAULT_TIMEOUT if timeout is None else timeout
         self._timeout = aiohttp.ClientTimeout(total=timeout, sock_connect=timeout / 2)
         self._region = region
 
