@@ -71,9 +71,7 @@ async def test_latency_during_an_outage(
 ) -> None:
     """Print p50 and p99 of the calls during the outage, against smsmode up."""
     entry, _, _ = await setup_entry(hass, simulator)
-    up = [
-        await _timed_send(hass, entry.entry_id, f"Up {n}") for n in range(NEW_ALERTS)
-    ]
+    up = [await _timed_send(hass, entry.entry_id, f"Up {n}") for n in range(NEW_ALERTS)]
     simulator.forget()
 
     for endpoint in (SEND, LIST):
