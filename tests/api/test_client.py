@@ -101,7 +101,7 @@ async def test_send_sms(client: SmsModeClient, simulator: Simulator) -> None:
     (request,) = simulator.requests_to("sendSMS.do")
     assert request.method == "POST"
     assert request.content_type == "application/x-www-form-urlencoded"
-    assert request.params["nbr_msg"] == "1"
+    assert request.params["nbr_msg"] == str(MAX_SEGMENTS)
     assert "emetteur" not in request.params
     assert "stop" not in request.params
     assert_key_kept_out_of_urls(simulator)
@@ -138,10 +138,6 @@ async def test_double_count_characters(
     assert (one.segments, one.units, two.segments, two.units) == (1, 160, 2, 161)
     assert simulator.messages[one.sms_id].text == char * 80
     assert simulator.messages[two.sms_id].text == char * 80 + "a"
-    assert [r.params["nbr_msg"] for r in simulator.requests_to("sendSMS.do")] == [
-        "1",
-        "2",
-    ]
     assert simulator.messages[two.sms_id].recipients[0].segments == 2
 
 
@@ -179,13 +175,13 @@ async def test_non_gsm_texts_go_as_unicode(
         ("😀" * 167 + "ж", 5),
     ],
 )
-async def test_nbr_msg_is_what_the_text_needs(
+async def test_segments_are_the_estimate_and_nbr_msg_the_cap(
     client: SmsModeClient, simulator: Simulator, text: str, segments: int
 ) -> None:
     result = await client.send_sms(text, [NUMBER, OTHER])
 
     assert result.segments == segments
-    assert last_params(simulator, "sendSMS.do")["nbr_msg"] == str(segments)
+    assert last_params(simulator, "sendSMS.do")["nbr_msg"] == str(MAX_SEGMENTS)
     message = simulator.messages[result.sms_id]
     assert message.text == text  # not cut
     assert message.segments == segments
@@ -215,7 +211,7 @@ async def test_stop_mention(
 
     params = last_params(simulator, "sendSMS.do")
     assert params["stop"] == str(int(stop))
-    assert params["nbr_msg"] == str(segments)
+    assert params["nbr_msg"] == str(MAX_SEGMENTS)
     expected = text + STOP_MENTION if with_mention else text
     assert simulator.messages[result.sms_id].text == expected
     assert simulator.messages[result.sms_id].segments == segments
@@ -394,7 +390,7 @@ async def test_batch(client: SmsModeClient, simulator: Simulator) -> None:
     assert (result.segments, result.units, result.encoding) == (2, 200, Encoding.GSM7)
     request = simulator.requests_to("sendSMSBatch.do")[-1]
     assert request.content_type.startswith("multipart/form-data")
-    assert request.params["nbr_msg"] == "2"
+    assert request.params["nbr_msg"] == str(MAX_SEGMENTS)
     assert request.params["classe_msg"] == "2"
     assert request.params["fichier"].startswith(
         '"numero","message","emetteur","refClient"'
@@ -788,6 +784,23 @@ async def test_key_never_leaks(
     assert all(key not in str(record.args) for record in caplog.records)
     assert_key_kept_out_of_urls(simulator)
     assert all(key.encode() in request.body for request in simulator.requests)
+
+
+@pytest.mark.parametrize("max_segments", [1, 2, 3])
+async def test_nbr_msg_is_max_segments_whatever_the_text_needs(
+    client: SmsModeClient, simulator: Simulator, max_segments: int
+) -> None:
+    single = await client.send_sms("Bonjour", [NUMBER], max_segments=max_segments)
+    batch = await client.send_batch(
+        [BatchMessage(NUMBER, "Bonjour")], max_segments=max_segments
+    )
+
+    assert last_params(simulator, "sendSMS.do")["nbr_msg"] == str(max_segments)
+    assert last_params(simulator, "sendSMSBatch.do")["nbr_msg"] == str(max_segments)
+    # The cap costs nothing: smsmode debits what the text takes.
+    assert (single.segments, batch.segments) == (1, 1)
+    assert simulator.messages[single.sms_id].cost == 1
+    assert simulator.messages[batch.sms_id].cost == 1
 
 
 async def test_max_segments_is_the_default_nbr_msg_bound(

@@ -258,8 +258,9 @@ class SmsModeClient:
         """Send one SMS to numbers or to a contact group, in one request.
 
         The encoding is GSM when every character allows it, else Unicode (class 9),
-        unless given. `nbr_msg` is set to what the text needs (STOP included); a text
-        needing more than `max_segments` SMS is refused, never cut. With
+        unless given. A text whose estimate (STOP included) needs more than
+        `max_segments` SMS is refused, never cut; `nbr_msg` carries that cap, and
+        the result the estimate. With
         `reply_allowed` (class 4) the text must be GSM and no sender can be set.
         """
         numbers = self._recipients(recipients, group)
@@ -278,6 +279,7 @@ class SmsModeClient:
             "notification_url_reponse": reply_notification_url,
             **send_options(
                 analysis,
+                max_segments=max_segments,
                 reply_allowed=reply_allowed,
                 sender=sender,
                 scheduled_at=scheduled_at,
@@ -339,9 +341,10 @@ class SmsModeClient:
     ) -> SendResult:
         """Send one personalised SMS per row, as one CSV file (campaign id returned).
 
-        The file is ISO-8859-15, so every text must be GSM. `nbr_msg` is what the
-        longest row needs; rows are kept as given (one SMS per row, even for a
-        number listed twice).
+        The file is ISO-8859-15, so every text must be GSM. Each row is checked
+        against `max_segments` (`nbr_msg`, the cap); the result reports the longest
+        row's estimate. Rows are kept as given (one SMS per row, even for a number
+        listed twice).
         """
         if not messages:
             raise SmsModeValidationError("invalid_recipients", "No message to send")
@@ -365,6 +368,7 @@ class SmsModeClient:
         csv_file = batch_file(numbers, messages, reply_allowed=reply_allowed)
         fields = send_options(
             longest,
+            max_segments=max_segments,
             reply_allowed=reply_allowed,
             sender=sender,
             scheduled_at=scheduled_at,

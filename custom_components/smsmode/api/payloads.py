@@ -107,6 +107,7 @@ def check_text(
 def send_options(
     analysis: MessageAnalysis,
     *,
+    max_segments: int,
     reply_allowed: bool,
     sender: str | None,
     scheduled_at: datetime | None,
@@ -114,12 +115,18 @@ def send_options(
     notification_url: str | None,
     now: datetime | None,
 ) -> dict[str, str | None]:
-    """Fields shared by single and batch sends: class, length, sender, time, tag."""
+    """Fields shared by single and batch sends: class, length cap, sender, time, tag.
+
+    `nbr_msg` is the cap (`max_segments`), not the estimate: smsmode cuts a text
+    beyond it, and its own count may exceed ours (the STOP mention abroad has a
+    length the reference does not give). `check_text` already refused a text whose
+    estimate exceeds the cap.
+    """
     return {
         "classe_msg": _CLASS_REPLY_ALLOWED
         if reply_allowed
         else _CLASS_FOR_ENCODING[analysis.encoding],
-        "nbr_msg": str(analysis.segments),
+        "nbr_msg": str(max_segments),
         "emetteur": sender_field(sender, reply_allowed=reply_allowed),
         "date_envoi": schedule_field(scheduled_at, now),
         "refClient": None if ref_client is None else validate_ref_client(ref_client),
