@@ -382,7 +382,7 @@ async def test_scheduled_voice_message(
 async def test_batch(client: SmsModeClient, simulator: Simulator) -> None:
     rows = [
         BatchMessage(
-            "06 12 34 56 78", 'Bonjour "Jean", 5€ ; à demain\nMerci', "RDV", "ref123"
+            "06 12 34 56 78", 'Bonjour "Jean", 5€ ; à demain, merci', "RDV", "ref123"
         ),
         BatchMessage(f"+{OTHER}", "Second, message {2}", None, None),
         BatchMessage("0033611111111", "a" * 200, "TOTO"),

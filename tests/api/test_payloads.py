@@ -243,7 +243,7 @@ def test_latin9_text() -> None:
 
 def test_batch_file() -> None:
     rows = [
-        BatchMessage("0612345678", 'Bonjour "Jean", 5€\nà demain', "RDV", "ref123"),
+        BatchMessage("0612345678", 'Bonjour "Jean", 5€, à demain', "RDV", "ref123"),
         BatchMessage("0611111111", "Message 2"),
     ]
     data = batch_file(["33612345678", "33611111111"], rows, reply_allowed=False)
@@ -252,7 +252,7 @@ def test_batch_file() -> None:
     assert b"5\xa4" in data
     assert list(csv.reader(io.StringIO(text))) == [
         ["numero", "message", "emetteur", "refClient"],
-        ["33612345678", 'Bonjour "Jean", 5€\nà demain', "RDV", "ref123"],
+        ["33612345678", 'Bonjour "Jean", 5€, à demain', "RDV", "ref123"],
         ["33611111111", "Message 2", "", ""],
     ]
 

@@ -14,6 +14,7 @@ from urllib.parse import quote_plus
 from .const import PARIS
 from .dates import format_smsmode_datetime
 from .exceptions import (
+    SmsModeBatchRowError,
     SmsModeEncodingError,
     SmsModeInvalidScheduleError,
     SmsModeInvalidSenderError,
@@ -195,12 +196,17 @@ def batch_file(
 ) -> bytes:
     """Write the batch CSV (ISO-8859-15, every field quoted, the documented header).
 
-    The texts must have been checked as GSM, which ISO-8859-15 holds entirely.
+    The texts must have been checked as GSM, which ISO-8859-15 holds entirely. A
+    text with a line break is refused, naming its row (from 1): the reference does
+    not say how smsmode reads a quoted field over several lines, so it could cut the
+    text or take the rest for another row.
     """
     buffer = io.StringIO()
     writer = csv.writer(buffer, quoting=csv.QUOTE_ALL, lineterminator="\r\n")
     writer.writerow(_BATCH_HEADER)
-    for number, row in zip(numbers, rows, strict=True):
+    for index, (number, row) in enumerate(zip(numbers, rows, strict=True), 1):
+        if "\n" in row.message or "\r" in row.message:
+            raise SmsModeBatchRowError(index)
         writer.writerow(
             (
                 number,
