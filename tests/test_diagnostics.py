@@ -55,3 +55,31 @@ async def test_diagnostics_redacted(
             "data": {"name": "**REDACTED**", "number": "**REDACTED**"},
         }
     ]
+
+
+async def test_diagnostics_drop_url_credentials(
+    hass: HomeAssistant,
+    hass_client: ClientSessionGenerator,
+    smsmode_simulator: Simulator,
+    webhook_id: str,
+) -> None:
+    """A proxy's user:password in the API URL stays out of diagnostics."""
+    url = smsmode_simulator.url.replace("http://", "http://proxyuser:pr0xy-pass@")
+    entry = MockConfigEntry(
+        domain="smsmode",
+        title="smsmode",
+        data={
+            "api_key": smsmode_simulator.api_key,
+            "url": url,
+            "webhook_id": webhook_id,
+        },
+    )
+    entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+
+    result = await get_diagnostics_for_config_entry(hass, hass_client, entry)
+
+    assert result["data"]["url"] == smsmode_simulator.url
+    assert "pr0xy-pass" not in repr(result)
+    assert "proxyuser" not in repr(result)
