@@ -5,8 +5,8 @@ example (`sendSMSBatch.do?accessToken=…`, the CSV file alone in the body); aio
 then writes that URL into some of its errors (a connect timeout, a malformed reply,
 a body it cannot write). So no aiohttp error leaves this module: each becomes an
 `SmsModeConnectionError` raised outside the `except` block (neither its cause nor
-its context holds the original), whose text has the key replaced, and logs name the
-path only.
+its context holds the original), whose text has the key replaced, and logs show the
+URL without its query string.
 """
 
 from collections.abc import Mapping
@@ -84,9 +84,10 @@ async def post(
     may come after smsmode took the request).
     """
     url = URL(f"{base_url}{request.path}", encoded=True)
+    # No query (the batch key), no proxy's user:password either.
+    _LOGGER.debug("POST %s", url.with_user(None))
     if request.query:
         url = URL(f"{url}?{request.query}", encoded=True)
-    _LOGGER.debug("POST %s%s", base_url, request.path)
     failure: SmsModeConnectionError | None = None
     try:
         async with session.post(
