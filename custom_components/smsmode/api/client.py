@@ -2,8 +2,9 @@
 
 Every call is one POST with the API key in the form body, except the batch send,
 whose key goes in the query string as the reference's example has it (`transport.py`
-keeps that URL out of every log line and error). Everything is validated before sending (see
-`payloads.py`): a request that would be cut, mangled or refused is not sent at all.
+keeps that URL out of every log line and error). Everything is validated before
+sending (see `payloads.py`): a request that would be cut, mangled or refused is not
+sent at all.
 The client never re-sends on its own: `SmsModeError.retryable` tells the caller when
 doing so is safe, and only the caller knows whether a delay is acceptable.
 """
@@ -209,8 +210,8 @@ class SmsModeClient:
         The encoding is GSM when every character allows it, else Unicode (class 9),
         unless given. A text whose estimate (STOP included) needs more than
         `max_segments` SMS is refused, never cut; `nbr_msg` carries that cap, and
-        the result the estimate. With
-        `reply_allowed` (class 4) the text must be GSM and no sender can be set.
+        the result the estimate. With `reply_allowed` (class 4) the text must be GSM
+        and no sender can be set.
         """
         numbers = self._recipients(recipients, group)
         analysis = check_text(
