@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Final
 from aiohttp import hdrs, web
 
 from .codes import ProviderError, code_reply
-from .endpoints import ENDPOINTS, ApiCall, Handler, ReplyBody
+from .endpoints import ENDPOINTS, QUERY_PARAMETERS_ONLY, ApiCall, Handler, ReplyBody
 from .faults import Fault, FaultKind, FaultQueue
 from .models import RecordedRequest
 from .params import RequestParams
@@ -66,14 +66,19 @@ class SmsmodeApi:
     async def _handle(self, request: web.Request) -> web.Response:
         """Record, apply the next fault, process and answer one request."""
         endpoint = request.match_info["endpoint"]
-        handler = ENDPOINTS.get((request.match_info["version"], endpoint))
+        route = (request.match_info["version"], endpoint)
+        handler = ENDPOINTS.get(route)
         if handler is None:
             raise web.HTTPNotFound
         body = await request.read()
         query_string = request.rel_url.raw_query_string
         content_type = request.headers.get(hdrs.CONTENT_TYPE, "")
         params = RequestParams.parse(
-            request.method, query_string.encode(), content_type, body
+            request.method,
+            query_string.encode(),
+            content_type,
+            body,
+            body_fields=route not in QUERY_PARAMETERS_ONLY,
         )
         self._requests.append(
             RecordedRequest(

@@ -72,13 +72,19 @@ class ApiCall:
 type Handler = Callable[[ApiCall], ReplyBody]
 
 ENDPOINTS: Final[dict[tuple[str, str], Handler]] = {}
+# Endpoints reading their parameters from the query string alone (files aside).
+QUERY_PARAMETERS_ONLY: Final[set[tuple[str, str]]] = set()
 
 
-def _endpoint(name: str, version: str = API_1_6) -> Callable[[Handler], Handler]:
+def _endpoint(
+    name: str, version: str = API_1_6, *, query_only: bool = False
+) -> Callable[[Handler], Handler]:
     """Register a handler for `/http/<version>/<name>`."""
 
     def register(handler: Handler) -> Handler:
         ENDPOINTS[version, name] = handler
+        if query_only:
+            QUERY_PARAMETERS_ONLY.add((version, name))
         return handler
 
     return register
@@ -286,11 +292,13 @@ def _batch_rows(content: bytes) -> list[dict[str, str]]:
     return rows
 
 
-@_endpoint("sendSMSBatch.do")
+@_endpoint("sendSMSBatch.do", query_only=True)
 def send_sms_batch(call: ApiCall) -> ReplyBody:
     """Send one SMS per CSV row, each with its own text, sender and reference.
 
-    A row's empty sender or reference falls back to the request's.
+    The parameters come from the query string, the file from the body, as in the
+    reference's only example: a form field next to the file is not read. A row's
+    empty sender or reference falls back to the request's.
     """
     params = call.params
     _check(call.method == "POST")

@@ -71,11 +71,19 @@ class RequestParams:
 
     @classmethod
     def parse(
-        cls, method: str, query_string: bytes, content_type: str, body: bytes
+        cls,
+        method: str,
+        query_string: bytes,
+        content_type: str,
+        body: bytes,
+        *,
+        body_fields: bool = True,
     ) -> RequestParams:
         """Read the query string and, for POST, a form or multipart body.
 
-        Other body types are ignored, as a servlet ignores them.
+        Other body types are ignored, as a servlet ignores them. Without
+        `body_fields`, only the files of a multipart body are read: the batch
+        endpoint, whose only example has every parameter in the query string.
         """
         pairs = _split_form(query_string)
         files: dict[str, bytes] = {}
@@ -85,7 +93,8 @@ class RequestParams:
                 pairs += _split_form(body)
             elif media_type == MULTIPART_CONTENT_TYPE:
                 fields, files = _split_multipart(content_type, body)
-                pairs += fields
+                if body_fields:
+                    pairs += fields
         values: dict[str, bytes] = {}
         for name, value in pairs:
             values.setdefault(name, value)

@@ -259,6 +259,38 @@ async def test_user_invalid_url(
     assert smsmode_simulator.requests == []
 
 
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://api.smsmode.com",
+        "http://example.org:8765/proxy",
+        "http://simulator:8765",
+        "http://localhost.example.org",
+        "http://8.8.8.8",
+        "http://100.64.0.1",
+        "http://172.32.0.1",
+        "http://[2001:db8::1]:8080",
+        "http://[::ffff:8.8.8.8]",
+    ],
+)
+async def test_user_http_refused_off_the_local_network(
+    hass: HomeAssistant, smsmode_simulator: Simulator, url: str
+) -> None:
+    """http:// to a public address or any host name but localhost: key in clear.
+
+    The accepted ones (the simulator's `http://127.0.0.1:PORT` among them) are in
+    tests/test_api_url.py; every other test here goes to the simulator over http.
+    """
+    flow_id = await _start_user_flow(hass)
+    result = await hass.config_entries.flow.async_configure(
+        flow_id, {CONF_API_KEY: smsmode_simulator.api_key, CONF_URL: url}
+    )
+    assert result["type"] is FlowResultType.FORM
+    assert result["errors"] == {CONF_URL: "insecure_url"}
+    assert smsmode_simulator.requests == []
+    assert not hass.config_entries.async_entries(DOMAIN)
+
+
 async def test_user_unexpected_error(
     hass: HomeAssistant,
     smsmode_simulator: Simulator,
@@ -528,6 +560,66 @@ async def test_reconfigure_errors_change_nothing(
     assert result["step_id"] == "reconfigure"
     assert result["errors"] == {CONF_URL: "invalid_url"}
     assert dict(config_entry.data) == before
+
+
+@pytest.mark.usefixtures("external_url")
+async def test_reconfigure_refuses_http_off_the_local_network(
+    hass: HomeAssistant, config_entry: MockConfigEntry, smsmode_simulator: Simulator
+) -> None:
+    """The key would travel in clear: refused on the URL field, nothing changed."""
+    config_entry.add_to_hass(hass)
+    before = dict(config_entry.data)
+    result = await config_entry.start_reconfigure_flow(hass)
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"],
+        {CONF_API_KEY: smsmode_simulator.api_key, CONF_URL: "http://api.smsmode.com"},
+    )
+    assert result["type"] is FlowResultType.FORM
+    assert result["errors"] == {CONF_URL: "insecure_url"}
+    assert dict(config_entry.data) == before
+    assert smsmode_simulator.requests == []
+
+
+@pytest.mark.usefixtures("external_url")
+async def test_reconfigure_to_another_server_asks_for_the_key(
+    hass: HomeAssistant,
+    smsmode_simulator: Simulator,
+    closed_port_url: str,
+    webhook_id: str,
+    mock_setup_entry: AsyncMock,
+) -> None:
+    """An empty key field keeps the key for its server only: another must be typed."""
+    key = smsmode_simulator.api_key
+    entry = MockConfigEntry(
+        domain=DOMAIN,
+        title="smsmode",
+        unique_id=_hash(key),
+        data={
+            CONF_API_KEY: key,
+            CONF_URL: closed_port_url,
+            CONF_WEBHOOK_ID: webhook_id,
+        },
+    )
+    entry.add_to_hass(hass)
+    before = dict(entry.data)
+    result = await entry.start_reconfigure_flow(hass)
+    for typed in ({}, {CONF_API_KEY: "  "}):
+        result = await hass.config_entries.flow.async_configure(
+            result["flow_id"], {**typed, CONF_URL: smsmode_simulator.url}
+        )
+        assert result["type"] is FlowResultType.FORM
+        assert result["errors"] == {CONF_API_KEY: "api_key_for_new_server"}
+    assert dict(entry.data) == before
+    assert smsmode_simulator.requests == []
+
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {CONF_API_KEY: key, CONF_URL: smsmode_simulator.url}
+    )
+    await hass.async_block_till_done()
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "reconfigure_successful"
+    assert entry.data[CONF_URL] == smsmode_simulator.url
+    assert len(smsmode_simulator.requests_to("credit.do")) == 1
 
 
 async def test_reconfigure_key_of_another_entry(

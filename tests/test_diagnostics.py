@@ -1,9 +1,11 @@
 """Diagnostics: useful, with the key, webhook id and phone numbers hidden."""
 
+import logging
 from types import MappingProxyType
 
 from homeassistant.config_entries import ConfigSubentry
 from homeassistant.core import HomeAssistant
+import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 from pytest_homeassistant_custom_component.components.diagnostics import (
     get_diagnostics_for_config_entry,
@@ -55,3 +57,35 @@ async def test_diagnostics_redacted(
             "data": {"name": "**REDACTED**", "number": "**REDACTED**"},
         }
     ]
+
+
+async def test_diagnostics_drop_url_credentials(
+    hass: HomeAssistant,
+    hass_client: ClientSessionGenerator,
+    smsmode_simulator: Simulator,
+    webhook_id: str,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A proxy's user:password in the API URL stays out of diagnostics and logs."""
+    caplog.set_level(logging.DEBUG, logger="custom_components.smsmode")
+    url = smsmode_simulator.url.replace("http://", "http://proxyuser:pr0xy-pass@")
+    entry = MockConfigEntry(
+        domain="smsmode",
+        title="smsmode",
+        data={
+            "api_key": smsmode_simulator.api_key,
+            "url": url,
+            "webhook_id": webhook_id,
+        },
+    )
+    entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+
+    result = await get_diagnostics_for_config_entry(hass, hass_client, entry)
+
+    assert result["data"]["url"] == smsmode_simulator.url
+    assert "pr0xy-pass" not in repr(result)
+    assert "proxyuser" not in repr(result)
+    assert "POST http://127.0.0.1" in caplog.text
+    assert "pr0xy-pass" not in caplog.text

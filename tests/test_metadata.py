@@ -207,7 +207,12 @@ def test_every_entity_is_translated(platform: str, key: str) -> None:
     "key",
     sorted(
         VALIDATION_KEYS
-        | {"non_gsm_characters", "non_latin9_characters", "reply_requires_gsm"}
+        | {
+            "batch_row_line_break",
+            "non_gsm_characters",
+            "non_latin9_characters",
+            "reply_requires_gsm",
+        }
     ),
 )
 def test_every_client_refusal_is_translated(key: str) -> None:

@@ -98,7 +98,7 @@ async def test_every_data_key(
     assert params["classe_msg"] == "9"
     assert params["stop"] == "2"
     assert params["refClient"] == "porte-42"
-    assert params["nbr_msg"] == "2"
+    assert params["nbr_msg"] == "3"
     assert params["date_envoi"] == expected.astimezone(
         dt_util.get_time_zone("Europe/Paris")
     ).strftime("%d%m%Y-%H:%M")

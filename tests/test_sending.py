@@ -114,14 +114,14 @@ async def test_request_overrides_options(
             recipients=[ALICE_NUMBER],
             sender="Garage",
             stop=StopOption.NONE,
-            max_segments=2,
+            max_segments=3,
             ref_client="ref-1",
         ),
     )
     params = sent(smsmode_simulator)[-1]
     assert params["emetteur"] == "Garage"
     assert "stop" not in params
-    assert params["nbr_msg"] == "2"
+    assert params["nbr_msg"] == "3"
     assert params["refClient"] == "ref-1"
 
 

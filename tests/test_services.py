@@ -231,6 +231,23 @@ async def test_send_batch(
     assert err.value.translation_placeholders is not None
     assert err.value.translation_placeholders["characters"] == "'ê' '✓'"
 
+    with pytest.raises(ServiceValidationError) as err:
+        await _call(
+            hass,
+            entry,
+            "send_batch",
+            messages=[
+                {"number": BOB[1], "message": "Bonjour"},
+                {"number": ALICE[1], "message": "Bonjour\nà demain"},
+            ],
+        )
+    assert err.value.translation_key == "batch_row_line_break"
+    assert err.value.translation_placeholders == {
+        "error": "Row 2 of the batch holds a line break",
+        "row": "2",
+    }
+    assert len(smsmode_simulator.requests_to("sendSMSBatch.do")) == 1
+
     with pytest.raises(vol.Invalid):
         await _call(hass, entry, "send_batch", messages=[])
 

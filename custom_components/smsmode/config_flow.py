@@ -58,6 +58,7 @@ from .api import (
     normalize_number,
     validate_sender,
 )
+from .api_url import same_server, url_error
 from .const import (
     CONF_BALANCE_INTERVAL,
     CONF_CLOUDHOOK_URL,
@@ -236,14 +237,11 @@ async def _async_validate_account(
     """Ask smsmode for the balance with this key; return the form errors, if any.
 
     The balance call is free and read-only, so it proves the key and the URL
-    without spending a credit.
+    (already checked by `url_error`) without spending a credit.
     """
     if not api_key:  # only blanks were typed
         return {"base": "invalid_auth"}
-    try:
-        client = SmsModeClient(async_get_clientsession(hass), api_key, base_url=url)
-    except ValueError:
-        return {CONF_URL: "invalid_url"}
+    client = SmsModeClient(async_get_clientsession(hass), api_key, base_url=url)
     try:
         await client.get_balance()
     except SmsModeAuthenticationError:
@@ -286,7 +284,10 @@ class SmsmodeConfigFlow(ConfigFlow, domain=DOMAIN):
             url = user_input[CONF_URL].strip()
             await self.async_set_unique_id(_unique_id(api_key))
             self._abort_if_unique_id_configured()
-            errors = await _async_validate_account(self.hass, api_key, url)
+            if error := url_error(url):
+                errors = {CONF_URL: error}
+            else:
+                errors = await _async_validate_account(self.hass, api_key, url)
             if not errors:
                 data = {
                     CONF_API_KEY: api_key,
@@ -352,20 +353,26 @@ class SmsmodeConfigFlow(ConfigFlow, domain=DOMAIN):
         """Change the key or the URL, and show the URL to give smsmode again.
 
         The form never holds the stored key (it would travel to the browser): an
-        empty key field keeps it. When Home Assistant has no URL yet, the same form is shown under the step
+        empty key field keeps it, unless the URL now points to another server (host
+        or port): the key must then be typed again, so that it only goes where it
+        was typed for. When Home Assistant has no URL yet, the same form is shown under the step
         `reconfigure_no_url`, whose translated description says what to do
         instead (a placeholder cannot carry translated text).
         """
         entry = self._get_reconfigure_entry()
         errors: dict[str, str] = {}
         if user_input is not None:
-            api_key = (
-                user_input.get(CONF_API_KEY, "").strip() or entry.data[CONF_API_KEY]
-            )
+            typed_key = user_input.get(CONF_API_KEY, "").strip()
             url = user_input[CONF_URL].strip()
-            errors = await _async_validate_account(self.hass, api_key, url)
-            if not errors:
-                return self._async_update_account(entry, api_key, url)
+            if error := url_error(url):
+                errors = {CONF_URL: error}
+            elif not typed_key and not same_server(url, entry.data[CONF_URL]):
+                errors = {CONF_API_KEY: "api_key_for_new_server"}
+            else:
+                api_key = typed_key or entry.data[CONF_API_KEY]
+                errors = await _async_validate_account(self.hass, api_key, url)
+                if not errors:
+                    return self._async_update_account(entry, api_key, url)
         # Only the URL is filled in: the key stays on the server.
         data_schema = self.add_suggested_values_to_schema(
             STEP_RECONFIGURE_SCHEMA,

@@ -3,9 +3,10 @@
 from typing import Any
 
 from homeassistant.components.diagnostics import async_redact_data
-from homeassistant.const import CONF_API_KEY, CONF_NAME, CONF_WEBHOOK_ID
+from homeassistant.const import CONF_API_KEY, CONF_NAME, CONF_URL, CONF_WEBHOOK_ID
 from homeassistant.core import HomeAssistant
 
+from .api_url import without_credentials
 from .const import CONF_CLOUDHOOK_URL, CONF_NUMBER, CONF_SENDER
 from .coordinator import SmsmodeConfigEntry
 
@@ -26,12 +27,16 @@ async def async_get_config_entry_diagnostics(
     """Return the entry's settings, its recipients, the last balance, the outbox size.
 
     Built field by field rather than from `entry.as_dict()`: unique ids (a key
-    hash, and each recipient's number) stay out, whatever core adds later.
+    hash, and each recipient's number) stay out, whatever core adds later. The API
+    URL is shown (a proxy or the simulator explains a lot) without any
+    `user:password@`.
     """
     coordinator = entry.runtime_data.coordinator
+    data = async_redact_data(dict(entry.data), TO_REDACT)
+    data[CONF_URL] = without_credentials(entry.data[CONF_URL])
     return {
         "title": entry.title,
-        "data": async_redact_data(dict(entry.data), TO_REDACT),
+        "data": data,
         "options": async_redact_data(dict(entry.options), TO_REDACT),
         "recipients": [
             {

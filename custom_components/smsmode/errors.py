@@ -16,6 +16,7 @@ from .api import (
     Encoding,
     SmsModeApiError,
     SmsModeAuthenticationError,
+    SmsModeBatchRowError,
     SmsModeConnectionError,
     SmsModeEncodingError,
     SmsModeError,
@@ -87,6 +88,9 @@ def translated_error(
         elif isinstance(err, SmsModeEncodingError):
             key = err.reason
             placeholders["characters"] = " ".join(repr(c) for c in err.characters)
+        elif isinstance(err, SmsModeBatchRowError):
+            key = err.reason
+            placeholders["row"] = str(err.row)
         return _error(ServiceValidationError, key, placeholders)
     if isinstance(err, SmsModeConnectionError):
         key = (

@@ -77,12 +77,22 @@ def last_params(simulator: Simulator, endpoint: str) -> dict[str, str]:
     return simulator.requests_to(endpoint)[-1].params
 
 
-def assert_key_kept_out_of_urls(simulator: Simulator) -> None:
-    """Fail if any request carried the key in its query string."""
+def assert_key_where_it_belongs(simulator: Simulator) -> None:
+    """Fail unless the key went in the form body, or (batch) the query string alone.
+
+    The batch endpoint's only example in the reference has it in the query string,
+    next to the other parameters, and the CSV file alone in the body.
+    """
+    key = simulator.api_key
     assert simulator.requests
     for request in simulator.requests:
-        assert request.query_string == ""
-        assert simulator.api_key not in request.path
+        assert key not in request.path
+        if request.endpoint == "sendSMSBatch.do":
+            assert request.query_string.startswith(f"accessToken={key}&")
+            assert key.encode() not in request.body
+        else:
+            assert request.query_string == ""
+            assert f"accessToken={key}".encode() in request.body
 
 
 # --- sending ---------------------------------------------------------------------
@@ -101,10 +111,10 @@ async def test_send_sms(client: SmsModeClient, simulator: Simulator) -> None:
     (request,) = simulator.requests_to("sendSMS.do")
     assert request.method == "POST"
     assert request.content_type == "application/x-www-form-urlencoded"
-    assert request.params["nbr_msg"] == "1"
+    assert request.params["nbr_msg"] == str(MAX_SEGMENTS)
     assert "emetteur" not in request.params
     assert "stop" not in request.params
-    assert_key_kept_out_of_urls(simulator)
+    assert_key_where_it_belongs(simulator)
 
 
 async def test_every_accepted_character_round_trips(
@@ -138,10 +148,6 @@ async def test_double_count_characters(
     assert (one.segments, one.units, two.segments, two.units) == (1, 160, 2, 161)
     assert simulator.messages[one.sms_id].text == char * 80
     assert simulator.messages[two.sms_id].text == char * 80 + "a"
-    assert [r.params["nbr_msg"] for r in simulator.requests_to("sendSMS.do")] == [
-        "1",
-        "2",
-    ]
     assert simulator.messages[two.sms_id].recipients[0].segments == 2
 
 
@@ -179,13 +185,13 @@ async def test_non_gsm_texts_go_as_unicode(
         ("😀" * 167 + "ж", 5),
     ],
 )
-async def test_nbr_msg_is_what_the_text_needs(
+async def test_segments_are_the_estimate_and_nbr_msg_the_cap(
     client: SmsModeClient, simulator: Simulator, text: str, segments: int
 ) -> None:
     result = await client.send_sms(text, [NUMBER, OTHER])
 
     assert result.segments == segments
-    assert last_params(simulator, "sendSMS.do")["nbr_msg"] == str(segments)
+    assert last_params(simulator, "sendSMS.do")["nbr_msg"] == str(MAX_SEGMENTS)
     message = simulator.messages[result.sms_id]
     assert message.text == text  # not cut
     assert message.segments == segments
@@ -215,7 +221,7 @@ async def test_stop_mention(
 
     params = last_params(simulator, "sendSMS.do")
     assert params["stop"] == str(int(stop))
-    assert params["nbr_msg"] == str(segments)
+    assert params["nbr_msg"] == str(MAX_SEGMENTS)
     expected = text + STOP_MENTION if with_mention else text
     assert simulator.messages[result.sms_id].text == expected
     assert simulator.messages[result.sms_id].segments == segments
@@ -376,7 +382,7 @@ async def test_scheduled_voice_message(
 async def test_batch(client: SmsModeClient, simulator: Simulator) -> None:
     rows = [
         BatchMessage(
-            "06 12 34 56 78", 'Bonjour "Jean", 5€ ; à demain\nMerci', "RDV", "ref123"
+            "06 12 34 56 78", 'Bonjour "Jean", 5€ ; à demain, merci', "RDV", "ref123"
         ),
         BatchMessage(f"+{OTHER}", "Second, message {2}", None, None),
         BatchMessage("0033611111111", "a" * 200, "TOTO"),
@@ -394,13 +400,14 @@ async def test_batch(client: SmsModeClient, simulator: Simulator) -> None:
     assert (result.segments, result.units, result.encoding) == (2, 200, Encoding.GSM7)
     request = simulator.requests_to("sendSMSBatch.do")[-1]
     assert request.content_type.startswith("multipart/form-data")
-    assert request.params["nbr_msg"] == "2"
+    assert request.body.count(b"Content-Disposition") == 1  # the file alone
+    assert request.params["nbr_msg"] == str(MAX_SEGMENTS)
     assert request.params["classe_msg"] == "2"
     assert request.params["fichier"].startswith(
         '"numero","message","emetteur","refClient"'
     )
     assert b"5\xa4" in request.body
-    assert_key_kept_out_of_urls(simulator)
+    assert_key_where_it_belongs(simulator)
 
 
 async def test_batch_reply_allowed(client: SmsModeClient, simulator: Simulator) -> None:
@@ -786,8 +793,24 @@ async def test_key_never_leaks(
     assert caplog.records
     assert key not in caplog.text
     assert all(key not in str(record.args) for record in caplog.records)
-    assert_key_kept_out_of_urls(simulator)
-    assert all(key.encode() in request.body for request in simulator.requests)
+    assert_key_where_it_belongs(simulator)
+
+
+@pytest.mark.parametrize("max_segments", [1, 2, 3])
+async def test_nbr_msg_is_max_segments_whatever_the_text_needs(
+    client: SmsModeClient, simulator: Simulator, max_segments: int
+) -> None:
+    single = await client.send_sms("Bonjour", [NUMBER], max_segments=max_segments)
+    batch = await client.send_batch(
+        [BatchMessage(NUMBER, "Bonjour")], max_segments=max_segments
+    )
+
+    assert last_params(simulator, "sendSMS.do")["nbr_msg"] == str(max_segments)
+    assert last_params(simulator, "sendSMSBatch.do")["nbr_msg"] == str(max_segments)
+    # The cap costs nothing: smsmode debits what the text takes.
+    assert (single.segments, batch.segments) == (1, 1)
+    assert simulator.messages[single.sms_id].cost == 1
+    assert simulator.messages[batch.sms_id].cost == 1
 
 
 async def test_max_segments_is_the_default_nbr_msg_bound(

@@ -9,6 +9,7 @@ import pytest
 from custom_components.smsmode.api import (
     BatchMessage,
     Encoding,
+    SmsModeBatchRowError,
     SmsModeClient,
     SmsModeEncodingError,
     SmsModeInvalidNumberError,
@@ -118,6 +119,23 @@ async def test_every_invalid_number_listed(client: SmsModeClient) -> None:
     with pytest.raises(SmsModeInvalidNumberError) as err:
         await client.send_sms("Hi", ["0612345678", "12", "06 12", "abc"])
     assert err.value.numbers == ("12", "06 12", "abc")
+
+
+@pytest.mark.parametrize(
+    ("texts", "row"),
+    [
+        (["Bonjour\nà demain", "b"], 1),
+        (["a", "b", "Bonjour\r\nà demain"], 3),
+        (["a", "Bonjour\rà demain"], 2),
+    ],
+)
+async def test_batch_row_with_a_line_break_is_refused_and_named(
+    client: SmsModeClient, texts: list[str], row: int
+) -> None:
+    rows = [BatchMessage("0612345678", text) for text in texts]
+    with pytest.raises(SmsModeBatchRowError) as err:
+        await client.send_batch(rows)
+    assert (err.value.reason, err.value.row) == ("batch_row_line_break", row)
 
 
 async def test_batch_lists_every_non_gsm_character(client: SmsModeClient) -> None:

@@ -132,6 +132,7 @@ def test_reply_allowed_is_gsm_only() -> None:
 def test_send_options() -> None:
     options = send_options(
         analyse("ж" * 100),
+        max_segments=3,
         reply_allowed=False,
         sender="Shop",
         scheduled_at=datetime(2026, 3, 29, 1, 0, tzinfo=UTC),
@@ -141,7 +142,7 @@ def test_send_options() -> None:
     )
     assert options == {
         "classe_msg": "9",
-        "nbr_msg": "2",
+        "nbr_msg": "3",
         "emetteur": "Shop",
         "date_envoi": "29032026-03:00",
         "refClient": "ref-1",
@@ -149,6 +150,7 @@ def test_send_options() -> None:
     }
     reply = send_options(
         analyse("a"),
+        max_segments=5,
         reply_allowed=True,
         sender=None,
         scheduled_at=None,
@@ -158,7 +160,7 @@ def test_send_options() -> None:
     )
     assert reply == {
         "classe_msg": "4",
-        "nbr_msg": "1",
+        "nbr_msg": "5",
         "emetteur": None,
         "date_envoi": None,
         "refClient": None,
@@ -241,7 +243,7 @@ def test_latin9_text() -> None:
 
 def test_batch_file() -> None:
     rows = [
-        BatchMessage("0612345678", 'Bonjour "Jean", 5€\nà demain', "RDV", "ref123"),
+        BatchMessage("0612345678", 'Bonjour "Jean", 5€, à demain', "RDV", "ref123"),
         BatchMessage("0611111111", "Message 2"),
     ]
     data = batch_file(["33612345678", "33611111111"], rows, reply_allowed=False)
@@ -250,7 +252,7 @@ def test_batch_file() -> None:
     assert b"5\xa4" in data
     assert list(csv.reader(io.StringIO(text))) == [
         ["numero", "message", "emetteur", "refClient"],
-        ["33612345678", 'Bonjour "Jean", 5€\nà demain', "RDV", "ref123"],
+        ["33612345678", 'Bonjour "Jean", 5€, à demain', "RDV", "ref123"],
         ["33611111111", "Message 2", "", ""],
     ]
 

@@ -347,19 +347,23 @@ async def test_voice_message_refusals(api: RawApi, fields: dict[str, str]) -> No
     assert reply.text == "35 | Paramètre obligatoire manquant"
 
 
-def _batch(csv: bytes, fields: dict[str, str] | None = None) -> aiohttp.FormData:
+def _batch(csv: bytes) -> aiohttp.FormData:
+    """Build the body of the reference's example: the file alone."""
     form = aiohttp.FormData()
-    for name, value in (fields or {}).items():
-        form.add_field(name, value)
     form.add_field("fichier", csv, filename="f.csv", content_type="text/csv")
     return form
 
 
 async def _post_batch(
-    http: aiohttp.ClientSession, simulator: Simulator, form: aiohttp.FormData
+    http: aiohttp.ClientSession,
+    simulator: Simulator,
+    form: aiohttp.FormData,
+    fields: dict[str, str] | None = None,
 ) -> str:
+    """POST to the batch endpoint, its parameters in the query string."""
     async with http.post(
-        f"{simulator.url}/http/1.6/sendSMSBatch.do?accessToken={simulator.api_key}",
+        f"{simulator.url}/http/1.6/sendSMSBatch.do",
+        params={"accessToken": simulator.api_key, **(fields or {})},
         data=form,
     ) as response:
         return await response.text()
@@ -376,7 +380,7 @@ async def test_batch_sends_one_sms_per_row(
     http: aiohttp.ClientSession, simulator: Simulator
 ) -> None:
     text = await _post_batch(
-        http, simulator, _batch(BATCH_CSV, {"emetteur": "Defaut", "refClient": "camp"})
+        http, simulator, _batch(BATCH_CSV), {"emetteur": "Defaut", "refClient": "camp"}
     )
 
     code, _, campaign_id = text.split(" | ")
@@ -397,7 +401,7 @@ async def test_batch_rows_are_cut_and_counted_on_their_own(
 ) -> None:
     csv = f"numero,message\r\n{NUMBER},{'a' * 200}\r\n{SECOND_NUMBER},court\r\n"
 
-    text = await _post_batch(http, simulator, _batch(csv.encode(), {"nbr_msg": "1"}))
+    text = await _post_batch(http, simulator, _batch(csv.encode()), {"nbr_msg": "1"})
 
     message = simulator.messages[text.split(" | ")[2]]
     assert [r.text for r in message.recipients] == ["a" * 160, "court"]
@@ -422,10 +426,33 @@ async def test_batch_refusals(
     csv: bytes,
     fields: dict[str, str],
 ) -> None:
-    text = await _post_batch(http, simulator, _batch(csv, fields))
+    text = await _post_batch(http, simulator, _batch(csv), fields)
 
     assert text == "35 | Paramètre obligatoire manquant"
     assert not simulator.messages
+
+
+async def test_batch_reads_no_form_field_next_to_the_file(
+    http: aiohttp.ClientSession, simulator: Simulator
+) -> None:
+    """Like the reference's example, parameters come from the query string only."""
+    csv = f"numero,message\r\n{NUMBER},{'a' * 200}\r\n".encode()
+    form = aiohttp.FormData()
+    form.add_field("accessToken", simulator.api_key)
+    form.add_field("fichier", csv, filename="f.csv", content_type="text/csv")
+    async with http.post(
+        f"{simulator.url}/http/1.6/sendSMSBatch.do", data=form
+    ) as response:
+        assert await response.text() == "32 | Erreur d'authentification"
+
+    form = aiohttp.FormData()
+    form.add_field("nbr_msg", "1")
+    form.add_field("fichier", csv, filename="f.csv", content_type="text/csv")
+    text = await _post_batch(http, simulator, form)
+
+    message = simulator.messages[text.split(" | ")[2]]
+    assert message.recipients[0].text == "a" * 200  # nbr_msg not read: not cut
+    assert message.max_segments == 5
 
 
 async def test_batch_needs_a_file(api: RawApi) -> None:

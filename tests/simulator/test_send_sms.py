@@ -145,6 +145,15 @@ async def test_nbr_msg_cuts_the_text(api: RawApi, simulator: Simulator) -> None:
     assert (message.segments, message.cost) == (2, 2)
 
 
+async def test_nbr_msg_is_a_cap_not_a_count(api: RawApi, simulator: Simulator) -> None:
+    """A text shorter than the cap goes whole and costs what it takes."""
+    sms_id = await api.send("a" * 200, nbr_msg="5")
+
+    message = simulator.messages[sms_id]
+    assert message.text == "a" * 200
+    assert (message.max_segments, message.segments, message.cost) == (5, 2, 2)
+
+
 async def test_nbr_msg_cut_counts_double_characters(
     api: RawApi, simulator: Simulator
 ) -> None:

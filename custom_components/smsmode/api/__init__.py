@@ -11,6 +11,7 @@ from .dates import (
 from .exceptions import (
     SmsModeApiError,
     SmsModeAuthenticationError,
+    SmsModeBatchRowError,
     SmsModeConnectionError,
     SmsModeEncodingError,
     SmsModeError,
@@ -101,6 +102,7 @@ __all__ = [
     "SentSms",
     "SmsModeApiError",
     "SmsModeAuthenticationError",
+    "SmsModeBatchRowError",
     "SmsModeClient",
     "SmsModeConnectionError",
     "SmsModeEncodingError",

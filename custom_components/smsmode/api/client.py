@@ -1,17 +1,15 @@
 """Async client of the smsmode HTTP API 1.6.
 
-Every call is one POST with the API key in the form body, never in the URL, so no
-proxy or log of URLs can leak it. Everything is validated before sending (see
-`payloads.py`): a request that would be cut, mangled or refused is not sent at all.
+Every call is one POST with the API key in the form body, except the batch send,
+whose key goes in the query string as the reference's example has it (`transport.py`
+keeps that URL out of every log line and error). Everything is validated before
+sending (see `payloads.py`): a request that would be cut, mangled or refused is not
+sent at all.
 The client never re-sends on its own: `SmsModeError.retryable` tells the caller when
 doing so is safe, and only the caller knows whether a delay is acceptable.
 """
 
-from collections.abc import Mapping
-from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
-from http import HTTPStatus
-import logging
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 import aiohttp
@@ -36,9 +34,7 @@ from .const import (
     PATH_TRANSFER_CREDITS,
 )
 from .exceptions import (
-    SmsModeConnectionError,
     SmsModeEncodingError,
-    SmsModeRateLimitError,
     SmsModeResponseError,
     SmsModeValidationError,
     api_error,
@@ -73,18 +69,14 @@ from .payloads import (
     latin9_text,
     schedule_field,
     send_options,
-    urlencode_form,
 )
 from .recipients import normalize_each, normalize_number, normalize_numbers
+from .transport import batch_request, form_request, post
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence
     from datetime import date
 
-_LOGGER = logging.getLogger(__name__)
-
-_REDACTED = "**********"
-_FORM_CONTENT_TYPE = "application/x-www-form-urlencoded"
 _VOICE_LANGUAGES = frozenset({"fr-FR", "en-GB", "de-DE", "es-ES"})
 _SENT_LIST_MAX = 10000
 _PSEUDO_MAX_LENGTH = 50
@@ -135,61 +127,19 @@ class SmsModeClient:
         """POST the fields (and the batch file) and return the decoded reply body.
 
         Text fields go in `charset`, the request's (UTF-8 for a Unicode SMS).
-
-        Connection failures are told apart by whether the request can have reached
-        smsmode: a connection never made (DNS, refused, connect timeout) cannot, a
-        timeout, a cut or an HTTP 5xx afterwards can (a gateway's 502 or 504 may
-        come after smsmode took the request). The key is removed from the body before it
-        goes anywhere, in case a proxy echoes the request back.
         """
-        url = f"{self._base_url}{path}"
-        form = {"accessToken": self._api_key, **fields}
-        data: aiohttp.FormData | bytes
-        if csv_file is None:
-            data = urlencode_form(form, charset)
-            headers = {aiohttp.hdrs.CONTENT_TYPE: _FORM_CONTENT_TYPE}
-        else:
-            data = aiohttp.FormData()
-            for name, value in form.items():
-                if value is not None:
-                    data.add_field(name, value)
-            data.add_field(
-                "fichier", csv_file, filename="sms.csv", content_type="text/csv"
-            )
-            headers = {}
-        _LOGGER.debug("POST %s", url)
-        try:
-            async with self._session.post(
-                url,
-                data=data,
-                headers=headers,
-                timeout=self._timeout,
-                allow_redirects=False,
-            ) as response:
-                raw = await response.read()
-        except (aiohttp.ClientConnectorError, aiohttp.ConnectionTimeoutError) as err:
-            raise SmsModeConnectionError(
-                f"Cannot connect to smsmode: {err}", may_have_been_sent=False
-            ) from err
-        except TimeoutError as err:
-            raise SmsModeConnectionError(
-                "smsmode did not answer in time", may_have_been_sent=True
-            ) from err
-        except aiohttp.ClientError as err:
-            raise SmsModeConnectionError(
-                f"Connection to smsmode lost: {err}", may_have_been_sent=True
-            ) from err
-        _LOGGER.debug("%s answered HTTP %s, %d bytes", path, response.status, len(raw))
-        body = _decode(raw, response.charset).replace(self._api_key, _REDACTED)
-        if response.status >= 500:
-            raise SmsModeConnectionError(
-                f"smsmode answered HTTP {response.status}", may_have_been_sent=True
-            )
-        if response.status == HTTPStatus.TOO_MANY_REQUESTS:
-            raise SmsModeRateLimitError(_retry_after(response.headers))
-        if response.status >= 300:
-            raise SmsModeResponseError(f"Unexpected HTTP {response.status}", body)
-        return body
+        request = (
+            form_request(path, self._api_key, fields, charset)
+            if csv_file is None
+            else batch_request(path, self._api_key, fields, csv_file)
+        )
+        return await post(
+            self._session,
+            self._base_url,
+            request,
+            secret=self._api_key,
+            limits=self._timeout,
+        )
 
     async def _command(
         self,
@@ -260,9 +210,10 @@ class SmsModeClient:
         """Send one SMS to numbers or to a contact group, in one request.
 
         The encoding is GSM when every character allows it, else Unicode (class 9),
-        unless given. `nbr_msg` is set to what the text needs (STOP included); a text
-        needing more than `max_segments` SMS is refused, never cut. With
-        `reply_allowed` (class 4) the text must be GSM and no sender can be set.
+        unless given. A text whose estimate (STOP included) needs more than
+        `max_segments` SMS is refused, never cut; `nbr_msg` carries that cap, and
+        the result the estimate. With `reply_allowed` (class 4) the text must be GSM
+        and no sender can be set.
         """
         numbers = self._recipients(recipients, group)
         analysis = check_text(
@@ -280,6 +231,7 @@ class SmsModeClient:
             "notification_url_reponse": reply_notification_url,
             **send_options(
                 analysis,
+                max_segments=max_segments,
                 reply_allowed=reply_allowed,
                 sender=sender,
                 scheduled_at=scheduled_at,
@@ -341,9 +293,10 @@ class SmsModeClient:
     ) -> SendResult:
         """Send one personalised SMS per row, as one CSV file (campaign id returned).
 
-        The file is ISO-8859-15, so every text must be GSM. `nbr_msg` is what the
-        longest row needs; rows are kept as given (one SMS per row, even for a
-        number listed twice).
+        The file is ISO-8859-15, so every text must be GSM. Each row is checked
+        against `max_segments` (`nbr_msg`, the cap); the result reports the longest
+        row's estimate. Rows are kept as given (one SMS per row, even for a number
+        listed twice).
         """
         if not messages:
             raise SmsModeValidationError("invalid_recipients", "No message to send")
@@ -367,6 +320,7 @@ class SmsModeClient:
         csv_file = batch_file(numbers, messages, reply_allowed=reply_allowed)
         fields = send_options(
             longest,
+            max_segments=max_segments,
             reply_allowed=reply_allowed,
             sender=sender,
             scheduled_at=scheduled_at,
@@ -537,28 +491,3 @@ class SmsModeClient:
             "date": birth_date_field(birth_date),
         }
         await self._command(PATH_CREATE_SUB_ACCOUNT, fields)
-
-
-def _retry_after(headers: Mapping[str, str]) -> float | None:
-    """Read `Retry-After`: seconds, or an HTTP date; None when absent or unreadable."""
-    value = headers.get(aiohttp.hdrs.RETRY_AFTER, "").strip()
-    if value.isdigit():
-        return float(value)
-    try:
-        when = parsedate_to_datetime(value)
-    except TypeError, ValueError:
-        return None
-    if when.tzinfo is None:
-        return None
-    return max(0.0, (when - datetime.now(UTC)).total_seconds())
-
-
-def _decode(raw: bytes, charset: str | None) -> str:
-    """Decode a reply: its declared charset, else UTF-8, else ISO-8859-15."""
-    for codec in (charset, "utf-8"):
-        if codec:
-            try:
-                return raw.decode(codec)
-            except LookupError, UnicodeDecodeError:
-                continue
-    return raw.decode(LATIN9)

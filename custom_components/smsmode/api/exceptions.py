@@ -155,7 +155,7 @@ class SmsModeValidationError(SmsModeError):
     `reason` is a stable slug a user interface can translate, e.g. `invalid_number`,
     `invalid_sender`, `sender_with_reply`, `invalid_ref_client`, `message_too_long`,
     `non_gsm_characters`, `reply_requires_gsm`, `naive_datetime`, `past_datetime`,
-    `ambiguous_datetime`,
+    `ambiguous_datetime`, `batch_row_line_break`,
     `empty_message`, `invalid_recipients`, `invalid_max_segments`, `invalid_language`,
     `invalid_range`, `invalid_amount`, `invalid_value`.
     """
@@ -196,6 +196,21 @@ class SmsModeMessageTooLongError(SmsModeValidationError):
             "message_too_long",
             f"Message needs {segments} SMS ({units} {encoding} characters), "
             f"more than the {max_segments} allowed",
+        )
+
+
+class SmsModeBatchRowError(SmsModeValidationError):
+    """A batch row smsmode may not read as meant; `row` is its number, from 1.
+
+    Only a text with a line break so far: the reference does not say how smsmode
+    parses a CSV field over several lines.
+    """
+
+    def __init__(self, row: int) -> None:
+        """Name the row as the caller listed it."""
+        self.row = row
+        super().__init__(
+            "batch_row_line_break", f"Row {row} of the batch holds a line break"
         )
 
 

@@ -14,6 +14,7 @@ from urllib.parse import quote_plus
 from .const import PARIS
 from .dates import format_smsmode_datetime
 from .exceptions import (
+    SmsModeBatchRowError,
     SmsModeEncodingError,
     SmsModeInvalidScheduleError,
     SmsModeInvalidSenderError,
@@ -107,6 +108,7 @@ def check_text(
 def send_options(
     analysis: MessageAnalysis,
     *,
+    max_segments: int,
     reply_allowed: bool,
     sender: str | None,
     scheduled_at: datetime | None,
@@ -114,12 +116,18 @@ def send_options(
     notification_url: str | None,
     now: datetime | None,
 ) -> dict[str, str | None]:
-    """Fields shared by single and batch sends: class, length, sender, time, tag."""
+    """Fields shared by single and batch sends: class, length cap, sender, time, tag.
+
+    `nbr_msg` is the cap (`max_segments`), not the estimate: smsmode cuts a text
+    beyond it, and its own count may exceed ours (the STOP mention abroad has a
+    length the reference does not give). `check_text` already refused a text whose
+    estimate exceeds the cap.
+    """
     return {
         "classe_msg": _CLASS_REPLY_ALLOWED
         if reply_allowed
         else _CLASS_FOR_ENCODING[analysis.encoding],
-        "nbr_msg": str(analysis.segments),
+        "nbr_msg": str(max_segments),
         "emetteur": sender_field(sender, reply_allowed=reply_allowed),
         "date_envoi": schedule_field(scheduled_at, now),
         "refClient": None if ref_client is None else validate_ref_client(ref_client),
@@ -188,12 +196,17 @@ def batch_file(
 ) -> bytes:
     """Write the batch CSV (ISO-8859-15, every field quoted, the documented header).
 
-    The texts must have been checked as GSM, which ISO-8859-15 holds entirely.
+    The texts must have been checked as GSM, which ISO-8859-15 holds entirely. A
+    text with a line break is refused, naming its row (from 1): the reference does
+    not say how smsmode reads a quoted field over several lines, so it could cut the
+    text or take the rest for another row.
     """
     buffer = io.StringIO()
     writer = csv.writer(buffer, quoting=csv.QUOTE_ALL, lineterminator="\r\n")
     writer.writerow(_BATCH_HEADER)
-    for number, row in zip(numbers, rows, strict=True):
+    for index, (number, row) in enumerate(zip(numbers, rows, strict=True), 1):
+        if "\n" in row.message or "\r" in row.message:
+            raise SmsModeBatchRowError(index)
         writer.writerow(
             (
                 number,

@@ -1,0 +1,185 @@
+"""The batch endpoint's key, in the query string, reaches no log and no error.
+
+Like the reference's only example, `sendSMSBatch.do` gets `accessToken` in its URL,
+and aiohttp writes that URL into some of its errors (a connect timeout, a malformed
+reply). Each failure is provoked over HTTP, then every log record and every
+exception of the chain is searched for the key.
+"""
+
+import asyncio
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+import logging
+import socket
+
+import aiohttp
+import pytest
+
+from custom_components.smsmode.api import (
+    BatchMessage,
+    SmsModeClient,
+    SmsModeConnectionError,
+    SmsModeError,
+    SmsModeResponseError,
+)
+from smsmode_simulator import Fault, Simulator
+
+NUMBER = "33612345678"
+ROWS = [BatchMessage(NUMBER, "Bonjour")]
+
+type Failure = Callable[[aiohttp.ClientSession, Simulator], Awaitable[SmsModeError]]
+
+
+@pytest.fixture
+async def session(socket_enabled: None) -> AsyncIterator[aiohttp.ClientSession]:
+    async with aiohttp.ClientSession() as client_session:
+        yield client_session
+
+
+async def _batch_error(client: SmsModeClient) -> SmsModeError:
+    """Send a batch that must fail, and return its error."""
+    with pytest.raises(SmsModeError) as err:
+        await client.send_batch(ROWS)
+    return err.value
+
+
+async def _simulator_fault(
+    fault: Fault, session: aiohttp.ClientSession, simulator: Simulator
+) -> SmsModeError:
+    simulator.add_fault("sendSMSBatch.do", fault)
+    client = SmsModeClient(
+        session, simulator.api_key, base_url=simulator.url, timeout=0.5
+    )
+    return await _batch_error(client)
+
+
+async def _refused(
+    session: aiohttp.ClientSession, simulator: Simulator
+) -> SmsModeError:
+    """Stop the simulator, so that the connection is refused."""
+    url = simulator.url
+    await simulator.stop()
+    client = SmsModeClient(session, simulator.api_key, base_url=url)
+    return await _batch_error(client)
+
+
+async def _connect_timeout(
+    session: aiohttp.ClientSession, simulator: Simulator
+) -> SmsModeError:
+    """Send to a server that never accepts: aiohttp's error names the whole URL."""
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(0)
+        port = listener.getsockname()[1]
+        # Fill the accept queue, never accepting: further SYNs are dropped.
+        fillers = []
+        for _ in range(3):
+            filler = socket.socket()
+            filler.setblocking(False)
+            filler.connect_ex(("127.0.0.1", port))
+            fillers.append(filler)
+        try:
+            client = SmsModeClient(
+                session,
+                simulator.api_key,
+                base_url=f"http://127.0.0.1:{port}",
+                timeout=1,
+            )
+            return await _batch_error(client)
+        finally:
+            for filler in fillers:
+                filler.close()
+
+
+async def _malformed_reply(
+    session: aiohttp.ClientSession, simulator: Simulator
+) -> SmsModeError:
+    """Answer what aiohttp cannot parse: its ClientResponseError holds the URL."""
+
+    async def garbage(
+        reader: asyncio.StreamReader, writer: asyncio.StreamWriter
+    ) -> None:
+        await reader.readuntil(b"\r\n\r\n")
+        writer.write(b"HTTP/1.1 abc Nope\r\n\r\n")
+        await writer.drain()
+        writer.close()
+
+    server = await asyncio.start_server(garbage, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    try:
+        client = SmsModeClient(
+            session, simulator.api_key, base_url=f"http://127.0.0.1:{port}"
+        )
+        return await _batch_error(client)
+    finally:
+        server.close()
+        await server.wait_closed()
+
+
+async def _http_500(s: aiohttp.ClientSession, sim: Simulator) -> SmsModeError:
+    return await _simulator_fault(Fault.http_error(500), s, sim)
+
+
+async def _http_404(s: aiohttp.ClientSession, sim: Simulator) -> SmsModeError:
+    return await _simulator_fault(Fault.http_error(404), s, sim)
+
+
+async def _timeout(s: aiohttp.ClientSession, sim: Simulator) -> SmsModeError:
+    return await _simulator_fault(Fault.slow(5), s, sim)
+
+
+async def _cut(s: aiohttp.ClientSession, sim: Simulator) -> SmsModeError:
+    return await _simulator_fault(Fault.drop_after(), s, sim)
+
+
+async def _refused_key(s: aiohttp.ClientSession, sim: Simulator) -> SmsModeError:
+    return await _simulator_fault(Fault.code(32), s, sim)
+
+
+def _chain(err: BaseException) -> Iterator[BaseException]:
+    """Yield the error, then every cause and context behind it."""
+    seen: set[int] = set()
+    pending: list[BaseException | None] = [err]
+    while pending:
+        current = pending.pop()
+        if current is None or id(current) in seen:
+            continue
+        seen.add(id(current))
+        yield current
+        pending += [current.__cause__, current.__context__]
+
+
+@pytest.mark.parametrize(
+    ("failure", "kind"),
+    [
+        (_refused, SmsModeConnectionError),
+        (_connect_timeout, SmsModeConnectionError),
+        (_timeout, SmsModeConnectionError),
+        (_cut, SmsModeConnectionError),
+        (_malformed_reply, SmsModeConnectionError),
+        (_http_500, SmsModeConnectionError),
+        (_http_404, SmsModeResponseError),
+        (_refused_key, SmsModeError),
+    ],
+)
+async def test_batch_errors_never_carry_the_key(
+    session: aiohttp.ClientSession,
+    smsmode_simulator: Simulator,
+    caplog: pytest.LogCaptureFixture,
+    failure: Failure,
+    kind: type[SmsModeError],
+) -> None:
+    key = smsmode_simulator.api_key
+    caplog.set_level(logging.DEBUG)
+
+    error = await failure(session, smsmode_simulator)
+
+    assert isinstance(error, kind)
+    for link in _chain(error):
+        assert link.__module__.startswith("custom_components.smsmode.api")
+        for shown in (str(link), repr(link), repr(link.args), repr(vars(link))):
+            assert key not in shown
+    assert caplog.records
+    for record in caplog.records:
+        assert key not in record.getMessage()
+        assert key not in repr(record.args)
+    assert key not in caplog.text
