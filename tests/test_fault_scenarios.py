@@ -18,12 +18,15 @@ from typing import Any
 from urllib.parse import urlencode
 
 from freezegun.api import FrozenDateTimeFactory
+from homeassistant.components import webhook
 from homeassistant.config_entries import SOURCE_REAUTH
 from homeassistant.const import CONF_API_KEY
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import issue_registry as ir
+from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.util import dt as dt_util
+from homeassistant.util.aiohttp import MockRequest
 import pytest
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
@@ -32,6 +35,7 @@ from pytest_homeassistant_custom_component.common import (
 )
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
+from custom_components.smsmode.api import SmsModeClient
 from custom_components.smsmode.const import (
     DOMAIN,
     EVENT_DELIVERY_REPORT,
@@ -292,6 +296,76 @@ async def flood_of_callbacks(h: Harness, client: Any) -> ScenarioResult:
     return result
 
 
+async def queue_of_200_on_a_busy_account(h: Harness) -> ScenarioResult:
+    """200 alerts queued while a busy account's other users send 600 SMS.
+
+    smsmode takes the first alert but its answer is lost, then answers code 50
+    for a while: the first is looked up in a sent list where 600 newer lines
+    stand before it (three pages), found, and the 199 others follow it.
+    """
+    texts = [f"Sensor {n} offline" for n in range(200)]
+    h.simulator.add_fault(SEND, Fault.drop_after())
+    await h.alert(texts[0])
+    h.simulator.balance += 1000  # the 600 others' and the alerts'
+    other = SmsModeClient(
+        async_get_clientsession(h.hass),
+        h.simulator.api_key,
+        base_url=h.simulator.url,
+    )
+    for n in range(600):
+        await other.send_sms(f"Newsletter {n}", ["33611111111"])
+    h.simulator.add_fault(SEND, Fault.code(50), times=5)
+    for text in texts[1:]:
+        await h.alert(text)
+    result = h.result("200 queued SMS on a busy account", texts, await h.drain())
+    result.notes.append(
+        f"sent-list pages read: {len(h.simulator.requests_to('smsList.do'))}"
+    )
+    return result
+
+
+async def callbacks_relayed_in_process(h: Harness) -> ScenarioResult:
+    """200 delivery reports relayed as Home Assistant Cloud relays them.
+
+    Cloud (and the websocket command `webhook/handle`) hands the handler a
+    `MockRequest`, not an aiohttp request: half of them GET, half POST.
+    """
+    events = async_capture_events(h.hass, EVENT_DELIVERY_REPORT)
+    statuses: Counter[int] = Counter()
+    for n in range(200):
+        report = urlencode(
+            {
+                "numero": ALICE[1],
+                "date_reception": "2026-06-15 12:00:00",
+                "statut": "11",
+                "smsID": f"relayed{n}",
+            }
+        )
+        method = "GET" if n % 2 else "POST"
+        request = MockRequest(
+            content=b"" if method == "GET" else report.encode(),
+            mock_source="cloud",
+            method=method,
+            headers=None
+            if method == "GET"
+            else {"Content-Type": "application/x-www-form-urlencoded"},
+            query_string=report if method == "GET" else None,
+        )
+        response = await webhook.async_handle_webhook(h.hass, WEBHOOK_ID, request)
+        statuses[response.status] += 1
+    await h.hass.async_block_till_done()
+    seen = Counter(event.data["sms_id"] for event in events)
+    result = ScenarioResult(
+        "Callbacks relayed in-process (HA Cloud)",
+        attempted=200,
+        delivered=len(seen),
+        duplicated=sum(count - 1 for count in seen.values()),
+        recovery=timedelta(0),
+    )
+    result.notes.append(f"HTTP answers: {dict(sorted(statuses.items()))}")
+    return result
+
+
 Scenario = Callable[[Harness], Awaitable[ScenarioResult]]
 SCENARIOS: dict[str, Scenario] = {
     "outage": outage_during_a_burst,
@@ -303,6 +377,8 @@ SCENARIOS: dict[str, Scenario] = {
     "http_500": http_500s,
     "key_revoked": key_revoked_mid_run,
     "credits": credits_exhausted,
+    "busy_account": queue_of_200_on_a_busy_account,
+    "relayed_callbacks": callbacks_relayed_in_process,
 }
 
 
