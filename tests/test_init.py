@@ -6,7 +6,7 @@ from types import MappingProxyType
 
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.config_entries import SOURCE_REAUTH, ConfigEntryState, ConfigSubentry
-from homeassistant.const import STATE_UNAVAILABLE
+from homeassistant.const import CONF_URL, STATE_UNAVAILABLE
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import device_registry as dr, issue_registry as ir
@@ -137,7 +137,7 @@ async def _async_set_up_offline(
 
 async def _async_restart(simulator: Simulator, entry: MockConfigEntry) -> None:
     """Serve again where the entry expects smsmode."""
-    await simulator.start("127.0.0.1", int(entry.data["url"].rsplit(":", 1)[1]))
+    await simulator.start("127.0.0.1", int(entry.data[CONF_URL].rsplit(":", 1)[1]))
 
 
 @pytest.mark.parametrize(
@@ -290,3 +290,17 @@ async def test_credits_refused_before_the_balance_was_ever_read(
     smsmode_simulator.balance = 50
     await async_step_time(hass, freezer, timedelta(minutes=31))
     assert registry.async_get_issue(DOMAIN, issue_id) is None
+
+
+async def test_key_refused_once_smsmode_answers_starts_reauth_once(
+    hass: HomeAssistant, smsmode_simulator: Simulator, freezer: FrozenDateTimeFactory
+) -> None:
+    """Set up offline, then smsmode refuses the key: reauth, and no read every minute."""
+    entry = await _async_set_up_offline(hass, smsmode_simulator, Fault.code(50))
+    smsmode_simulator.add_fault("credit.do", Fault.code(32))
+    await async_step_time(hass, freezer, timedelta(minutes=1))
+    flows = hass.config_entries.flow.async_progress_by_handler(DOMAIN)
+    assert [flow["context"]["source"] for flow in flows] == [SOURCE_REAUTH]
+    assert entry.state is ConfigEntryState.LOADED
+    await async_step_time(hass, freezer, timedelta(minutes=10))
+    assert len(smsmode_simulator.requests_to("credit.do")) == 2
