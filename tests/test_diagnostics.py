@@ -89,3 +89,26 @@ async def test_diagnostics_drop_url_credentials(
     assert "proxyuser" not in repr(result)
     assert "POST http://127.0.0.1" in caplog.text
     assert "pr0xy-pass" not in caplog.text
+
+
+async def test_diagnostics_while_smsmode_was_never_reached(
+    hass: HomeAssistant,
+    hass_client: ClientSessionGenerator,
+    config_entry: MockConfigEntry,
+    smsmode_simulator: Simulator,
+) -> None:
+    """Set up with smsmode down: no balance, the failed read, the SMS waiting."""
+    await smsmode_simulator.stop()
+    config_entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(config_entry.entry_id)
+    await hass.async_block_till_done()
+    await hass.services.async_call(
+        "notify",
+        "smsmode",
+        {"message": "Server down", "target": ["33612345678"]},
+        blocking=True,
+    )
+    result = await get_diagnostics_for_config_entry(hass, hass_client, config_entry)
+    assert result["balance"] is None
+    assert result["last_update_success"] is False
+    assert result["outbox_length"] == 1

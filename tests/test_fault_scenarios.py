@@ -161,6 +161,30 @@ async def restart_with_messages_queued(h: Harness) -> ScenarioResult:
     )
 
 
+async def boot_during_an_outage(h: Harness) -> ScenarioResult:
+    """Home Assistant starts while smsmode is out of reach (the router comes up last).
+
+    The account loads all the same; alerts sent in the 5 minutes before
+    smsmode answers wait in the outbox, and go once it does.
+    """
+    url = h.simulator.url
+    port = int(url.rsplit(":", 1)[1])
+    assert await h.hass.config_entries.async_unload(h.entry.entry_id)
+    await h.simulator.stop()
+    assert await h.hass.config_entries.async_setup(h.entry.entry_id)
+    await h.hass.async_block_till_done()
+    texts = [f"Power back, freezer warm #{n}" for n in range(10)]
+    for text in texts:
+        await h.alert(text)
+        await h.step()  # one alert every 30 s: 5 minutes
+    await h.simulator.start("127.0.0.1", port)
+    assert h.simulator.url == url
+    recovery = await h.drain()
+    accepted = [message.text for message in h.simulator.messages.values()]
+    assert accepted == texts, accepted
+    return h.result("Boot during an outage", texts, recovery)
+
+
 async def answer_lost_after_the_request_was_written(h: Harness) -> ScenarioResult:
     """Let smsmode take 3 alerts and the answers never arrive (connection cut).
 
@@ -370,6 +394,7 @@ Scenario = Callable[[Harness], Awaitable[ScenarioResult]]
 SCENARIOS: dict[str, Scenario] = {
     "outage": outage_during_a_burst,
     "restart": restart_with_messages_queued,
+    "boot_outage": boot_during_an_outage,
     "answer_lost": answer_lost_after_the_request_was_written,
     "same_text": same_text_twice,
     "down_then_up": down_then_up,

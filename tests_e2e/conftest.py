@@ -8,31 +8,24 @@ It is onboarded and the integration added through the REST API, as a browser
 would, so the tests start from an account that is set up.
 """
 
-import atexit
 from collections.abc import AsyncIterator, Iterator
-import contextlib
 from dataclasses import dataclass
 import importlib.util
-import json
 import os
 from pathlib import Path
 import shutil
 import signal
-import socket
 import subprocess
 import sys
-import time
 from types import ModuleType
 from typing import Any
-import urllib.error
 import urllib.parse
-import urllib.request
 
 import pytest
 
 from tests_e2e.client import Api
+from tests_e2e.processes import REPO, free_port, http_json, start, stop, wait_until_up
 
-REPO = Path(__file__).resolve().parent.parent
 CONFIG = REPO / "config"
 BLUEPRINTS = REPO / "blueprints"
 API_KEY = "e2e-test-key"
@@ -43,104 +36,6 @@ OWNER_PASSWORD = "e2e-password-1"
 # Bounded waits: the slowest step is Home Assistant's start (about 5 s here).
 HASS_START_TIMEOUT = 60.0
 SIMULATOR_START_TIMEOUT = 15.0
-STOP_TIMEOUT = 20.0
-
-
-def free_port() -> int:
-    """Return a TCP port free on the loopback interface now."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def http_json(
-    method: str,
-    url: str,
-    body: dict[str, Any] | None = None,
-    *,
-    token: str | None = None,
-    form: dict[str, str] | None = None,
-    timeout: float = 15.0,
-) -> tuple[int, Any]:
-    """Make one blocking HTTP call and return its status and decoded JSON body."""
-    headers = {}
-    data = None
-    if form is not None:
-        data = urllib.parse.urlencode(form).encode()
-        headers["Content-Type"] = "application/x-www-form-urlencoded"
-    elif body is not None:
-        data = json.dumps(body).encode()
-        headers["Content-Type"] = "application/json"
-    if token is not None:
-        headers["Authorization"] = f"Bearer {token}"
-    request = urllib.request.Request(url, data, headers, method=method)
-    try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:
-            status, raw = response.status, response.read()
-    except urllib.error.HTTPError as err:
-        status, raw = err.code, err.read()
-    try:
-        return status, json.loads(raw) if raw else None
-    except ValueError:
-        return status, raw.decode(errors="replace")
-
-
-def wait_until_up(url: str, process: subprocess.Popen[bytes], timeout: float) -> None:
-    """Wait until GET `url` answers 200; fail if the process dies or time runs out."""
-    deadline = time.monotonic() + timeout
-    last_error: object = None
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail(f"{process.args!r} exited with {process.returncode}")
-        try:
-            status, _ = http_json("GET", url, timeout=2)
-        except OSError as err:
-            last_error = err
-        else:
-            if status == 200:
-                return
-            last_error = f"HTTP {status}"
-        time.sleep(0.2)
-    pytest.fail(f"{url} did not answer within {timeout:.0f} s: {last_error}")
-
-
-def stop(process: subprocess.Popen[bytes]) -> None:
-    """Stop a child started in its own process group, and all it started."""
-    if process.poll() is not None:
-        return
-    for signum, grace in ((signal.SIGTERM, STOP_TIMEOUT), (signal.SIGKILL, 5.0)):
-        try:
-            os.killpg(process.pid, signum)
-        except ProcessLookupError:
-            return
-        try:
-            process.wait(timeout=grace)
-            break
-        except subprocess.TimeoutExpired:
-            continue
-    # Children left behind in the group (none expected) go too.
-    with contextlib.suppress(ProcessLookupError):
-        os.killpg(process.pid, signal.SIGKILL)
-
-
-def start(args: list[str], log: Path, env: dict[str, str]) -> subprocess.Popen[bytes]:
-    """Start a child process in a new process group, its output to `log`.
-
-    The group is also killed when this interpreter exits without running the
-    fixtures' finalizers (an exception that escapes pytest).
-    """
-    with log.open("wb") as out:
-        process = subprocess.Popen(
-            args,
-            cwd=REPO,
-            env=env,
-            stdin=subprocess.DEVNULL,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-    atexit.register(stop, process)
-    return process
 
 
 def _interrupt(signum: int, frame: object) -> None:
@@ -196,11 +91,8 @@ def work_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("e2e")
 
 
-@pytest.fixture(scope="session")
-def simulator(work_dir: Path) -> Iterator[Simulator]:
-    """Run the smsmode simulator on a free loopback port for the whole session."""
-    port = free_port()
-    log = work_dir / "simulator.log"
+def start_simulator(port: int, log: Path) -> subprocess.Popen[bytes]:
+    """Start the simulator on 127.0.0.1:`port` and wait until it answers."""
     process = start(
         [
             sys.executable,
@@ -221,9 +113,23 @@ def simulator(work_dir: Path) -> Iterator[Simulator]:
         {**os.environ, "PYTHONPATH": str(REPO)},
     )
     try:
-        url = f"http://127.0.0.1:{port}"
-        wait_until_up(f"{url}/_sim/state", process, SIMULATOR_START_TIMEOUT)
-        yield Simulator(url, API_KEY, log)
+        wait_until_up(
+            f"http://127.0.0.1:{port}/_sim/state", process, SIMULATOR_START_TIMEOUT
+        )
+    except BaseException:
+        stop(process)
+        raise
+    return process
+
+
+@pytest.fixture(scope="session")
+def simulator(work_dir: Path) -> Iterator[Simulator]:
+    """Run the smsmode simulator on a free loopback port for the whole session."""
+    port = free_port()
+    log = work_dir / "simulator.log"
+    process = start_simulator(port, log)
+    try:
+        yield Simulator(f"http://127.0.0.1:{port}", API_KEY, log)
     finally:
         stop(process)
 
@@ -258,49 +164,56 @@ def make_config(config_dir: Path, port: int) -> None:
     )
 
 
-@pytest.fixture(scope="session")
-def hass(
-    work_dir: Path, simulator: Simulator, request: pytest.FixtureRequest
-) -> Iterator[Hass]:
-    """Run `hass` on a copy of config/ on a free loopback port for the session."""
+def start_hass(hass: Hass) -> subprocess.Popen[bytes]:
+    """Start `hass` on its config and port (made by `make_config`); wait until it answers."""
     if importlib.util.find_spec("hass_frontend") is None:
         pytest.fail(
             "home-assistant-frontend is not installed (requirements_e2e.txt): "
             "without it Home Assistant starts in recovery mode"
         )
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
-    config_dir = work_dir / "config"
-    make_config(config_dir, port)
-    log = work_dir / "hass.out"
-    env = {**os.environ, "SMSMODE_HA_URL": url}
     process = start(
         [
             sys.executable,
             "-m",
             "homeassistant",
             "--config",
-            str(config_dir),
+            str(hass.config_dir),
             "--skip-pip",
         ],
-        log,
-        env,
+        hass.log,
+        {**os.environ, "SMSMODE_HA_URL": hass.url},
     )
-    instance = Hass(url, config_dir, log)
     try:
-        wait_until_up(f"{url}/api/onboarding", process, HASS_START_TIMEOUT)
+        wait_until_up(f"{hass.url}/api/onboarding", process, HASS_START_TIMEOUT)
+    except BaseException:
+        stop(process)
+        raise
+    return process
+
+
+@pytest.fixture(scope="session")
+def hass(
+    work_dir: Path, simulator: Simulator, request: pytest.FixtureRequest
+) -> Iterator[Hass]:
+    """Run `hass` on a copy of config/ on a free loopback port for the session."""
+    port = free_port()
+    instance = Hass(
+        f"http://127.0.0.1:{port}", work_dir / "config", work_dir / "hass.out"
+    )
+    make_config(instance.config_dir, port)
+    process = start_hass(instance)
+    try:
         yield instance
     finally:
         stop(process)
         if request.session.testsfailed:
             sys.stderr.write(
-                f"\n--- end of Home Assistant's output ({log}) ---\n"
+                f"\n--- end of Home Assistant's output ({instance.log}) ---\n"
                 f"{instance.log_tail()}\n"
             )
 
 
-@pytest.fixture(scope="session")
-def token(hass: Hass) -> str:
+def onboard(hass: Hass) -> str:
     """Onboard the first user through the REST API and return an access token."""
     client_id = f"{hass.url}/"
     status, body = http_json(
@@ -329,8 +242,7 @@ def token(hass: Hass) -> str:
     return str(tokens["access_token"])
 
 
-@pytest.fixture(scope="session")
-def entry(hass: Hass, simulator: Simulator, token: str) -> Entry:
+def add_entry(hass: Hass, simulator: Simulator, token: str) -> Entry:
     """Add the smsmode integration through the config-flow REST API."""
     status, form = http_json(
         "POST",
@@ -354,6 +266,18 @@ def entry(hass: Hass, simulator: Simulator, token: str) -> Entry:
     path = urllib.parse.urlsplit(webhook_url).path
     assert path.startswith("/api/webhook/")
     return Entry(result["result"]["entry_id"], webhook_url, path, result)
+
+
+@pytest.fixture(scope="session")
+def token(hass: Hass) -> str:
+    """Return an access token of the onboarded owner."""
+    return onboard(hass)
+
+
+@pytest.fixture(scope="session")
+def entry(hass: Hass, simulator: Simulator, token: str) -> Entry:
+    """Return the smsmode entry added by the config flow."""
+    return add_entry(hass, simulator, token)
 
 
 @pytest.fixture

@@ -49,16 +49,19 @@ async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
 
 
 async def async_setup_entry(hass: HomeAssistant, entry: SmsmodeConfigEntry) -> bool:
-    """Check the key with one balance call, then set the account up."""
+    """Check the key with one balance call, then set the account up.
+
+    Only a refused key fails the setup: with smsmode out of reach the account
+    loads all the same, so that what is sent meanwhile waits in the outbox.
+    """
     client = SmsModeClient(
         async_get_clientsession(hass),
         entry.data[CONF_API_KEY],
         base_url=entry.data.get(CONF_URL) or DEFAULT_URL,
     )
     coordinator = SmsmodeBalanceCoordinator(hass, entry, client)
-    # The first refresh is the key check: 32 raises ConfigEntryAuthFailed
-    # (reauth), anything else ConfigEntryNotReady (retried by core).
-    await coordinator.async_config_entry_first_refresh()
+    # The first read is the key check: 32 raises ConfigEntryAuthFailed (reauth).
+    await coordinator.async_setup_refresh()
     inbox = SmsmodeInbox(hass, entry.entry_id)
     await inbox.async_load()
     reply_poller = SmsmodeReplyPoller(hass, entry, client, inbox)

@@ -2,11 +2,11 @@
 
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
 
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant, callback
-from homeassistant.exceptions import ConfigEntryAuthFailed
+from homeassistant.exceptions import ConfigEntryAuthFailed, ConfigEntryNotReady
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
 
 from .api import (
@@ -40,6 +40,11 @@ if TYPE_CHECKING:
 
 type SmsmodeConfigEntry = ConfigEntry[SmsmodeRuntimeData]
 
+# Until the balance has been read once (smsmode out of reach at setup), it is
+# read again this soon rather than on the polling interval: the sensor comes
+# back within a minute of the link.
+FIRST_READ_RETRY: Final = timedelta(minutes=1)
+
 
 @dataclass
 class SmsmodeRuntimeData:
@@ -60,6 +65,7 @@ class SmsmodeBalanceCoordinator(DataUpdateCoordinator[float]):
 
     Sends refresh it right away (`async_request_refresh`), so the polling
     interval only matters for credits spent or bought outside Home Assistant.
+    Before the first read that works, it reads every `FIRST_READ_RETRY`.
     """
 
     config_entry: SmsmodeConfigEntry
@@ -69,20 +75,42 @@ class SmsmodeBalanceCoordinator(DataUpdateCoordinator[float]):
     ) -> None:
         """Poll on the interval chosen in the options (minutes)."""
         minutes = entry.options.get(CONF_BALANCE_INTERVAL)
+        self._interval = (
+            timedelta(minutes=minutes) if minutes else DEFAULT_BALANCE_INTERVAL
+        )
         super().__init__(
             hass,
             LOGGER,
             config_entry=entry,
             name=f"{DOMAIN} balance",
-            update_interval=(
-                timedelta(minutes=minutes) if minutes else DEFAULT_BALANCE_INTERVAL
-            ),
+            update_interval=FIRST_READ_RETRY,
         )
         self.client = client
         # The balance when smsmode last refused a send for want of credits (33),
         # until credits are added or a send goes through.
         self._refused_at: float | None = None
         self._first_read = True
+
+    async def async_setup_refresh(self) -> None:
+        """Read the balance at setup; only a refused key fails the setup.
+
+        Any other failure (smsmode unreachable, 5xx, 50, 429, a garbled answer)
+        loads the account without its balance, said once in the log: the
+        outbox must be there to keep the SMS sent while smsmode is out of reach
+        (after a power cut the router may come up last), and the webhook to
+        take its callbacks. Core's environment_canada does the same.
+        """
+        try:
+            await self.async_config_entry_first_refresh()
+        except ConfigEntryNotReady:
+            LOGGER.warning(
+                "smsmode could not be reached to set up %s (%s); the account is "
+                "loaded anyway: SMS sent meanwhile wait in the outbox, and the "
+                "balance is read again every minute (longer if smsmode asked to "
+                "wait) until smsmode answers",
+                self.config_entry.title,
+                self.last_exception,
+            )
 
     @callback
     def async_credits_refused(self) -> None:
@@ -109,13 +137,20 @@ class SmsmodeBalanceCoordinator(DataUpdateCoordinator[float]):
             ) from err
         except SmsModeError as err:
             # On HTTP 429 the next read waits as long as smsmode asked.
+            retry_after = (
+                err.retry_after if isinstance(err, SmsModeRateLimitError) else None
+            )
+            if self._first_read:
+                # Core's first refresh ignores `retry_after` (a 429 at setup):
+                # the interval waits as long instead.
+                self.update_interval = max(
+                    FIRST_READ_RETRY, timedelta(seconds=retry_after or 0)
+                )
             raise UpdateFailed(
                 translation_domain=DOMAIN,
                 translation_key="balance_failed",
                 translation_placeholders={"error": str(err)},
-                retry_after=err.retry_after
-                if isinstance(err, SmsModeRateLimitError)
-                else None,
+                retry_after=retry_after,
             ) from err
         threshold = self.config_entry.options.get(
             CONF_LOW_CREDIT_THRESHOLD, DEFAULT_LOW_CREDIT_THRESHOLD
@@ -126,6 +161,7 @@ class SmsmodeBalanceCoordinator(DataUpdateCoordinator[float]):
             async_clear_low_credit(self.hass, self.config_entry)
         if self._first_read:
             self._first_read = False
+            self.update_interval = self._interval
             # A reload keeps the out-of-credit issue but not what was noted:
             # credits added from now on clear it.
             if has_insufficient_credits(self.hass, self.config_entry):

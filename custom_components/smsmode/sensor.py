@@ -41,8 +41,8 @@ class SmsmodeBalanceSensor(
         SmsmodeEntity.__init__(self, entry, "balance")
 
     @property
-    def native_value(self) -> float:
-        """Return the last balance read."""
+    def native_value(self) -> float | None:
+        """Return the last balance read (None until the first one)."""
         return self.coordinator.data
 
 
