@@ -42,7 +42,7 @@ from .sending import (
     ATTR_SCHEDULED_AT,
     SMS_OPTION_FIELDS,
     SMS_OPTION_KEYS,
-    VOICE_LANGUAGES,
+    VOICE_LANGUAGE,
     SmsRequest,
     async_send_sms,
     async_send_voice,
@@ -70,7 +70,7 @@ NOTIFY_DATA_SCHEMA: Final = vol.Schema(
     {
         **SMS_OPTION_FIELDS,
         vol.Optional(ATTR_VOICE): cv.boolean,
-        vol.Optional(ATTR_LANGUAGE): vol.In(VOICE_LANGUAGES),
+        vol.Optional(ATTR_LANGUAGE): VOICE_LANGUAGE,
         vol.Optional(ATTR_VOICE_TITLE): cv.string,
     }
 )

@@ -34,6 +34,7 @@ from .const import (
     PATH_SENT_SMS_LIST,
     PATH_SMS_STATUS,
     PATH_TRANSFER_CREDITS,
+    VOICE_LANGUAGES,
 )
 from .exceptions import (
     SmsModeConnectionError,
@@ -85,7 +86,6 @@ _LOGGER = logging.getLogger(__name__)
 
 _REDACTED = "**********"
 _FORM_CONTENT_TYPE = "application/x-www-form-urlencoded"
-_VOICE_LANGUAGES = frozenset({"fr-FR", "en-GB", "de-DE", "es-ES"})
 _SENT_LIST_MAX = 10000
 _PSEUDO_MAX_LENGTH = 50
 
@@ -310,10 +310,10 @@ class SmsModeClient:
         numbers = self._recipients(recipients, None)
         if not message:
             raise SmsModeValidationError("empty_message", "The message is empty")
-        if language is not None and language not in _VOICE_LANGUAGES:
+        if language is not None and language not in VOICE_LANGUAGES.values():
             raise SmsModeValidationError(
                 "invalid_language",
-                f"Language must be one of {sorted(_VOICE_LANGUAGES)}",
+                f"Language must be one of {sorted(VOICE_LANGUAGES.values())}",
             )
         fields = {
             "message": latin9_text(message),
