@@ -313,6 +313,8 @@ async def test_recipient_entities(
         assert device.identifiers == {(DOMAIN, f"{entry.entry_id}_{subentry_id}")}
         assert device.name == subentry.title
         assert device.entry_type is dr.DeviceEntryType.SERVICE
+        # No model: it could not be translated.
+        assert (device.manufacturer, device.model) == ("smsmode", None)
         state = hass.states.get(entity_id)
         assert state is not None
         assert state.name == f"{subentry.title} SMS"
