@@ -399,7 +399,8 @@ class SmsmodeConfigFlow(ConfigFlow, domain=DOMAIN):
         """Store a new, checked key (and URL) in the entry, then reload it.
 
         The closing message is named (`reason`): by default the flow ends on
-        Home Assistant's generic text, not on this integration's translation.
+        Home Assistant's generic text, which shows in English whatever the
+        user's language, not on this integration's translation.
 
         smsmode has no account id, so nothing can prove that a new key belongs to
         the same account as the old one (unlike `_abort_if_unique_id_mismatch`
@@ -513,7 +514,7 @@ class RecipientSubentryFlow(ConfigSubentryFlow):
                     )
                 # What async_update_reload_and_abort does, but ending on this
                 # integration's message: newer cores default to Home Assistant's
-                # generic one, and 2026.3 takes no reason to name it.
+                # generic English one, and 2026.3 takes no reason to name it.
                 self.hass.config_entries.async_update_subentry(
                     entry, subentry, title=name, data=data, unique_id=number
                 )
