@@ -75,8 +75,8 @@ ATTR_LANGUAGE: Final = "language"
 # What a caller may ask for one message; "auto" lets the text decide.
 ENCODING_AUTO: Final = "auto"
 ENCODING_CHOICES: Final = (ENCODING_AUTO, Encoding.GSM7.value, Encoding.UNICODE.value)
-# A voice language, turned into smsmode's spelling: given by its option key
-# (fr_fr) or as smsmode spells it (fr-FR), as automations written before say.
+# A voice language, turned into smsmode's spelling. Both are taken: the selector's
+# keys (fr_fr) and smsmode's own spelling (fr-FR), which existing YAML may use.
 _VOICE_LANGUAGE_SPELLINGS: Final = {
     **VOICE_LANGUAGES,
     **{spelling: spelling for spelling in VOICE_LANGUAGES.values()},
