@@ -353,6 +353,8 @@ async def test_reauth_accepts_new_key(
 
     assert result["type"] is FlowResultType.ABORT
     assert result["reason"] == "reauth_successful"
+    # The integration's own text, not Home Assistant's generic one.
+    assert "translation_domain" not in result
     assert config_entry.data[CONF_API_KEY] == second_key
     assert config_entry.data[CONF_URL] == smsmode_simulator.url
     assert config_entry.data[CONF_WEBHOOK_ID] == "0123456789abcdef0123456789abcdef"
@@ -444,6 +446,7 @@ async def test_reconfigure_changes_key_and_url(
 
     assert result["type"] is FlowResultType.ABORT
     assert result["reason"] == "reconfigure_successful"
+    assert "translation_domain" not in result  # this integration's text
     assert config_entry.data == {
         CONF_API_KEY: second_key,
         CONF_URL: new_url,
@@ -876,6 +879,7 @@ async def test_reconfigure_recipient(
 
     assert result["type"] is FlowResultType.ABORT
     assert result["reason"] == "reconfigure_successful"
+    assert "translation_domain" not in result  # this integration's text
     alice = entry.subentries[alice.subentry_id]
     assert alice.title == "Alice M."
     assert alice.unique_id == "33761234567"

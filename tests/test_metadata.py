@@ -17,6 +17,7 @@ from homeassistant.helpers import selector
 from homeassistant.util.yaml import load_yaml_dict
 import pytest
 
+from custom_components.smsmode.api import VOICE_LANGUAGES
 from custom_components.smsmode.errors import VALIDATION_KEYS
 
 INTEGRATION = Path(__file__).parent.parent / "custom_components" / "smsmode"
@@ -149,6 +150,25 @@ def test_service_selectors_are_valid() -> None:
             selector.validate_selector(field_spec["selector"])
         for language in (EN, FR):
             assert set(language["services"][service]["fields"]) == set(fields), service
+
+
+def test_service_select_options_are_translated() -> None:
+    """Each option of a translated select has its text, and the voice languages.
+
+    The voice language's options are the client's keys: the service schema turns
+    them into smsmode's spelling.
+    """
+    services = load_yaml_dict(str(INTEGRATION / "services.yaml"))
+    select = services["send_voice_message"]["fields"]["language"]["selector"]["select"]
+    assert select["options"] == list(VOICE_LANGUAGES)
+    for spec in services.values():
+        for field, field_spec in (spec or {}).get("fields", {}).items():
+            for nested in field_spec.get("fields", {field: field_spec}).values():
+                options = nested["selector"].get("select", {})
+                if key := options.get("translation_key"):
+                    for language in (EN, FR):
+                        texts = language["selector"][key]["options"]
+                        assert set(texts) == set(options["options"]), key
 
 
 def test_manifest_and_hacs() -> None:

@@ -127,14 +127,20 @@ async def test_group(hass: HomeAssistant, smsmode_simulator: Simulator) -> None:
     assert "numero" not in params
 
 
-async def test_voice(hass: HomeAssistant, smsmode_simulator: Simulator) -> None:
-    """`voice: true` calls the targets instead of texting them."""
+@pytest.mark.parametrize("language", ["en_gb", "en-GB"])
+async def test_voice(
+    hass: HomeAssistant, smsmode_simulator: Simulator, language: str
+) -> None:
+    """`voice: true` calls the targets instead of texting them.
+
+    The language is the selector's key or smsmode's spelling (older automations).
+    """
     await async_setup_account(hass, smsmode_simulator, recipients=[ALICE])
     await _notify(
         hass,
         message="La porte est ouverte",
         title="Alerte",
-        data={"voice": True, "language": "en-GB", "voice_title": "Maison"},
+        data={"voice": True, "language": language, "voice_title": "Maison"},
     )
     (params,) = sent(smsmode_simulator, "sendVoiceMessage.do")
     assert params["numero"] == ALICE[1]
@@ -157,7 +163,8 @@ async def test_voice(hass: HomeAssistant, smsmode_simulator: Simulator) -> None:
             "option_not_for_voice",
             "group, stop",
         ),
-        ({"language": "fr-FR"}, "option_needs_voice", "language"),
+        ({"voice": True, "language": "fr"}, "invalid_notify_data", "language"),
+        ({"language": "fr_fr"}, "option_needs_voice", "language"),
     ],
 )
 async def test_invalid_data(
@@ -306,6 +313,8 @@ async def test_recipient_entities(
         assert device.identifiers == {(DOMAIN, f"{entry.entry_id}_{subentry_id}")}
         assert device.name == subentry.title
         assert device.entry_type is dr.DeviceEntryType.SERVICE
+        # No model: it could not be translated.
+        assert (device.manufacturer, device.model) == ("smsmode", None)
         state = hass.states.get(entity_id)
         assert state is not None
         assert state.name == f"{subentry.title} SMS"

@@ -275,6 +275,25 @@ async def test_send_voice_message(
     assert err.value.translation_key == "non_latin9_characters"
 
 
+@pytest.mark.parametrize("language", ["en_gb", "en-GB"])
+async def test_voice_language_by_key_or_smsmode_spelling(
+    hass: HomeAssistant,
+    smsmode_simulator: Simulator,
+    entry: MockConfigEntry,
+    language: str,
+) -> None:
+    """The selector's key and smsmode's spelling, which older automations use, work.
+
+    Either way smsmode gets its own spelling; anything else is refused.
+    """
+    await _call(hass, entry, "send_voice_message", message="Bonjour", language=language)
+    (params,) = sent(smsmode_simulator, "sendVoiceMessage.do")
+    assert params["language"] == "en-GB"
+
+    with pytest.raises(vol.Invalid):
+        await _call(hass, entry, "send_voice_message", message="Bonjour", language="en")
+
+
 async def test_cancel_sms(
     hass: HomeAssistant, smsmode_simulator: Simulator, entry: MockConfigEntry
 ) -> None:

@@ -165,6 +165,43 @@ class Frontend:
         """Return the text pieces `element` shows, across shadow roots."""
         return list(self.js("return visibleText(arguments[0]);", element))
 
+    def page_text(self) -> list[str]:
+        """Return the text pieces the page shows, dialogs included."""
+        return list(self.js("return visibleText(document.body);"))
+
+    def click_icon_button(self, label: str) -> None:
+        """Click the shown icon button labelled `label` (its tooltip, for a person)."""
+        button = self.wait_for(
+            lambda: self.js(
+                "return deepAll(document, 'ha-icon-button').filter(isShown)"
+                ".find((el) => el.label === arguments[0]) || null;",
+                label,
+            ),
+            f"no {label!r} button",
+        )
+        self.js("arguments[0].click();", button)
+
+    def choose_menu_item(self, text: str) -> None:
+        """Open the menu that has the item `text`, then click the item."""
+        item = self.wait_for(
+            lambda: self.js(
+                "return deepAll(document, 'ha-dropdown-item').find("
+                "(el) => el.textContent.trim() === arguments[0]) || null;",
+                text,
+            ),
+            f"no menu item {text!r}",
+        )
+        self.js(
+            "arguments[0].closest('ha-dropdown').querySelector('[slot=trigger]')"
+            ".click();",
+            item,
+        )
+        self.wait_for(
+            lambda: self.js("return isShown(arguments[0]);", item),
+            f"the menu of {text!r} did not open",
+        )
+        self.js("arguments[0].click();", item)
+
     # --- Pages ------------------------------------------------------------------
 
     def open(self, path: str) -> None:
@@ -229,15 +266,21 @@ class Frontend:
         )
 
     def set_language(self, language: str) -> None:
-        """Save the user's language, as the profile page does, and reload."""
-        answer = self.ws(
+        """Speak `language`, as the profile page and the system settings save it.
+
+        Dialogs follow the user's language, but entity names are made in Home
+        Assistant's own (Settings > System > General): a French home has both.
+        """
+        for message in (
             {
                 "type": "frontend/set_user_data",
                 "key": "language",
                 "value": {"language": language},
-            }
-        )
-        assert "error" not in answer, answer
+            },
+            {"type": "config/core/update", "language": language},
+        ):
+            answer = self.ws(message)
+            assert "error" not in answer, answer
         self.open("/config/integrations/dashboard")
         self.wait_for(
             lambda: self.language() == language,

@@ -7,6 +7,13 @@ description and message of the dialog, and of the options form opened from the
 entry's Configure button, must be the text of the integration's translation file
 for that language: a raw key, a bare field name or an empty label is reported
 with the translation key it should have come from.
+
+From the entry's page then (Home Assistant itself speaking the language too, as
+it names the entities in its own): adding and editing a recipient, Reconfigure,
+and the reauthentication that a key smsmode refuses starts. Each dialog must end
+on the integration's own message, and the entry's page and its devices' pages
+must show their names and their entities' translated, with no text of the other
+language.
 """
 
 from collections.abc import Iterator, Mapping
@@ -30,6 +37,8 @@ SHOTS = {
     ("fr", "user"): "config-flow-fr.png",
     ("en", "create_entry"): "config-flow-created-en.png",
     ("en", "options"): "options-flow-en.png",
+    ("fr", "entry"): "entry-page-fr.png",
+    ("fr", "reauth"): "reauth-fr.png",
 }
 # What an untranslated text looks like: a key path, a reference, a placeholder.
 RAW = re.compile(
@@ -261,16 +270,9 @@ def test_dialogs_translated(
 
     # The entry's Configure button opens the options form.
     frontend.open("/config/integrations/integration/smsmode")
-    configure = frontend.localize("ui.panel.config.integrations.config_entry.configure")
-    button = frontend.wait_for(
-        lambda: frontend.js(
-            "return deepAll(document, 'ha-icon-button').filter(isShown)"
-            ".find((el) => el.label === arguments[0]) || null;",
-            configure,
-        ),
-        f"no {configure!r} button on the smsmode page",
+    frontend.click_icon_button(
+        frontend.localize("ui.panel.config.integrations.config_entry.configure")
     )
-    frontend.js("arguments[0].click();", button)
     frontend.flow_step("step-flow-form")
     frontend.wait_for(
         lambda: "sender" in {f.name for f in frontend.flow_fields()},
@@ -284,5 +286,254 @@ def test_dialogs_translated(
     )
     save(frontend, screenshots, language, "options")
     frontend.close_flow()
+
+    assert not problems, f"{language}: " + "\n".join(problems)
+
+
+def add_entry(hass: Hass, simulator: Simulator, token: str) -> str:
+    """Add smsmode with the simulator's key through the REST API; return its id.
+
+    Adding it through the dialog is test_dialogs_translated's part.
+    """
+    status, form = http_json(
+        "POST",
+        f"{hass.url}/api/config/config_entries/flow",
+        {"handler": "smsmode", "show_advanced_options": False},
+        token=token,
+    )
+    assert status == 200, form
+    status, result = http_json(
+        "POST",
+        f"{hass.url}/api/config/config_entries/flow/{form['flow_id']}",
+        {"api_key": simulator.api_key, "url": simulator.url},
+        token=token,
+    )
+    assert status == 200, result
+    assert result["type"] == "create_entry", result
+    return str(result["result"]["entry_id"])
+
+
+def fill_form(
+    page: Frontend,
+    key: str,
+    strings: Mapping[str, Any],
+    values: Mapping[str, str],
+    placeholders: Mapping[str, str] | None = None,
+) -> list[str]:
+    """Check the form the dialog shows, fill it in and submit it; return the problems."""
+    page.flow_step("step-flow-form")
+    page.wait_for(
+        lambda: {f.name for f in page.flow_fields()} >= set(strings["data"]),
+        f"{key}: the form has no fields {sorted(strings['data'])}",
+    )
+    problems = settled_problems(page, key, strings, {}, placeholders)
+    for name, value in values.items():
+        page.fill(name, value)
+    page.flow_button(page.localize("ui.panel.config.integrations.config_flow.submit"))
+    return problems
+
+
+def closing_problems(page: Frontend, key: str, message: str) -> list[str]:
+    """Check the dialog ends on the integration's own `message`, then close it.
+
+    Home Assistant's generic text in its place ("Reconfiguration was successful",
+    in English whatever the language) is what this catches.
+    """
+    page.flow_step("step-flow-abort")
+    problems: list[str] = []
+    try:
+        page.wait_for(
+            lambda: squash(message) in squash("".join(page.flow_text())),
+            f"{key}: {message!r} not shown",
+            seconds=SETTLE,
+        )
+    except AssertionError:
+        problems.append(f"{key}: {message!r} not shown, but {page.flow_text()}")
+    problems.extend(raw_texts(page.flow_text(), []))
+    page.close_flow()
+    return problems
+
+
+def foreign_texts(language: str) -> set[str]:
+    """Return the texts of the other languages that `language` says otherwise."""
+    own = set(texts(translations(language)))
+    return {
+        text
+        for other in LANGUAGES
+        if other != language
+        for text in texts(translations(other))
+        if text not in own
+    }
+
+
+def texts(tree: Mapping[str, Any]) -> Iterator[str]:
+    """Yield the texts of a translation file."""
+    for value in tree.values():
+        if isinstance(value, Mapping):
+            yield from texts(value)
+        else:
+            yield str(value)
+
+
+def page_problems(
+    page: Frontend, where: str, expected: list[str], foreign: set[str]
+) -> list[str]:
+    """Check the page shows each `expected` text, and none foreign or raw."""
+    problems: list[str] = []
+
+    def probe() -> bool:
+        shown = page.page_text()
+        problems[:] = [
+            f"{where}: {text!r} not shown" for text in expected if text not in shown
+        ]
+        problems.extend(
+            f"{where}: {text!r} is in another language"
+            for text in shown
+            if text in foreign
+        )
+        problems.extend(f"{where}: {problem}" for problem in raw_texts(shown, []))
+        return not problems
+
+    with contextlib.suppress(AssertionError):
+        page.wait_for(probe, f"{where} still has problems", seconds=SETTLE)
+    return problems
+
+
+def device_ids(page: Frontend, entry_id: str) -> dict[str, str]:
+    """Return the ids of the entry's devices by name."""
+    devices = page.ws({"type": "config/device_registry/list"})["ok"]
+    return {
+        device["name"]: device["id"]
+        for device in devices
+        if entry_id in device["config_entries"]
+    }
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_entry_page_translated(
+    language: str,
+    frontend: Frontend,
+    hass: Hass,
+    simulator: Simulator,
+    onboarded: str,
+    screenshots: Path,
+) -> None:
+    """Add and edit a recipient, reconfigure and reauthenticate, from the entry's page.
+
+    Each dialog ends on the integration's own message in the user's language;
+    the entry's page and its devices' pages show their names and their entities'
+    in it, and nothing in another language.
+    """
+    strings = translations(language)
+    recipient = strings["config_subentries"]["recipient"]
+    foreign = foreign_texts(language)
+    remove_entries(hass, onboarded)
+    frontend.set_language(language)
+    entry_id = add_entry(hass, simulator, onboarded)
+    page = "/config/integrations/integration/smsmode"
+    frontend.open(page)
+    problems: list[str] = []
+
+    # Add recipient, a button of the integration's page.
+    frontend.click("ha-button", recipient["initiate_flow"]["user"])
+    problems += fill_form(
+        frontend,
+        "config_subentries.recipient.step.user",
+        recipient["step"]["user"],
+        {"name": "Alice", "number": "06 12 34 56 78"},
+    )
+    frontend.flow_step("step-flow-create-entry")
+    frontend.close_flow()
+    problems += page_problems(
+        frontend, "the entry's page", ["Alice", recipient["entry_type"]], foreign
+    )
+    save(frontend, screenshots, language, "entry")
+
+    # Edit recipient, the pencil of the recipient's row.
+    frontend.click_icon_button(recipient["initiate_flow"]["reconfigure"])
+    problems += fill_form(
+        frontend,
+        "config_subentries.recipient.step.reconfigure",
+        recipient["step"]["reconfigure"],
+        {"name": "Alice Martin"},
+    )
+    problems += closing_problems(
+        frontend,
+        "config_subentries.recipient.abort.reconfigure_successful",
+        recipient["abort"]["reconfigure_successful"],
+    )
+
+    # Reconfigure, in the entry's menu: the key left empty is kept.
+    frontend.choose_menu_item(
+        frontend.localize("ui.panel.config.integrations.config_entry.reconfigure")
+    )
+    frontend.flow_step("step-flow-form")
+    urls = frontend.wait_for(
+        lambda: WEBHOOK_URL.findall(" ".join(frontend.flow_text())),
+        "the reconfigure form shows no webhook URL",
+    )
+    problems += fill_form(
+        frontend,
+        "config.step.reconfigure",
+        strings["config"]["step"]["reconfigure"],
+        {"url": simulator.url},
+        {"webhook_url": urls[0]},
+    )
+    problems += closing_problems(
+        frontend,
+        "config.abort.reconfigure_successful",
+        strings["config"]["abort"]["reconfigure_successful"],
+    )
+
+    # smsmode refuses the key once (code 32) when the entry loads again: Home
+    # Assistant asks for a new one on the integration's page.
+    status, answer = http_json(
+        "POST",
+        f"{simulator.url}/_sim/faults",
+        {"endpoint": "credit.do", "kind": "code", "code": 32},
+    )
+    assert status == 201, answer
+    status, answer = http_json(
+        "POST",
+        f"{hass.url}/api/config/config_entries/entry/{entry_id}/reload",
+        token=onboarded,
+    )
+    assert status == 200, answer
+    frontend.open(page)
+    reconnect = frontend.localize("ui.panel.config.integrations.reconfigure")
+    frontend.wait_element("ha-button", reconnect)
+    problems += page_problems(frontend, "the page asking for a key", [], foreign)
+    save(frontend, screenshots, language, "reauth")
+    frontend.click("ha-button", reconnect)
+    problems += fill_form(
+        frontend,
+        "config.step.reauth_confirm",
+        strings["config"]["step"]["reauth_confirm"],
+        {"api_key": simulator.api_key},
+        {"name": "smsmode"},
+    )
+    problems += closing_problems(
+        frontend,
+        "config.abort.reauth_successful",
+        strings["config"]["abort"]["reauth_successful"],
+    )
+
+    # The devices' pages: the account's entities and the recipient's.
+    entities = strings["entity"]
+    shown_on = {
+        "smsmode": [
+            entities["sensor"]["balance"]["name"],
+            entities["sensor"]["outbox"]["name"],
+            entities["event"]["received_sms"]["name"],
+            entities["event"]["delivery_report"]["name"],
+        ],
+        "Alice Martin": [entities["notify"]["recipient"]["name"]],
+    }
+    devices = device_ids(frontend, entry_id)
+    for name, texts in shown_on.items():
+        frontend.open(f"/config/devices/device/{devices[name]}")
+        problems += page_problems(
+            frontend, f"the page of {name}", [name, *texts], foreign
+        )
 
     assert not problems, f"{language}: " + "\n".join(problems)

@@ -342,7 +342,9 @@ class SmsmodeConfigFlow(ConfigFlow, domain=DOMAIN):
             url = entry.data[CONF_URL]
             errors = await _async_validate_account(self.hass, api_key, url)
             if not errors:
-                return self._async_update_account(entry, api_key, url)
+                return self._async_update_account(
+                    entry, api_key, url, "reauth_successful"
+                )
         return self.async_show_form(
             step_id="reauth_confirm", data_schema=STEP_REAUTH_SCHEMA, errors=errors
         )
@@ -372,7 +374,9 @@ class SmsmodeConfigFlow(ConfigFlow, domain=DOMAIN):
                 api_key = typed_key or entry.data[CONF_API_KEY]
                 errors = await _async_validate_account(self.hass, api_key, url)
                 if not errors:
-                    return self._async_update_account(entry, api_key, url)
+                    return self._async_update_account(
+                        entry, api_key, url, "reconfigure_successful"
+                    )
         # Only the URL is filled in: the key stays on the server.
         data_schema = self.add_suggested_values_to_schema(
             STEP_RECONFIGURE_SCHEMA,
@@ -397,9 +401,13 @@ class SmsmodeConfigFlow(ConfigFlow, domain=DOMAIN):
 
     @callback
     def _async_update_account(
-        self, entry: ConfigEntry, api_key: str, url: str
+        self, entry: ConfigEntry, api_key: str, url: str, reason: str
     ) -> ConfigFlowResult:
         """Store a new, checked key (and URL) in the entry, then reload it.
+
+        The closing message is named (`reason`): by default the flow ends on
+        Home Assistant's generic text, which shows in English whatever the
+        user's language, not on this integration's translation.
 
         smsmode has no account id, so nothing can prove that a new key belongs to
         the same account as the old one (unlike `_abort_if_unique_id_mismatch`
@@ -417,6 +425,7 @@ class SmsmodeConfigFlow(ConfigFlow, domain=DOMAIN):
             entry,
             unique_id=unique_id,
             data_updates={CONF_API_KEY: api_key, CONF_URL: url},
+            reason=reason,
         )
 
 
@@ -510,9 +519,14 @@ class RecipientSubentryFlow(ConfigSubentryFlow):
                     return self.async_create_entry(
                         title=name, data=data, unique_id=number
                     )
-                return self.async_update_reload_and_abort(
+                # What async_update_reload_and_abort does, but ending on this
+                # integration's message: newer cores default to Home Assistant's
+                # generic English one, and 2026.3 takes no reason to name it.
+                self.hass.config_entries.async_update_subentry(
                     entry, subentry, title=name, data=data, unique_id=number
                 )
+                self.hass.config_entries.async_schedule_reload(entry.entry_id)
+                return self.async_abort(reason="reconfigure_successful")
         return self.async_show_form(
             step_id=step_id,
             data_schema=self.add_suggested_values_to_schema(

@@ -42,7 +42,7 @@ from .sending import (
     ATTR_SCHEDULED_AT,
     SMS_OPTION_FIELDS,
     SMS_OPTION_KEYS,
-    VOICE_LANGUAGES,
+    VOICE_LANGUAGE,
     SmsRequest,
     async_send_sms,
     async_send_voice,
@@ -70,7 +70,7 @@ NOTIFY_DATA_SCHEMA: Final = vol.Schema(
     {
         **SMS_OPTION_FIELDS,
         vol.Optional(ATTR_VOICE): cv.boolean,
-        vol.Optional(ATTR_LANGUAGE): vol.In(VOICE_LANGUAGES),
+        vol.Optional(ATTR_LANGUAGE): VOICE_LANGUAGE,
         vol.Optional(ATTR_VOICE_TITLE): cv.string,
     }
 )
@@ -264,12 +264,14 @@ def recipient_device_info(
     Recipients cannot share the account's device: Home Assistant ties a device to
     a single subentry (2026.10 moves a device that entities of another subentry
     register), so each recipient gets its own, as ntfy does for its topics.
+
+    It has no model: Home Assistant translates a device's name, never its model,
+    so a word there ("SMS recipient") would stay English on every page.
     """
     return DeviceInfo(
         identifiers={(DOMAIN, f"{entry.entry_id}_{subentry.subentry_id}")},
         entry_type=DeviceEntryType.SERVICE,
         manufacturer="smsmode",
-        model="SMS recipient",
         name=str(subentry.data.get(CONF_NAME) or subentry.title),
     )
 

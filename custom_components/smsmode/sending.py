@@ -24,6 +24,7 @@ from .api import (
     DEFAULT_REGION,
     GSM_CHARACTERS,
     MAX_SEGMENTS,
+    VOICE_LANGUAGES,
     BatchMessage,
     Encoding,
     SendResult,
@@ -75,7 +76,15 @@ ATTR_LANGUAGE: Final = "language"
 # What a caller may ask for one message; "auto" lets the text decide.
 ENCODING_AUTO: Final = "auto"
 ENCODING_CHOICES: Final = (ENCODING_AUTO, Encoding.GSM7.value, Encoding.UNICODE.value)
-VOICE_LANGUAGES: Final = ("fr-FR", "en-GB", "de-DE", "es-ES")
+# A voice language, turned into smsmode's spelling. Both are taken: the selector's
+# keys (fr_fr) and smsmode's own spelling (fr-FR), which existing YAML may use.
+_VOICE_LANGUAGE_SPELLINGS: Final = {
+    **VOICE_LANGUAGES,
+    **{spelling: spelling for spelling in VOICE_LANGUAGES.values()},
+}
+VOICE_LANGUAGE: Final = vol.All(
+    vol.In(_VOICE_LANGUAGE_SPELLINGS), _VOICE_LANGUAGE_SPELLINGS.__getitem__
+)
 
 # Validators of the per-message options, for the notify `data` and the services.
 SMS_OPTION_FIELDS: Final[dict[vol.Marker, Any]] = {

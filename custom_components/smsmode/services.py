@@ -48,7 +48,7 @@ from .sending import (
     ATTR_SCHEDULED_AT,
     ATTR_SENDER,
     SMS_OPTION_FIELDS,
-    VOICE_LANGUAGES,
+    VOICE_LANGUAGE,
     as_aware,
     async_normalize_number,
     async_send_batch,
@@ -154,7 +154,7 @@ SEND_VOICE_MESSAGE_SCHEMA: Final = vol.Schema(
         vol.Required(ATTR_MESSAGE): cv.string,
         vol.Optional(ATTR_TITLE): cv.string,
         vol.Optional(ATTR_SCHEDULED_AT): cv.datetime,
-        vol.Optional(ATTR_LANGUAGE): vol.In(VOICE_LANGUAGES),
+        vol.Optional(ATTR_LANGUAGE): VOICE_LANGUAGE,
     }
 )
 CANCEL_SMS_SCHEMA: Final = vol.Schema(

@@ -1,7 +1,13 @@
 """Async client of the smsmode HTTP API (no Home Assistant import: publishable as is)."""
 
 from .client import SmsModeClient
-from .const import DEFAULT_BASE_URL, DEFAULT_REGION, DEFAULT_TIMEOUT, PARIS
+from .const import (
+    DEFAULT_BASE_URL,
+    DEFAULT_REGION,
+    DEFAULT_TIMEOUT,
+    PARIS,
+    VOICE_LANGUAGES,
+)
 from .dates import (
     format_smsmode_datetime,
     parse_callback_datetime,
@@ -88,6 +94,7 @@ __all__ = [
     "MAX_SEGMENTS",
     "PARIS",
     "STOP_MENTION_UNITS",
+    "VOICE_LANGUAGES",
     "ApiKey",
     "BatchMessage",
     "CodeReply",

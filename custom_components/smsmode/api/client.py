@@ -32,6 +32,7 @@ from .const import (
     PATH_SENT_SMS_LIST,
     PATH_SMS_STATUS,
     PATH_TRANSFER_CREDITS,
+    VOICE_LANGUAGES,
 )
 from .exceptions import (
     SmsModeEncodingError,
@@ -77,7 +78,6 @@ if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence
     from datetime import date
 
-_VOICE_LANGUAGES = frozenset({"fr-FR", "en-GB", "de-DE", "es-ES"})
 _SENT_LIST_MAX = 10000
 _PSEUDO_MAX_LENGTH = 50
 
@@ -264,10 +264,10 @@ class SmsModeClient:
         numbers = self._recipients(recipients, None)
         if not message:
             raise SmsModeValidationError("empty_message", "The message is empty")
-        if language is not None and language not in _VOICE_LANGUAGES:
+        if language is not None and language not in VOICE_LANGUAGES.values():
             raise SmsModeValidationError(
                 "invalid_language",
-                f"Language must be one of {sorted(_VOICE_LANGUAGES)}",
+                f"Language must be one of {sorted(VOICE_LANGUAGES.values())}",
             )
         fields = {
             "message": latin9_text(message),

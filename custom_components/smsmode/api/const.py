@@ -10,6 +10,15 @@ DEFAULT_REGION: Final = "FR"
 # smsmode is a French service: every date it reads or writes is Paris local time.
 PARIS: Final = ZoneInfo("Europe/Paris")
 
+# The languages a voice message can speak: a plain identifier for each (lower
+# case, fit for a settings key) and smsmode's spelling, the only one it takes.
+VOICE_LANGUAGES: Final = {
+    "fr_fr": "fr-FR",
+    "en_gb": "en-GB",
+    "de_de": "de-DE",
+    "es_es": "es-ES",
+}
+
 PATH_CREATE_API_KEY: Final = "/http/2.0/createAuthorisation.do"
 PATH_SEND_SMS: Final = "/http/1.6/sendSMS.do"
 PATH_DELIVERY_REPORT: Final = "/http/1.6/compteRendu.do"
