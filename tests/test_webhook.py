@@ -5,7 +5,9 @@ import logging
 from typing import Any
 from urllib.parse import quote, urlencode, urlsplit
 
+from homeassistant.components import webhook
 from homeassistant.core import Event, HomeAssistant, callback
+from homeassistant.util.aiohttp import MockRequest
 import pytest
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
@@ -13,7 +15,6 @@ from pytest_homeassistant_custom_component.common import (
 )
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
-from custom_components.smsmode import webhook as webhook_module
 from custom_components.smsmode.const import (
     EVENT_DELIVERY_REPORT,
     EVENT_MESSAGE_RECEIVED,
@@ -246,24 +247,23 @@ async def test_unexpected_failure_is_a_400_not_a_500(
 ) -> None:
     """Whatever breaks while handling a callback is answered 400, never a 5xx.
 
-    A request that fails when read stands for any failure; only the error's type
-    is logged, never the request (its URL holds the secret webhook id).
+    A relayed request whose query string fails when read stands for any failure;
+    only the error's type is logged, never the request (its URL holds the secret
+    webhook id).
     """
     caplog.set_level(logging.DEBUG, logger="custom_components.smsmode")
 
-    class BrokenRequest:
-        method = "GET"
-
+    class BrokenRequest(MockRequest):
         @property
-        def rel_url(self) -> Any:
+        def query_string(self) -> str:
             raise RuntimeError(f"broken {webhook_id}")
 
-    response = await webhook_module._async_handle_webhook(
-        loaded_entry,
-        hass,
-        webhook_id,
-        BrokenRequest(),  # type: ignore[arg-type]
-    )
+        @query_string.setter
+        def query_string(self, value: str) -> None:
+            """Ignore the value MockRequest sets."""
+
+    request = BrokenRequest(content=b"", mock_source="test")
+    response = await webhook.async_handle_webhook(hass, webhook_id, request)
     assert response.status == 400
     assert "after an unexpected RuntimeError" in caplog.text
     assert webhook_id not in caplog.text

@@ -20,6 +20,7 @@ from homeassistant.components import webhook
 from homeassistant.const import CONF_WEBHOOK_ID
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.network import NoURLAvailableError
+from homeassistant.util.aiohttp import MockRequest
 
 from .api import ReplyCallback, SmsModeResponseError, parse_callback
 from .const import CONF_CLOUDHOOK_URL, DOMAIN, LOGGER
@@ -133,7 +134,7 @@ async def _async_handle_webhook(
     entry: SmsmodeConfigEntry,
     hass: HomeAssistant,
     webhook_id: str,
-    request: web.Request,
+    request: web.Request | MockRequest,
 ) -> web.Response:
     """Answer smsmode; nothing, whatever is sent, can make this a 5xx.
 
@@ -148,7 +149,7 @@ async def _async_handle_webhook(
 
 
 async def _async_handle_callback(
-    entry: SmsmodeConfigEntry, request: web.Request
+    entry: SmsmodeConfigEntry, request: web.Request | MockRequest
 ) -> web.Response:
     """Turn one smsmode callback into an event; 400 and no event for garbage.
 
@@ -174,26 +175,39 @@ async def _async_handle_callback(
     return web.Response(status=200)
 
 
-async def _read_params(request: web.Request) -> dict[str, str] | None:
+async def _read_params(request: web.Request | MockRequest) -> dict[str, str] | None:
     """Read the query string, and a form body if there is one, undecoded first.
 
+    A callback comes as an aiohttp request, or relayed in-process (Home Assistant
+    Cloud's cloudhooks, the websocket's `webhook/handle`) as a `MockRequest`,
+    which has neither `rel_url` nor `content_length`. aiohttp's `query_string` is
+    already percent-decoded as UTF-8, so its raw one is read; a `MockRequest`'s
+    is the text the relay was handed, as is. Its body is that text in UTF-8, and
+    each `content` is a new reader: it is taken once.
+
     smsmode does not say how it encodes a reply's text: UTF-8 is tried, then
-    ISO-8859-15 (its encoding for SMS text). None when the body is too large.
+    ISO-8859-15 (its encoding for SMS text). None when the callback is larger than
+    MAX_CALLBACK_BYTES, also for a body without a length (chunked).
     """
-    raw = request.rel_url.raw_query_string.encode("ascii", "replace")
-    if request.method == METH_POST and request.can_read_body:
-        if (request.content_length or 0) > MAX_CALLBACK_BYTES:
-            return None
+    if isinstance(request, MockRequest):
+        query = request.query_string
+    else:
+        query = request.rel_url.raw_query_string
+    room = MAX_CALLBACK_BYTES - len(query.encode("utf-8", "replace"))
+    if room < 0:
+        return None
+    text = query
+    if request.method == METH_POST:
+        stream = request.content
         body = bytearray()
         # read(n) returns what has arrived, up to n bytes: read until the end.
-        while chunk := await request.content.read(MAX_CALLBACK_BYTES + 1 - len(body)):
+        while chunk := await stream.read(room + 1 - len(body)):
             body += chunk
-            if len(body) > MAX_CALLBACK_BYTES:
+            if len(body) > room:
                 return None
-        raw = b"&".join(part for part in (raw, bytes(body)) if part)
-    if len(raw) > MAX_CALLBACK_BYTES:
-        return None
-    text = raw.decode("ascii", "replace")
+        text = "&".join(
+            part for part in (query, body.decode("utf-8", "replace")) if part
+        )
     # Blank values are kept: an empty reply (`message=`) is still a reply.
     try:
         pairs = parse_qsl(
