@@ -185,11 +185,11 @@ async def test_post_callback(
         {},
         {"foo": "bar"},
         {**DELIVERY, "statut": "abc"},
-        {**DELIVERY, "date_reception": "yesterday"},
         {k: v for k, v in DELIVERY.items() if k != "smsID"},
+        {**DELIVERY, "numero": "33 6 12 34 56 78"},
         {**REPLY, "emetteur": "not a number"},
         {k: v for k, v in REPLY.items() if k != "responseID"},
-        {**REPLY, "date_reception": "2013-01-01"},
+        {k: v for k, v in REPLY.items() if k != "message"},
     ],
 )
 async def test_malformed_callback_fires_nothing(
@@ -206,6 +206,64 @@ async def test_malformed_callback_fires_nothing(
     assert response.status == 400
     await hass.async_block_till_done()
     assert events == []
+
+
+async def test_report_with_unreadable_details_fires_with_nulls(
+    hass: HomeAssistant,
+    loaded_entry: MockConfigEntry,
+    hass_client_no_auth: ClientSessionGenerator,
+    webhook_id: str,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A report whose number, status and SMS id are valid fires, whatever the rest.
+
+    Date, operator and cost that do not read are null, and a debug line names
+    them; a cost with a comma and a Java timestamp's `.0` are read.
+    """
+    events = async_capture_events(hass, EVENT_DELIVERY_REPORT)
+    client = await hass_client_no_auth()
+    odd = {**DELIVERY, "mcc_mnc": "0", "cost": "0,045"}
+    odd["date_reception"] += ".0"
+    assert (
+        await client.get(f"/api/webhook/{webhook_id}?{urlencode(odd)}")
+    ).status == 200
+    caplog.set_level(logging.DEBUG, logger="custom_components.smsmode")
+    worse = {**DELIVERY, "statut": "13", "date_reception": "yesterday", "cost": "?"}
+    assert (
+        await client.get(f"/api/webhook/{webhook_id}?{urlencode(worse)}")
+    ).status == 200
+    await hass.async_block_till_done()
+    assert [
+        (e.data["status"], e.data["received_at"], e.data["mcc_mnc"], e.data["cost"])
+        for e in events
+    ] == [
+        (11, "2026-03-29T02:30:17+01:00", None, 0.045),
+        (13, None, "20801", None),
+    ]
+    assert "Callback fields left null, unreadable: date_reception, cost" in caplog.text
+    state = hass.states.get("event.smsmode_delivery_report")
+    assert state.attributes["received_at"] is None
+
+
+async def test_reply_with_unreadable_details_fires_with_nulls(
+    hass: HomeAssistant,
+    loaded_entry: MockConfigEntry,
+    hass_client_no_auth: ClientSessionGenerator,
+    webhook_id: str,
+) -> None:
+    """A reply needs only its id, sender and text: the rest may be null."""
+    events = async_capture_events(hass, EVENT_MESSAGE_RECEIVED)
+    client = await hass_client_no_auth()
+    odd = {**REPLY, "date_reception": "2013-01-01", "numero": "", "smsID": "a b"}
+    assert (
+        await client.get(f"/api/webhook/{webhook_id}?{urlencode(odd)}")
+    ).status == 200
+    await hass.async_block_till_done()
+    assert [
+        (e.data["message"], e.data["received_at"], e.data["smsmode_number"])
+        for e in events
+    ] == [("bonjour", None, None)]
+    assert events[0].data["sms_id"] is None
 
 
 async def test_oversized_callback_refused(

@@ -1,11 +1,12 @@
 """The entry's webhook: smsmode's delivery-report and inbound-reply callbacks.
 
 smsmode calls back with HTTP GET (query string) and signs nothing: the secret
-webhook id is the only guard, so it is never logged. Every field is checked
-strictly (api/parsers.py), and each valid callback goes to the entry's inbox
-(events.py), which fires the bus event and the event entities' signal once, however
-often smsmode repeats it. Bad input is answered 4xx and fires nothing; nothing in
-the handler can answer 5xx.
+webhook id is the only guard, so it is never logged. The fields that make a
+callback are checked strictly, the others read when they can be
+(api/callbacks.py), and each valid callback goes to the entry's inbox (events.py),
+which fires the bus event and the event entities' signal once, however often
+smsmode repeats it. Bad input is answered 4xx and fires nothing; nothing in the
+handler can answer 5xx.
 """
 
 from collections.abc import Mapping
@@ -22,7 +23,7 @@ from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.network import NoURLAvailableError
 from homeassistant.util.aiohttp import MockRequest
 
-from .api import ReplyCallback, SmsModeResponseError, parse_callback
+from .api import ReplyCallback, SmsModeCallbackError, parse_callback
 from .const import CONF_CLOUDHOOK_URL, DOMAIN, LOGGER
 from .coordinator import SmsmodeConfigEntry
 from .events import delivery_report_data, reply_callback_data
@@ -151,7 +152,7 @@ async def _async_handle_webhook(
 async def _async_handle_callback(
     entry: SmsmodeConfigEntry, request: web.Request | MockRequest
 ) -> web.Response:
-    """Turn one smsmode callback into an event; 400 and no event for garbage.
+    """Turn one smsmode callback into an event; 4xx and no event for garbage.
 
     A callback already turned into an event (smsmode repeats them, and replies
     also come by polling) is answered 200 so that smsmode stops retrying, and
@@ -160,12 +161,20 @@ async def _async_handle_callback(
     params = await _read_params(request)
     if params is None:
         return web.Response(status=413)
-    inbox = entry.runtime_data.inbox
     try:
         parsed = parse_callback(params)
-    except SmsModeResponseError:
-        LOGGER.debug("Ignoring a callback that is not smsmode's (%s)", sorted(params))
+    except SmsModeCallbackError as err:
+        LOGGER.debug(
+            "Ignoring a callback that is not smsmode's (%s: %s)",
+            err.reason,
+            sorted(params),
+        )
         return web.Response(status=400)
+    if parsed.unread:
+        LOGGER.debug(
+            "Callback fields left null, unreadable: %s", ", ".join(parsed.unread)
+        )
+    inbox = entry.runtime_data.inbox
     if isinstance(parsed, ReplyCallback):
         fired = inbox.async_reply(reply_callback_data(parsed))
     else:

@@ -1,5 +1,11 @@
 """Async client of the smsmode HTTP API (no Home Assistant import: publishable as is)."""
 
+from .callbacks import (
+    MAX_REPLY_LENGTH,
+    parse_callback,
+    parse_delivery_callback,
+    parse_reply_callback,
+)
 from .client import SmsModeClient
 from .const import DEFAULT_BASE_URL, DEFAULT_REGION, DEFAULT_TIMEOUT, PARIS
 from .dates import (
@@ -11,6 +17,7 @@ from .dates import (
 from .exceptions import (
     SmsModeApiError,
     SmsModeAuthenticationError,
+    SmsModeCallbackError,
     SmsModeConnectionError,
     SmsModeEncodingError,
     SmsModeError,
@@ -60,11 +67,8 @@ from .models import (
 from .parsers import (
     parse_api_key,
     parse_balance,
-    parse_callback,
     parse_code_reply,
-    parse_delivery_callback,
     parse_delivery_report,
-    parse_reply_callback,
     parse_reply_list,
     parse_sent_sms_list,
     parse_sms_status,
@@ -84,6 +88,7 @@ __all__ = [
     "DEFAULT_TIMEOUT",
     "GSM_CHARACTERS",
     "GSM_DOUBLE_CHARACTERS",
+    "MAX_REPLY_LENGTH",
     "MAX_SEGMENTS",
     "PARIS",
     "STOP_MENTION_UNITS",
@@ -101,6 +106,7 @@ __all__ = [
     "SentSms",
     "SmsModeApiError",
     "SmsModeAuthenticationError",
+    "SmsModeCallbackError",
     "SmsModeClient",
     "SmsModeConnectionError",
     "SmsModeEncodingError",
