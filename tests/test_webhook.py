@@ -13,6 +13,9 @@ from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
     async_capture_events,
 )
+from pytest_homeassistant_custom_component.components.diagnostics import (
+    get_diagnostics_for_config_entry,
+)
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
 from custom_components.smsmode.const import (
@@ -299,6 +302,7 @@ async def test_oversized_callback_refused(
 
 async def test_unexpected_failure_is_a_400_not_a_500(
     hass: HomeAssistant,
+    hass_client: ClientSessionGenerator,
     loaded_entry: MockConfigEntry,
     webhook_id: str,
     caplog: pytest.LogCaptureFixture,
@@ -325,6 +329,8 @@ async def test_unexpected_failure_is_a_400_not_a_500(
     assert response.status == 400
     assert "after an unexpected RuntimeError" in caplog.text
     assert webhook_id not in caplog.text
+    result = await get_diagnostics_for_config_entry(hass, hass_client, loaded_entry)
+    assert result["callbacks_refused"]["by_reason"] == {"unexpected_error": 1}
 
 
 async def test_simulator_callbacks_end_to_end(

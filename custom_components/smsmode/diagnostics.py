@@ -25,7 +25,7 @@ async def async_get_config_entry_diagnostics(
 ) -> dict[str, Any]:
     """Return the entry's settings, its recipients, the last balance, the outbox size.
 
-    Built field by field rather than from `entry.as_dict()`: unique ids (a key
+    And the callbacks the webhook refused, counted by reason. Built field by field rather than from `entry.as_dict()`: unique ids (a key
     hash, and each recipient's number) stay out, whatever core adds later.
     """
     coordinator = entry.runtime_data.coordinator
@@ -44,4 +44,6 @@ async def async_get_config_entry_diagnostics(
         "last_update_success": coordinator.last_update_success,
         # How many SMS wait, not what they say nor to whom.
         "outbox_length": len(entry.runtime_data.outbox),
+        # Counts only: what a refused callback held came from whoever called.
+        "callbacks_refused": entry.runtime_data.callback_refusals.as_dict(),
     }

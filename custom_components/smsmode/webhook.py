@@ -5,8 +5,8 @@ webhook id is the only guard, so it is never logged. The fields that make a
 callback are checked strictly, the others read when they can be
 (api/callbacks.py), and each valid callback goes to the entry's inbox (events.py),
 which fires the bus event and the event entities' signal once, however often
-smsmode repeats it. Bad input is answered 4xx and fires nothing; nothing in the
-handler can answer 5xx.
+smsmode repeats it. Bad input is answered 4xx, fires nothing and is counted
+(refusals.py); nothing in the handler can answer 5xx.
 """
 
 from collections.abc import Mapping
@@ -30,6 +30,9 @@ from .events import delivery_report_data, reply_callback_data
 
 # A callback is a short query string; anything larger is not smsmode.
 MAX_CALLBACK_BYTES = 8 * 1024
+# Refusal reasons of the webhook itself; the parser's are its errors' `reason`.
+REFUSED_TOO_LARGE = "too_large"
+REFUSED_UNEXPECTED_ERROR = "unexpected_error"
 
 
 def _cloud(hass: HomeAssistant) -> ModuleType | None:
@@ -143,23 +146,28 @@ async def _async_handle_webhook(
     request (its URL holds the secret webhook id) is not logged.
     """
     try:
-        return await _async_handle_callback(entry, request)
+        return await _async_handle_callback(hass, entry, request)
     except Exception as err:  # noqa: BLE001 - any failure is the caller's 400
         LOGGER.debug("Refused a callback after an unexpected %s", type(err).__name__)
+        entry.runtime_data.callback_refusals.async_refused(
+            hass, entry, REFUSED_UNEXPECTED_ERROR
+        )
         return web.Response(status=400)
 
 
 async def _async_handle_callback(
-    entry: SmsmodeConfigEntry, request: web.Request | MockRequest
+    hass: HomeAssistant, entry: SmsmodeConfigEntry, request: web.Request | MockRequest
 ) -> web.Response:
     """Turn one smsmode callback into an event; 4xx and no event for garbage.
 
     A callback already turned into an event (smsmode repeats them, and replies
     also come by polling) is answered 200 so that smsmode stops retrying, and
-    fires nothing.
+    fires nothing. Every refusal is counted (refusals.py).
     """
+    refusals = entry.runtime_data.callback_refusals
     params = await _read_params(request)
     if params is None:
+        refusals.async_refused(hass, entry, REFUSED_TOO_LARGE)
         return web.Response(status=413)
     try:
         parsed = parse_callback(params)
@@ -169,7 +177,9 @@ async def _async_handle_callback(
             err.reason,
             sorted(params),
         )
+        refusals.async_refused(hass, entry, err.reason)
         return web.Response(status=400)
+    refusals.async_accepted(hass, entry)
     if parsed.unread:
         LOGGER.debug(
             "Callback fields left null, unreadable: %s", ", ".join(parsed.unread)
