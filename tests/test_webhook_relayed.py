@@ -173,3 +173,14 @@ async def test_relayed_raw_bytes_are_refused(
     assert response.status == 400
     await hass.async_block_till_done()
     assert events == []
+
+
+async def test_relayed_multi_line_reply(
+    hass: HomeAssistant, loaded_entry: MockConfigEntry, relay: Relay
+) -> None:
+    """A relayed reply keeps its line breaks: the HTTP security filter is not on the way."""
+    events = capture_callback_events(hass)
+    query = urlencode({**REPLY, "message": "Oui\nà demain"})
+    assert await relay("GET", query, "") == 200
+    await hass.async_block_till_done()
+    assert [e.data["message"] for e in events] == ["Oui\nà demain"]
