@@ -23,10 +23,12 @@ TO_REDACT = {
 async def async_get_config_entry_diagnostics(
     hass: HomeAssistant, entry: SmsmodeConfigEntry
 ) -> dict[str, Any]:
-    """Return the entry's settings, its recipients, the last balance, the outbox size.
+    """Return the entry's settings, recipients, balance, outbox size, refusals.
 
-    And the callbacks the webhook refused, counted by reason. Built field by field rather than from `entry.as_dict()`: unique ids (a key
+    Built field by field rather than from `entry.as_dict()`: unique ids (a key
     hash, and each recipient's number) stay out, whatever core adds later.
+    Refused callbacks are counted by reason: a bug report shows what smsmode
+    sends that the webhook does not take.
     """
     coordinator = entry.runtime_data.coordinator
     return {

@@ -1,12 +1,12 @@
-"""smsmode's two callbacks (sections 12 and 13): strict on what makes them, lenient on the rest.
+"""smsmode's two callbacks: strict on what makes them, lenient on the rest.
 
 Anyone who learns the webhook URL can call it, so the fields that make a callback
-(a report's number, status and SMS id; a reply's id, sender and text) are checked
-strictly, ASCII digits only: without them it is refused. The fields that only
-describe it (date, refClient, operator, cost, the smsmode number a reply came to)
-are read when they can be and are None otherwise: smsmode does not document all
-it sends (a cost of `0,045`, an operator of `0`, a date ending in `.0`), and a
-report refused for one of them would be lost for good.
+(sections 12 and 13: a report's number, status and SMS id; a reply's id, sender
+and text) are checked strictly, ASCII digits only: without them it is refused.
+The fields that only describe it (date, refClient, operator, cost, the smsmode
+number a reply came to) are read when they can be and are None otherwise:
+smsmode does not document all it sends (a cost of `0,045`, an operator of `0`, a
+date ending in `.0`), and a report refused for one of them would be lost for good.
 """
 
 from collections.abc import Callable, Mapping
