@@ -275,7 +275,7 @@ def _profile_summary(stats: pstats.Stats) -> str:
     handler = loop_seconds(stats, "smsmode/webhook.py", "_async_handle_webhook")
     parts = [
         ("reading the query", "smsmode/webhook.py", "_read_params"),
-        ("parse_callback", "api/parsers.py", "parse_callback"),
+        ("parse_callback", "api/callbacks.py", "parse_callback"),
         ("the bus event", "homeassistant/core.py", "async_fire_internal"),
         ("the event entities' state writes", "smsmode/event.py", "_async_handle"),
         ("the delayed store write", "helpers/storage.py", "async_delay_save"),

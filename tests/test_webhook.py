@@ -5,15 +5,19 @@ import logging
 from typing import Any
 from urllib.parse import quote, urlencode, urlsplit
 
+from homeassistant.components import webhook
 from homeassistant.core import Event, HomeAssistant, callback
+from homeassistant.util.aiohttp import MockRequest
 import pytest
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
     async_capture_events,
 )
+from pytest_homeassistant_custom_component.components.diagnostics import (
+    get_diagnostics_for_config_entry,
+)
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
-from custom_components.smsmode import webhook as webhook_module
 from custom_components.smsmode.const import (
     EVENT_DELIVERY_REPORT,
     EVENT_MESSAGE_RECEIVED,
@@ -184,11 +188,11 @@ async def test_post_callback(
         {},
         {"foo": "bar"},
         {**DELIVERY, "statut": "abc"},
-        {**DELIVERY, "date_reception": "yesterday"},
         {k: v for k, v in DELIVERY.items() if k != "smsID"},
+        {**DELIVERY, "numero": "33 6 12 34 56 78"},
         {**REPLY, "emetteur": "not a number"},
         {k: v for k, v in REPLY.items() if k != "responseID"},
-        {**REPLY, "date_reception": "2013-01-01"},
+        {k: v for k, v in REPLY.items() if k != "message"},
     ],
 )
 async def test_malformed_callback_fires_nothing(
@@ -205,6 +209,64 @@ async def test_malformed_callback_fires_nothing(
     assert response.status == 400
     await hass.async_block_till_done()
     assert events == []
+
+
+async def test_report_with_unreadable_details_fires_with_nulls(
+    hass: HomeAssistant,
+    loaded_entry: MockConfigEntry,
+    hass_client_no_auth: ClientSessionGenerator,
+    webhook_id: str,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A report whose number, status and SMS id are valid fires, whatever the rest.
+
+    Date, operator and cost that do not read are null, and a debug line names
+    them; a cost with a comma and a Java timestamp's `.0` are read.
+    """
+    events = async_capture_events(hass, EVENT_DELIVERY_REPORT)
+    client = await hass_client_no_auth()
+    odd = {**DELIVERY, "mcc_mnc": "0", "cost": "0,045"}
+    odd["date_reception"] += ".0"
+    assert (
+        await client.get(f"/api/webhook/{webhook_id}?{urlencode(odd)}")
+    ).status == 200
+    caplog.set_level(logging.DEBUG, logger="custom_components.smsmode")
+    worse = {**DELIVERY, "statut": "13", "date_reception": "yesterday", "cost": "?"}
+    assert (
+        await client.get(f"/api/webhook/{webhook_id}?{urlencode(worse)}")
+    ).status == 200
+    await hass.async_block_till_done()
+    assert [
+        (e.data["status"], e.data["received_at"], e.data["mcc_mnc"], e.data["cost"])
+        for e in events
+    ] == [
+        (11, "2026-03-29T02:30:17+01:00", None, 0.045),
+        (13, None, "20801", None),
+    ]
+    assert "Callback fields left null, unreadable: date_reception, cost" in caplog.text
+    state = hass.states.get("event.smsmode_delivery_report")
+    assert state.attributes["received_at"] is None
+
+
+async def test_reply_with_unreadable_details_fires_with_nulls(
+    hass: HomeAssistant,
+    loaded_entry: MockConfigEntry,
+    hass_client_no_auth: ClientSessionGenerator,
+    webhook_id: str,
+) -> None:
+    """A reply needs only its id, sender and text: the rest may be null."""
+    events = async_capture_events(hass, EVENT_MESSAGE_RECEIVED)
+    client = await hass_client_no_auth()
+    odd = {**REPLY, "date_reception": "2013-01-01", "numero": "", "smsID": "a b"}
+    assert (
+        await client.get(f"/api/webhook/{webhook_id}?{urlencode(odd)}")
+    ).status == 200
+    await hass.async_block_till_done()
+    assert [
+        (e.data["message"], e.data["received_at"], e.data["smsmode_number"])
+        for e in events
+    ] == [("bonjour", None, None)]
+    assert events[0].data["sms_id"] is None
 
 
 async def test_oversized_callback_refused(
@@ -240,33 +302,35 @@ async def test_oversized_callback_refused(
 
 async def test_unexpected_failure_is_a_400_not_a_500(
     hass: HomeAssistant,
+    hass_client: ClientSessionGenerator,
     loaded_entry: MockConfigEntry,
     webhook_id: str,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     """Whatever breaks while handling a callback is answered 400, never a 5xx.
 
-    A request that fails when read stands for any failure; only the error's type
-    is logged, never the request (its URL holds the secret webhook id).
+    A relayed request whose query string fails when read stands for any failure;
+    only the error's type is logged, never the request (its URL holds the secret
+    webhook id).
     """
     caplog.set_level(logging.DEBUG, logger="custom_components.smsmode")
 
-    class BrokenRequest:
-        method = "GET"
-
+    class BrokenRequest(MockRequest):
         @property
-        def rel_url(self) -> Any:
+        def query_string(self) -> str:
             raise RuntimeError(f"broken {webhook_id}")
 
-    response = await webhook_module._async_handle_webhook(
-        loaded_entry,
-        hass,
-        webhook_id,
-        BrokenRequest(),  # type: ignore[arg-type]
-    )
+        @query_string.setter
+        def query_string(self, value: str) -> None:
+            """Ignore the value MockRequest sets."""
+
+    request = BrokenRequest(content=b"", mock_source="test")
+    response = await webhook.async_handle_webhook(hass, webhook_id, request)
     assert response.status == 400
     assert "after an unexpected RuntimeError" in caplog.text
     assert webhook_id not in caplog.text
+    result = await get_diagnostics_for_config_entry(hass, hass_client, loaded_entry)
+    assert result["callbacks_refused"]["by_reason"] == {"unexpected_error": 1}
 
 
 async def test_simulator_callbacks_end_to_end(

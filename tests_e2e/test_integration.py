@@ -1,6 +1,7 @@
 """The integration in a running Home Assistant, driven only through its APIs."""
 
 from datetime import datetime
+from urllib.parse import quote, urlencode
 from zoneinfo import ZoneInfo
 
 from tests_e2e.client import Api, Json, next_event, wait_for
@@ -228,6 +229,59 @@ async def test_send_sms_over_rest_then_callbacks_to_the_webhook(
     state = await api.state(RECEIVED)
     assert state["attributes"]["event_type"] == "received"
     assert state["attributes"]["message"] == "NEXT"
+
+
+async def test_callbacks_relayed_over_the_websocket(api: Api, entry: Entry) -> None:
+    """Relay callbacks with `webhook/handle`, as Home Assistant Cloud relays them.
+
+    The websocket command hands the webhook the in-process request Cloud's
+    cloudhooks use: a report by GET and an ISO-8859-15 reply by POST fire their
+    events; a callback that is not smsmode's is answered 400.
+    """
+    ws = await api.websocket()
+    reports = await ws.subscribe("smsmode_delivery_report")
+    replies = await ws.subscribe("smsmode_message_received")
+    webhook_id = entry.webhook_path.rsplit("/", 1)[-1]
+
+    async def relay(method: str, query: str = "", body: str = "") -> int:
+        result = await ws.command(
+            "webhook/handle",
+            webhook_id=webhook_id,
+            method=method,
+            headers={"Content-Type": "application/x-www-form-urlencoded"},
+            query=query,
+            body=body,
+        )
+        status: int = result["status"]
+        return status
+
+    report = {
+        "numero": "33611223305",
+        "date_reception": paris_now("%Y-%m-%d %H:%M:%S"),
+        "statut": "11",
+        "smsID": "e2e-relayed-1",
+        "mcc_mnc": "20801",
+        "cost": "1",
+    }
+    assert await relay("GET", query=urlencode(report)) == 200
+    event = await next_event(reports, lambda e: e["data"]["sms_id"] == "e2e-relayed-1")
+    assert event["data"]["delivered"] is True
+
+    reply = {
+        "numero": "36034",
+        "emetteur": "33611223305",
+        "date_reception": paris_now("%d%m%Y-%H%M%S"),
+        "responseID": "e2e-relayed-reply",
+    }
+    text = "Reçu, à demain €"
+    body = f"{urlencode(reply)}&message={quote(text, encoding='iso-8859-15')}"
+    assert await relay("POST", body=body) == 200
+    event = await next_event(
+        replies, lambda e: e["data"]["response_id"] == "e2e-relayed-reply"
+    )
+    assert event["data"]["message"] == text
+
+    assert await relay("GET", query=urlencode({**report, "statut": "x"})) == 400
 
 
 async def test_reply_from_the_simulator(api: Api, entry: Entry) -> None:

@@ -1,6 +1,6 @@
 """The account's runtime data and the coordinator that keeps its balance."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import TYPE_CHECKING, Final
 
@@ -29,6 +29,7 @@ from .issues import (
     async_set_low_credit,
     has_insufficient_credits,
 )
+from .refusals import CallbackRefusals
 
 if TYPE_CHECKING:
     # These modules use SmsmodeConfigEntry, defined here.
@@ -58,6 +59,8 @@ class SmsmodeRuntimeData:
     outbox: SmsmodeOutbox
     # `notify.smsmode…`, handed to the notify component by discovery.
     legacy_notify: SmsmodeNotificationService | None = None
+    # Callbacks the webhook refused (diagnostics, warnings, repair issue).
+    callback_refusals: CallbackRefusals = field(default_factory=CallbackRefusals)
 
 
 class SmsmodeBalanceCoordinator(DataUpdateCoordinator[float]):

@@ -24,12 +24,13 @@ TO_REDACT = {
 async def async_get_config_entry_diagnostics(
     hass: HomeAssistant, entry: SmsmodeConfigEntry
 ) -> dict[str, Any]:
-    """Return the entry's settings, its recipients, the last balance, the outbox size.
+    """Return the entry's settings, recipients, balance, outbox size, refusals.
 
     Built field by field rather than from `entry.as_dict()`: unique ids (a key
     hash, and each recipient's number) stay out, whatever core adds later. The API
     URL is shown (a proxy or the simulator explains a lot) without any
-    `user:password@`.
+    `user:password@`. Refused callbacks are counted by reason: a bug report
+    shows what smsmode sends that the webhook does not take.
     """
     coordinator = entry.runtime_data.coordinator
     data = async_redact_data(dict(entry.data), TO_REDACT)
@@ -49,4 +50,6 @@ async def async_get_config_entry_diagnostics(
         "last_update_success": coordinator.last_update_success,
         # How many SMS wait, not what they say nor to whom.
         "outbox_length": len(entry.runtime_data.outbox),
+        # Counts only: what a refused callback held came from whoever called.
+        "callbacks_refused": entry.runtime_data.callback_refusals.as_dict(),
     }

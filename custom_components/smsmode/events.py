@@ -75,12 +75,17 @@ async def async_remove_inbox(hass: HomeAssistant, entry_id: str) -> None:
     await _inbox_store(hass, entry_id).async_remove()
 
 
+def _isoformat(value: datetime | None) -> str | None:
+    """Write an event's date in ISO 8601; None when smsmode's could not be read."""
+    return None if value is None else value.isoformat()
+
+
 def reply_callback_data(reply: ReplyCallback) -> dict[str, Any]:
     """Event data of a reply received by the webhook."""
     return {
         "sender": reply.sender,
         "message": reply.message,
-        "received_at": reply.received_at.isoformat(),
+        "received_at": _isoformat(reply.received_at),
         "sms_id": reply.sms_id,
         "ref_client": reply.ref_client,
         "response_id": reply.response_id,
@@ -112,7 +117,7 @@ def delivery_report_data(report: DeliveryCallback) -> dict[str, Any]:
         "status_name": status_slug(report.status),
         "delivered": is_delivered(report.status),
         "final": is_final(report.status),
-        "received_at": report.received_at.isoformat(),
+        "received_at": _isoformat(report.received_at),
         "sms_id": report.sms_id,
         "ref_client": report.ref_client,
         "mcc_mnc": report.mcc_mnc,

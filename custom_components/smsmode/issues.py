@@ -6,6 +6,7 @@ from homeassistant.helpers import issue_registry as ir
 
 from .const import (
     DOMAIN,
+    ISSUE_CALLBACKS_REFUSED,
     ISSUE_INSUFFICIENT_CREDITS,
     ISSUE_LOW_CREDIT,
     ISSUE_NO_EXTERNAL_URL,
@@ -133,6 +134,29 @@ def async_set_outbox_unreadable(
 
 
 @callback
+def async_set_callbacks_refused(
+    hass: HomeAssistant, entry: ConfigEntry, count: int
+) -> None:
+    """Say that the webhook refused the last `count` callbacks (all lost)."""
+    ir.async_create_issue(
+        hass,
+        DOMAIN,
+        _issue_id(ISSUE_CALLBACKS_REFUSED, entry),
+        is_fixable=False,
+        is_persistent=False,
+        severity=ir.IssueSeverity.WARNING,
+        translation_key=ISSUE_CALLBACKS_REFUSED,
+        translation_placeholders={"title": entry.title, "count": str(count)},
+    )
+
+
+@callback
+def async_clear_callbacks_refused(hass: HomeAssistant, entry: ConfigEntry) -> None:
+    """Clear the refused-callbacks issue (a callback was accepted)."""
+    ir.async_delete_issue(hass, DOMAIN, _issue_id(ISSUE_CALLBACKS_REFUSED, entry))
+
+
+@callback
 def async_clear_all(hass: HomeAssistant, entry: ConfigEntry) -> None:
     """Clear every issue of an entry (it is being removed)."""
     async_clear_low_credit(hass, entry)
@@ -140,3 +164,4 @@ def async_clear_all(hass: HomeAssistant, entry: ConfigEntry) -> None:
     async_clear_no_external_url(hass, entry)
     async_clear_outbox_stuck(hass, entry)
     ir.async_delete_issue(hass, DOMAIN, _issue_id(ISSUE_OUTBOX_UNREADABLE, entry))
+    async_clear_callbacks_refused(hass, entry)

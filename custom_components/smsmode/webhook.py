@@ -1,11 +1,12 @@
 """The entry's webhook: smsmode's delivery-report and inbound-reply callbacks.
 
 smsmode calls back with HTTP GET (query string) and signs nothing: the secret
-webhook id is the only guard, so it is never logged. Every field is checked
-strictly (api/parsers.py), and each valid callback goes to the entry's inbox
-(events.py), which fires the bus event and the event entities' signal once, however
-often smsmode repeats it. Bad input is answered 4xx and fires nothing; nothing in
-the handler can answer 5xx.
+webhook id is the only guard, so it is never logged. The fields that make a
+callback are checked strictly, the others read when they can be
+(api/callbacks.py), and each valid callback goes to the entry's inbox (events.py),
+which fires the bus event and the event entities' signal once, however often
+smsmode repeats it. Bad input is answered 4xx, fires nothing and is counted
+(refusals.py); nothing in the handler can answer 5xx.
 """
 
 from collections.abc import Mapping
@@ -20,14 +21,18 @@ from homeassistant.components import webhook
 from homeassistant.const import CONF_WEBHOOK_ID
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.network import NoURLAvailableError
+from homeassistant.util.aiohttp import MockRequest
 
-from .api import ReplyCallback, SmsModeResponseError, parse_callback
+from .api import ReplyCallback, SmsModeCallbackError, parse_callback
 from .const import CONF_CLOUDHOOK_URL, DOMAIN, LOGGER
 from .coordinator import SmsmodeConfigEntry
 from .events import delivery_report_data, reply_callback_data
 
 # A callback is a short query string; anything larger is not smsmode.
 MAX_CALLBACK_BYTES = 8 * 1024
+# Refusal reasons of the webhook itself; the parser's are its errors' `reason`.
+REFUSED_TOO_LARGE = "too_large"
+REFUSED_UNEXPECTED_ERROR = "unexpected_error"
 
 
 def _cloud(hass: HomeAssistant) -> ModuleType | None:
@@ -133,7 +138,7 @@ async def _async_handle_webhook(
     entry: SmsmodeConfigEntry,
     hass: HomeAssistant,
     webhook_id: str,
-    request: web.Request,
+    request: web.Request | MockRequest,
 ) -> web.Response:
     """Answer smsmode; nothing, whatever is sent, can make this a 5xx.
 
@@ -141,30 +146,45 @@ async def _async_handle_webhook(
     request (its URL holds the secret webhook id) is not logged.
     """
     try:
-        return await _async_handle_callback(entry, request)
+        return await _async_handle_callback(hass, entry, request)
     except Exception as err:  # noqa: BLE001 - any failure is the caller's 400
         LOGGER.debug("Refused a callback after an unexpected %s", type(err).__name__)
+        entry.runtime_data.callback_refusals.async_refused(
+            hass, entry, REFUSED_UNEXPECTED_ERROR
+        )
         return web.Response(status=400)
 
 
 async def _async_handle_callback(
-    entry: SmsmodeConfigEntry, request: web.Request
+    hass: HomeAssistant, entry: SmsmodeConfigEntry, request: web.Request | MockRequest
 ) -> web.Response:
-    """Turn one smsmode callback into an event; 400 and no event for garbage.
+    """Turn one smsmode callback into an event; 4xx and no event for garbage.
 
     A callback already turned into an event (smsmode repeats them, and replies
     also come by polling) is answered 200 so that smsmode stops retrying, and
-    fires nothing.
+    fires nothing. Every refusal is counted (refusals.py).
     """
+    refusals = entry.runtime_data.callback_refusals
     params = await _read_params(request)
     if params is None:
+        refusals.async_refused(hass, entry, REFUSED_TOO_LARGE)
         return web.Response(status=413)
-    inbox = entry.runtime_data.inbox
     try:
         parsed = parse_callback(params)
-    except SmsModeResponseError:
-        LOGGER.debug("Ignoring a callback that is not smsmode's (%s)", sorted(params))
+    except SmsModeCallbackError as err:
+        LOGGER.debug(
+            "Ignoring a callback that is not smsmode's (%s: %s)",
+            err.reason,
+            sorted(params),
+        )
+        refusals.async_refused(hass, entry, err.reason)
         return web.Response(status=400)
+    refusals.async_accepted(hass, entry)
+    if parsed.unread:
+        LOGGER.debug(
+            "Callback fields left null, unreadable: %s", ", ".join(parsed.unread)
+        )
+    inbox = entry.runtime_data.inbox
     if isinstance(parsed, ReplyCallback):
         fired = inbox.async_reply(reply_callback_data(parsed))
     else:
@@ -174,26 +194,39 @@ async def _async_handle_callback(
     return web.Response(status=200)
 
 
-async def _read_params(request: web.Request) -> dict[str, str] | None:
+async def _read_params(request: web.Request | MockRequest) -> dict[str, str] | None:
     """Read the query string, and a form body if there is one, undecoded first.
 
+    A callback comes as an aiohttp request, or relayed in-process (Home Assistant
+    Cloud's cloudhooks, the websocket's `webhook/handle`) as a `MockRequest`,
+    which has neither `rel_url` nor `content_length`. aiohttp's `query_string` is
+    already percent-decoded as UTF-8, so its raw one is read; a `MockRequest`'s
+    is the text the relay was handed, as is. Its body is that text in UTF-8, and
+    each `content` is a new reader: it is taken once.
+
     smsmode does not say how it encodes a reply's text: UTF-8 is tried, then
-    ISO-8859-15 (its encoding for SMS text). None when the body is too large.
+    ISO-8859-15 (its encoding for SMS text). None when the callback is larger than
+    MAX_CALLBACK_BYTES, also for a body without a length (chunked).
     """
-    raw = request.rel_url.raw_query_string.encode("ascii", "replace")
-    if request.method == METH_POST and request.can_read_body:
-        if (request.content_length or 0) > MAX_CALLBACK_BYTES:
-            return None
+    if isinstance(request, MockRequest):
+        query = request.query_string
+    else:
+        query = request.rel_url.raw_query_string
+    room = MAX_CALLBACK_BYTES - len(query.encode("utf-8", "replace"))
+    if room < 0:
+        return None
+    text = query
+    if request.method == METH_POST:
+        stream = request.content
         body = bytearray()
         # read(n) returns what has arrived, up to n bytes: read until the end.
-        while chunk := await request.content.read(MAX_CALLBACK_BYTES + 1 - len(body)):
+        while chunk := await stream.read(room + 1 - len(body)):
             body += chunk
-            if len(body) > MAX_CALLBACK_BYTES:
+            if len(body) > room:
                 return None
-        raw = b"&".join(part for part in (raw, bytes(body)) if part)
-    if len(raw) > MAX_CALLBACK_BYTES:
-        return None
-    text = raw.decode("ascii", "replace")
+        text = "&".join(
+            part for part in (query, body.decode("utf-8", "replace")) if part
+        )
     # Blank values are kept: an empty reply (`message=`) is still a reply.
     try:
         pairs = parse_qsl(

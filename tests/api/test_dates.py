@@ -57,6 +57,14 @@ def test_parse_callback_datetime() -> None:
     assert summer.utcoffset() == timedelta(hours=2)
 
 
+@pytest.mark.parametrize("value", ["2010-03-25 09:52:17.0", "2010-03-25 09:52:17.123"])
+def test_parse_callback_datetime_with_a_fraction(value: str) -> None:
+    """A Java timestamp's fraction of a second is dropped."""
+    assert parse_callback_datetime(value) == datetime(
+        2010, 3, 25, 8, 52, 17, tzinfo=UTC
+    )
+
+
 def test_parse_reply_callback_datetime() -> None:
     assert parse_reply_callback_datetime("01012013-122233") == datetime(
         2013, 1, 1, 11, 22, 33, tzinfo=UTC
@@ -103,6 +111,8 @@ def test_ambiguous_autumn_time_is_summer_time() -> None:
         (parse_callback_datetime, "2026-13-01 10:00:00"),
         (parse_callback_datetime, "2026-02-30 10:00:00"),
         (parse_callback_datetime, "2026-01-01 10:00:60"),
+        (parse_callback_datetime, "2026-01-01 10:00:00."),
+        (parse_callback_datetime, "2026-01-01 10:00:00.\u0660"),
         (parse_callback_datetime, "\uff12\uff10\uff12\uff16-01-01 10:00:00"),
         (parse_reply_callback_datetime, "01012013-240000"),
         (parse_reply_callback_datetime, "0101\u0662\u0660\u0661\u0663-122233"),

@@ -1,5 +1,11 @@
 """Async client of the smsmode HTTP API (no Home Assistant import: publishable as is)."""
 
+from .callbacks import (
+    MAX_REPLY_LENGTH,
+    parse_callback,
+    parse_delivery_callback,
+    parse_reply_callback,
+)
 from .client import SmsModeClient
 from .const import (
     DEFAULT_BASE_URL,
@@ -18,6 +24,7 @@ from .exceptions import (
     SmsModeApiError,
     SmsModeAuthenticationError,
     SmsModeBatchRowError,
+    SmsModeCallbackError,
     SmsModeConnectionError,
     SmsModeEncodingError,
     SmsModeError,
@@ -67,11 +74,8 @@ from .models import (
 from .parsers import (
     parse_api_key,
     parse_balance,
-    parse_callback,
     parse_code_reply,
-    parse_delivery_callback,
     parse_delivery_report,
-    parse_reply_callback,
     parse_reply_list,
     parse_sent_sms_list,
     parse_sms_status,
@@ -91,6 +95,7 @@ __all__ = [
     "DEFAULT_TIMEOUT",
     "GSM_CHARACTERS",
     "GSM_DOUBLE_CHARACTERS",
+    "MAX_REPLY_LENGTH",
     "MAX_SEGMENTS",
     "PARIS",
     "STOP_MENTION_UNITS",
@@ -110,6 +115,7 @@ __all__ = [
     "SmsModeApiError",
     "SmsModeAuthenticationError",
     "SmsModeBatchRowError",
+    "SmsModeCallbackError",
     "SmsModeClient",
     "SmsModeConnectionError",
     "SmsModeEncodingError",

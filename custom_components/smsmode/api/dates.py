@@ -14,10 +14,12 @@ from .exceptions import SmsModeInvalidScheduleError
 
 _SEND_FORMAT = "%d%m%Y-%H:%M"
 _CALLBACK_FORMAT = "%Y-%m-%d %H:%M:%S"
-# Callback dates, ASCII digits only: year, month, day, hour, minute, second.
+# Callback dates, ASCII digits only: year, month, day, hour, minute, second. A
+# report's seconds may carry a fraction, as Java prints a timestamp (`17.0`):
+# it is dropped, like the list dates' seconds.
 _CALLBACK_PATTERN = re.compile(
     r"(?P<Y>[0-9]{4})-(?P<m>[0-9]{2})-(?P<d>[0-9]{2}) "
-    r"(?P<H>[0-9]{2}):(?P<M>[0-9]{2}):(?P<S>[0-9]{2})"
+    r"(?P<H>[0-9]{2}):(?P<M>[0-9]{2}):(?P<S>[0-9]{2})(?:\.[0-9]{1,9})?"
 )
 _REPLY_CALLBACK_PATTERN = re.compile(
     r"(?P<d>[0-9]{2})(?P<m>[0-9]{2})(?P<Y>[0-9]{4})-"
@@ -81,7 +83,7 @@ def _parse_exact(value: str, pattern: re.Pattern[str]) -> datetime:
 
 
 def parse_callback_datetime(value: str) -> datetime:
-    """Read a delivery-report callback date (`yyyy-MM-dd HH:mm:ss`)."""
+    """Read a delivery-report callback date (`yyyy-MM-dd HH:mm:ss`, `…:ss.S`)."""
     return _parse_exact(value, _CALLBACK_PATTERN)
 
 

@@ -88,6 +88,26 @@ class SmsModeResponseError(SmsModeError):
         super().__init__(f"{description}: {self.excerpt!r}")
 
 
+class SmsModeCallbackError(SmsModeResponseError):
+    """A callback that is not smsmode's: `field`, one that identifies it, is not valid.
+
+    `kind` is `delivery` or `reply`, `field` smsmode's parameter name (`smsID`);
+    `reason` joins them as a stable slug (`delivery_smsid`). Only parameter names
+    are quoted: values come from anyone who knows the URL, and may hold a number.
+    """
+
+    def __init__(self, kind: str, field: str, names: Iterable[str]) -> None:
+        """Name the kind and the first identifying field that failed."""
+        super().__init__(f"Invalid {kind} callback ({field})", ", ".join(sorted(names)))
+        self.kind = kind
+        self.field = field
+
+    @property
+    def reason(self) -> str:
+        """The refusal's slug: kind and field, lower case (`reply_emetteur`)."""
+        return f"{self.kind}_{self.field.lower()}"
+
+
 class SmsModeApiError(SmsModeError):
     """smsmode answered with a code other than 0 (the request was refused)."""
 

@@ -107,25 +107,35 @@ class BatchMessage:
 
 @dataclass(frozen=True, slots=True)
 class DeliveryCallback:
-    """A delivery-report callback smsmode sends to `notification_url`."""
+    """A delivery-report callback smsmode sends to `notification_url`.
+
+    `number`, `status` and `sms_id` identify it; the other fields are None when
+    smsmode left them out or sent something unreadable, named in `unread`.
+    """
 
     number: str
     status: int
-    received_at: datetime
+    received_at: datetime | None
     sms_id: str
     ref_client: str | None
     mcc_mnc: str | None
     cost: float | None
+    unread: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
 class ReplyCallback:
-    """An inbound-reply callback (`sender` replied to the SMS `sms_id`)."""
+    """An inbound-reply callback (`sender` replied to the SMS `sms_id`).
 
-    smsmode_number: str
+    `response_id`, `sender` and `message` make it; the other fields are None when
+    smsmode left them out or sent something unreadable, named in `unread`.
+    """
+
+    smsmode_number: str | None
     message: str
     sender: str
-    received_at: datetime
+    received_at: datetime | None
     sms_id: str | None
     ref_client: str | None
     response_id: str
+    unread: tuple[str, ...] = ()

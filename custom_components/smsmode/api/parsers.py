@@ -11,44 +11,18 @@ import json
 import re
 from typing import TYPE_CHECKING
 
-from .dates import (
-    parse_callback_datetime,
-    parse_list_datetime,
-    parse_reply_callback_datetime,
-)
+from .dates import parse_list_datetime
 from .exceptions import SmsModeResponseError, api_error
-from .models import (
-    ApiKey,
-    CodeReply,
-    DeliveryCallback,
-    DeliveryReportEntry,
-    Reply,
-    ReplyCallback,
-    SentSms,
-    SmsStatus,
-)
+from .models import ApiKey, CodeReply, DeliveryReportEntry, Reply, SentSms, SmsStatus
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Mapping
+    from collections.abc import Callable
 
 _INTEGER = re.compile(r"[+-]?\d+")
 _DECIMAL = re.compile(r"[+-]?\d+(?:[.,]\d+)?")
 _PHONE = re.compile(r"\+?\d+")
 _TOKEN = re.compile(r"\S+")
 _REPORT_ENTRY = re.compile(r"\+?(\d+)\s+(\d+)")
-# Callback fields (sections 12 and 13), checked strictly: anyone who learns the
-# webhook URL can call it, so only what smsmode would send is accepted. Digits
-# are ASCII ones (`\d` would also take other scripts' digits).
-_CALLBACK_PHONE = re.compile(r"\+?[0-9]{6,15}")
-_SHORT_NUMBER = re.compile(r"\+?[0-9]{3,15}")  # smsmode's own number (`36034`)
-_CALLBACK_ID = re.compile(r"[\x21-\x7e]{1,64}")
-_CALLBACK_STATUS = re.compile(r"[0-9]{1,4}")
-_CALLBACK_COST = re.compile(r"[0-9]{1,6}(?:[.,][0-9]{1,4})?")
-_MCC_MNC = re.compile(r"[0-9]{5,6}")
-_MAX_REF_LENGTH = 64
-# A reply's text: 5 concatenated Unicode SMS are 335 characters; a long reply
-# may be longer, but never pages.
-MAX_REPLY_LENGTH = 2000
 # Long runs of letters and digits look like tokens: never quote them.
 _SECRET_LIKE = re.compile(r"[A-Za-z0-9_-]{16,}")
 # In smsStatus replies these codes are errors (section 11); every other code is a
@@ -244,152 +218,4 @@ def parse_api_key(body: str) -> ApiKey:
         text("state"),
         text("expiration"),
         text("account"),
-    )
-
-
-def _callback_values(params: Mapping[str, str]) -> dict[str, str]:
-    """Index callback parameters by lower-case name (`smsID` or `smsid`)."""
-    return {key.lower(): value for key, value in params.items()}
-
-
-def _invalid_callback(kind: str, params: Mapping[str, str]) -> SmsModeResponseError:
-    """Describe a callback whose parameters are missing or malformed.
-
-    Only the parameter names are quoted: values come from anyone who knows the
-    URL, and may be long or hold a phone number.
-    """
-    return SmsModeResponseError(f"Invalid {kind} callback", ", ".join(sorted(params)))
-
-
-def _callback_id(value: str | None) -> str:
-    """Return an id (`smsID`, `responseID`) when it is well formed.
-
-    smsmode's ids are short runs of printable ASCII; anything else is not
-    smsmode's. ValueError when missing or malformed.
-    """
-    text = (value or "").strip()
-    if not _CALLBACK_ID.fullmatch(text):
-        raise ValueError("malformed id")
-    return text
-
-
-def _callback_ref(value: str | None) -> str | None:
-    """Return the optional `refClient` echoed back: the sender's own printable tag."""
-    if not value:
-        return None
-    if len(value) > _MAX_REF_LENGTH or not value.isprintable():
-        raise ValueError("malformed refClient")
-    return value
-
-
-def _require(valid: bool, field: str) -> None:
-    """Raise ValueError naming the field when its check failed."""
-    if not valid:
-        raise ValueError(f"malformed {field}")
-
-
-def _callback_number(value: str | None, pattern: re.Pattern[str]) -> str:
-    """Return a number as international digits without "+"; ValueError otherwise."""
-    text = (value or "").strip()
-    if not pattern.fullmatch(text):
-        raise ValueError("malformed number")
-    return text.removeprefix("+")
-
-
-def parse_delivery_callback(params: Mapping[str, str]) -> DeliveryCallback:
-    """Parse the query of a delivery-report callback (`numero`, `statut`, …).
-
-    Every field is checked against what the reference describes (section 12):
-    a callback anyone could forge must not reach automations half-valid.
-    """
-    return _delivery_callback(_callback_values(params))
-
-
-def _delivery_callback(values: dict[str, str]) -> DeliveryCallback:
-    """Parse a delivery-report callback's parameters, indexed by lower-case name."""
-    status = values.get("statut", "").strip()
-    cost = values.get("cost", "").strip()
-    mcc_mnc = values.get("mcc_mnc", "").strip()
-    try:
-        number = _callback_number(values.get("numero"), _CALLBACK_PHONE)
-        sms_id = _callback_id(values.get("smsid"))
-        ref_client = _callback_ref(values.get("refclient"))
-        _require(
-            bool(
-                _CALLBACK_STATUS.fullmatch(status)
-                and (not cost or _CALLBACK_COST.fullmatch(cost))
-                and (not mcc_mnc or _MCC_MNC.fullmatch(mcc_mnc))
-            ),
-            "status, cost or mcc_mnc",
-        )
-        received_at = parse_callback_datetime(values.get("date_reception", ""))
-    except ValueError:
-        raise _invalid_callback("delivery", values) from None
-    return DeliveryCallback(
-        number=number,
-        status=int(status),
-        received_at=received_at,
-        sms_id=sms_id,
-        ref_client=ref_client,
-        mcc_mnc=mcc_mnc or None,
-        cost=float(cost.replace(",", ".")) if cost else None,
-    )
-
-
-def parse_reply_callback(params: Mapping[str, str]) -> ReplyCallback:
-    """Parse the query of an inbound-reply callback (`emetteur` replied `message`).
-
-    The text may be empty but not longer than `MAX_REPLY_LENGTH` nor hold control
-    characters other than line breaks and tabs; numbers, ids and the date are
-    checked as for delivery reports (section 13).
-    """
-    return _reply_callback(_callback_values(params))
-
-
-def _reply_callback(values: dict[str, str]) -> ReplyCallback:
-    """Parse an inbound-reply callback's parameters, indexed by lower-case name."""
-    message = values.get("message")
-    if message is None:
-        raise _invalid_callback("reply", values)
-    try:
-        smsmode_number = _callback_number(values.get("numero"), _SHORT_NUMBER)
-        sender = _callback_number(values.get("emetteur"), _CALLBACK_PHONE)
-        response_id = _callback_id(values.get("responseid"))
-        sms_id = (
-            _callback_id(values.get("smsid"))
-            if values.get("smsid", "").strip()
-            else None
-        )
-        ref_client = _callback_ref(values.get("refclient"))
-        _require(_is_reply_text(message), "message")
-        received_at = parse_reply_callback_datetime(values.get("date_reception", ""))
-    except ValueError:
-        raise _invalid_callback("reply", values) from None
-    return ReplyCallback(
-        smsmode_number=smsmode_number,
-        message=message,
-        sender=sender,
-        received_at=received_at,
-        sms_id=sms_id,
-        ref_client=ref_client,
-        response_id=response_id,
-    )
-
-
-def parse_callback(params: Mapping[str, str]) -> DeliveryCallback | ReplyCallback:
-    """Parse either callback, told apart by the reply's own fields.
-
-    A query with `emetteur` or `responseID` (any case) is an inbound reply
-    (section 13), anything else a delivery report (section 12).
-    """
-    values = _callback_values(params)
-    if "emetteur" in values or "responseid" in values:
-        return _reply_callback(values)
-    return _delivery_callback(values)
-
-
-def _is_reply_text(text: str) -> bool:
-    """Tell whether a reply's text is something a phone can have sent."""
-    return len(text) <= MAX_REPLY_LENGTH and all(
-        char.isprintable() or char in "\n\r\t" for char in text
     )
