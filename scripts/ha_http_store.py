@@ -7,7 +7,9 @@ restarts on the defaults, every interface, port 8123), and is ignored on every
 later start. `scripts/develop` and the end-to-end tests choose the port at each
 start, so they write the store themselves: confirmed settings (`stable`), the
 YAML migration marked done, nothing pending. The store's layout, versions and
-validation are taken from the installed Home Assistant, not repeated here.
+validation are taken from the installed Home Assistant, not repeated here: 2026.11
+moved the store to version 3 (TLS profiles named by guideline version, the
+default now `intermediate_v6`), and the same code writes both.
 
     python scripts/ha_http_store.py CONFIG_DIR HOST PORT
 """

@@ -12,9 +12,19 @@ set -euo pipefail
 
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 MIN_PYTHON="3.14.2"
-# The two Home Assistant versions the suite runs on, each with its requirements file.
-declare -A HA_REQUIREMENTS=([newest]=requirements_test.txt [oldest]=requirements_test_oldest.txt)
-HA_ENVS=(newest oldest)
+# The environments scripts/setup makes, each with its requirements file: the newest
+# and the oldest Home Assistant pytest-homeassistant-custom-component pairs with, and
+# the newest Home Assistant release, which it does not pair with yet.
+declare -A HA_REQUIREMENTS=(
+  [newest]=requirements_test.txt
+  [oldest]=requirements_test_oldest.txt
+  [release]=requirements_release.txt
+)
+HA_ENVS=(newest oldest release)
+# Where the unit tests run (tests/ need pytest-homeassistant-custom-component made
+# for the same core), and where the end-to-end tests run (only a real `hass`).
+UNIT_ENVS=(newest oldest)
+E2E_ENVS=(newest release)
 
 SID_ROOT="${SMSMODE_SID_ROOT:-${XDG_CACHE_HOME:-$HOME/.cache}/smsmode-ha/sid-root}"
 SID_PACKAGES="python3.14,python3.14-venv,python3.14-dev,gcc,ca-certificates"
@@ -164,6 +174,18 @@ run_in_env() {
         /bin/sh -c "cd \"$inside\" && exec \"\$@\"" sh "$@"
     ' bash "$SID_ROOT" "$REPO" "$SID_REPO" "$venv" "$@"
   fi
+}
+
+# requirement_files FILE: FILE and the requirements files it includes (-r), depth
+# first: the files whose change makes scripts/setup rebuild an environment.
+requirement_files() {
+  local line
+  echo "$1"
+  while read -r line; do
+    if [[ "$line" =~ ^-r[[:space:]]*([^[:space:]]+) ]]; then
+      requirement_files "${BASH_REMATCH[1]}"
+    fi
+  done <"$REPO/$1"
 }
 
 # The interpreter that creates the virtualenvs, as seen by run_in_env.
