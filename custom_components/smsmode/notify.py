@@ -10,8 +10,9 @@ device), message and title only. Both go through `sending.py`.
 from collections.abc import Mapping
 from typing import Any, Final, override
 
-# Defined in the package on older cores, only re-exported (implicitly) on newer.
-from homeassistant.components.notify import NotifyEntity, NotifyEntityFeature  # type: ignore[attr-defined]
+# Re-exported implicitly up to 2026.10, in notify's __all__ from 2026.11: the
+# ignore is unused there, which mypy is told to accept.
+from homeassistant.components.notify import NotifyEntity, NotifyEntityFeature  # type: ignore[attr-defined,unused-ignore]
 from homeassistant.components.notify.const import ATTR_DATA, ATTR_TARGET, ATTR_TITLE
 from homeassistant.components.notify.legacy import (
     NOTIFY_SERVICES,
