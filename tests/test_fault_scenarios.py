@@ -281,6 +281,22 @@ async def credits_exhausted(h: Harness) -> ScenarioResult:
     return h.result("Credits exhausted", texts, timedelta(0))
 
 
+def _reports_result(
+    name: str, events: list[Any], statuses: Counter[int]
+) -> ScenarioResult:
+    """Count 200 distinct delivery reports: each must be one event."""
+    seen = Counter(event.data["sms_id"] for event in events)
+    result = ScenarioResult(
+        name,
+        attempted=200,
+        delivered=len(seen),
+        duplicated=sum(count - 1 for count in seen.values()),
+        recovery=timedelta(0),
+    )
+    result.notes.append(f"HTTP answers: {dict(sorted(statuses.items()))}")
+    return result
+
+
 async def flood_of_callbacks(h: Harness, client: Any) -> ScenarioResult:
     """200 delivery reports, each sent 3 times, among 300 malformed callbacks."""
     events = async_capture_events(h.hass, EVENT_DELIVERY_REPORT)
@@ -308,16 +324,9 @@ async def flood_of_callbacks(h: Harness, client: Any) -> ScenarioResult:
             statuses[response.status] += 1
     await h.hass.async_block_till_done()
     assert set(statuses) == {200, 400}, statuses
-    seen = Counter(event.data["sms_id"] for event in events)
-    result = ScenarioResult(
-        "Flood of duplicate and malformed callbacks",
-        attempted=200,
-        delivered=len(seen),
-        duplicated=sum(count - 1 for count in seen.values()),
-        recovery=timedelta(0),
+    return _reports_result(
+        "Flood of duplicate and malformed callbacks", events, statuses
     )
-    result.notes.append(f"HTTP answers: {dict(sorted(statuses.items()))}")
-    return result
 
 
 async def queue_of_200_on_a_busy_account(h: Harness) -> ScenarioResult:
@@ -378,16 +387,7 @@ async def callbacks_relayed_in_process(h: Harness) -> ScenarioResult:
         response = await webhook.async_handle_webhook(h.hass, WEBHOOK_ID, request)
         statuses[response.status] += 1
     await h.hass.async_block_till_done()
-    seen = Counter(event.data["sms_id"] for event in events)
-    result = ScenarioResult(
-        "Callbacks relayed in-process (HA Cloud)",
-        attempted=200,
-        delivered=len(seen),
-        duplicated=sum(count - 1 for count in seen.values()),
-        recovery=timedelta(0),
-    )
-    result.notes.append(f"HTTP answers: {dict(sorted(statuses.items()))}")
-    return result
+    return _reports_result("Callbacks relayed in-process (HA Cloud)", events, statuses)
 
 
 Scenario = Callable[[Harness], Awaitable[ScenarioResult]]
