@@ -14,8 +14,7 @@ from collections.abc import Callable, Sequence
 import time
 from typing import Final
 
-from custom_components.smsmode.api import Encoding, StopMode, analyse
-from custom_components.smsmode.sending import gsm_replace
+from custom_components.smsmode.api import Encoding, StopMode, analyse, gsm_replace
 
 from .support import emit, median, ratio, table
 

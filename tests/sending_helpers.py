@@ -15,7 +15,10 @@ from pytest_homeassistant_custom_component.common import (
     async_fire_time_changed,
 )
 
+from custom_components.smsmode.api import BatchMessage, SendResult
 from custom_components.smsmode.const import CONF_NUMBER, DOMAIN, SUBENTRY_TYPE_RECIPIENT
+from custom_components.smsmode.outbox_store import QueuedSms
+from custom_components.smsmode.request import SmsRequest
 from smsmode_simulator import Simulator
 
 ALICE = ("Alice", "33612345678")
@@ -73,6 +76,23 @@ async def async_setup_account(
     assert await hass.config_entries.async_setup(entry.entry_id)
     await hass.async_block_till_done()
     return entry
+
+
+async def async_send_sms(
+    hass: HomeAssistant, entry: MockConfigEntry, request: SmsRequest
+) -> SendResult | QueuedSms:
+    """Send through the account's sender, as notify and the services do."""
+    return await entry.runtime_data.sender.async_send_sms(request)
+
+
+async def async_send_batch(
+    hass: HomeAssistant,
+    entry: MockConfigEntry,
+    rows: list[BatchMessage],
+    **kwargs: Any,
+) -> SendResult:
+    """Send a batch through the account's sender."""
+    return await entry.runtime_data.sender.async_send_batch(rows, **kwargs)
 
 
 def sent(simulator: Simulator, endpoint: str = "sendSMS.do") -> list[dict[str, str]]:

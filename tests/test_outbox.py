@@ -24,10 +24,17 @@ from custom_components.smsmode.const import (
     EVENT_SEND_FAILED,
     EVENT_SEND_QUEUED,
 )
-from custom_components.smsmode.sending import SmsRequest, async_send_sms
+from custom_components.smsmode.request import SmsRequest
 from smsmode_simulator import Fault, Simulator
 
-from .sending_helpers import ALICE, BOB, async_setup_account, async_step_time, sent
+from .sending_helpers import (
+    ALICE,
+    BOB,
+    async_send_sms,
+    async_setup_account,
+    async_step_time,
+    sent,
+)
 
 SEND = "sendSMS.do"
 LIST = "smsList.do"
@@ -587,7 +594,8 @@ async def test_unexpected_error_keeps_the_outbox_going(
     outbox = entry.runtime_data.outbox
     smsmode_simulator.add_fault(SEND, Fault.code(50))
     await _send(hass, entry)
-    deliver = outbox._deliver
+    sender = entry.runtime_data.sender
+    deliver = sender.async_deliver
     calls = 0
 
     async def broken_once(sms: Any) -> Any:
@@ -597,7 +605,7 @@ async def test_unexpected_error_keeps_the_outbox_going(
             raise RuntimeError("boom")
         return await deliver(sms)
 
-    monkeypatch.setattr(outbox, "_deliver", broken_once)
+    monkeypatch.setattr(sender, "async_deliver", broken_once)
     await _tick(hass, freezer)
     assert "Unexpected error while sending a queued SMS" in caplog.text
     assert len(outbox) == 1

@@ -7,8 +7,6 @@ polling when smsmode cannot call back), the legacy
 services for the rest of the API.
 """
 
-from functools import partial
-
 from homeassistant.config_entries import (
     SIGNAL_CONFIG_ENTRY_CHANGED,
     ConfigEntry,
@@ -31,10 +29,10 @@ from .coordinator import (
 )
 from .events import SmsmodeInbox, async_remove_inbox
 from .issues import async_clear_all
-from .outbox import SmsmodeOutbox, async_remove_outbox
+from .outbox import async_remove_outbox
 from .reply_poller import SmsmodeReplyPoller
 from .report_poller import SmsmodeReportPoller
-from .sending import async_check_callback_url, async_deliver, async_follow_up
+from .sender import SmsmodeSender
 
 PLATFORMS: list[Platform] = [Platform.EVENT, Platform.NOTIFY, Platform.SENSOR]
 
@@ -66,13 +64,15 @@ async def async_setup_entry(hass: HomeAssistant, entry: SmsmodeConfigEntry) -> b
     await inbox.async_load()
     reply_poller = SmsmodeReplyPoller(hass, entry, client, inbox)
     report_poller = SmsmodeReportPoller(hass, entry, client, inbox)
-    outbox = SmsmodeOutbox(
+    sender = SmsmodeSender(
         hass,
         entry,
         client,
-        partial(async_deliver, hass, entry),
-        partial(async_follow_up, entry),
+        coordinator=coordinator,
+        reply_poller=reply_poller,
+        report_poller=report_poller,
     )
+    outbox = sender.outbox
     await outbox.async_load()
     entry.runtime_data = SmsmodeRuntimeData(
         client=client,
@@ -80,6 +80,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: SmsmodeConfigEntry) -> b
         inbox=inbox,
         reply_poller=reply_poller,
         report_poller=report_poller,
+        sender=sender,
         outbox=outbox,
     )
 
@@ -87,7 +88,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: SmsmodeConfigEntry) -> b
     entry.async_on_unload(lambda: webhook.async_unregister(hass, entry))
     # Raise or clear the "no URL" issue now, not at the next send: an external
     # URL set, or delivery reports turned off, since then shows at once.
-    async_check_callback_url(hass, entry)
+    sender.async_check_callback_url()
     entry.async_on_unload(_async_reload_on_new_recipients(hass, entry))
 
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
@@ -139,6 +140,7 @@ async def async_unload_entry(hass: HomeAssistant, entry: SmsmodeConfigEntry) -> 
     await runtime.reply_poller.async_shutdown()
     await runtime.report_poller.async_shutdown()
     await runtime.outbox.async_shutdown()
+    runtime.sender.async_close()
     await notify.async_unload_legacy_notify(hass, entry)
     await runtime.inbox.async_save()
     return True

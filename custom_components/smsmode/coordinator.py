@@ -38,6 +38,7 @@ if TYPE_CHECKING:
     from .outbox import SmsmodeOutbox
     from .reply_poller import SmsmodeReplyPoller
     from .report_poller import SmsmodeReportPoller
+    from .sender import SmsmodeSender
 
 type SmsmodeConfigEntry = ConfigEntry[SmsmodeRuntimeData]
 
@@ -56,6 +57,8 @@ class SmsmodeRuntimeData:
     inbox: SmsmodeInbox
     reply_poller: SmsmodeReplyPoller
     report_poller: SmsmodeReportPoller
+    # Every send goes through it; the outbox is the sender's.
+    sender: SmsmodeSender
     outbox: SmsmodeOutbox
     # `notify.smsmode…`, handed to the notify component by discovery.
     legacy_notify: SmsmodeNotificationService | None = None

@@ -1,8 +1,8 @@
 """Every smsmode client error as the translated exception a user sees.
 
-Shared by sending, notify and services so each failure reads the same wherever
-it happens. Side effects follow what a code means for the account: 32 starts the
-reauth flow, 33 raises the out-of-credit repair issue.
+Shared by the sender, notify and services so each failure reads the same
+wherever it happens. `ha_error` only maps; what an error does to the account
+(reauth, repair issues) is reactions.py's, and `translate_errors` does both.
 """
 
 from collections.abc import Iterator
@@ -30,7 +30,7 @@ from .api import (
 )
 from .const import DOMAIN
 from .coordinator import SmsmodeConfigEntry
-from .issues import async_set_insufficient_credits
+from .reactions import async_react
 
 # Validation reasons of the client that have their own translated message.
 VALIDATION_KEYS: Final = frozenset(
@@ -55,22 +55,18 @@ VALIDATION_KEYS: Final = frozenset(
 def translate_errors(hass: HomeAssistant, entry: SmsmodeConfigEntry) -> Iterator[None]:
     """Turn any `SmsModeError` raised in the block into a translated HA exception.
 
-    Side effects follow what the code means for the account: 32 starts the reauth
-    flow, 33 raises the out-of-credit repair issue.
+    The account reacts first (reactions.py): 32 starts the reauth flow, 33
+    raises the out-of-credit repair issue. The entry must be loaded.
     """
     try:
         yield
     except SmsModeError as err:
-        raise translated_error(hass, entry, err) from err
+        async_react(hass, entry, entry.runtime_data.coordinator, err)
+        raise ha_error(err) from err
 
 
-def translated_error(
-    hass: HomeAssistant, entry: SmsmodeConfigEntry, err: SmsModeError
-) -> HomeAssistantError:
-    """Build the exception a user sees for one client error, with its side effects.
-
-    The outbox uses it too, for a queued message that fails for good.
-    """
+def ha_error(err: SmsModeError) -> HomeAssistantError:
+    """Return the exception a user sees for one client error; nothing else."""
     placeholders = {"error": err.description}
     if isinstance(err, SmsModeValidationError):
         key = err.reason if err.reason in VALIDATION_KEYS else "invalid_request"
@@ -105,11 +101,8 @@ def translated_error(
         return _error(HomeAssistantError, "unexpected_response", placeholders)
     placeholders["code"] = str(err.code)
     if isinstance(err, SmsModeAuthenticationError):
-        entry.async_start_reauth(hass)
         return _error(HomeAssistantError, "authentication_failed", placeholders)
     if isinstance(err, SmsModeInsufficientCreditsError):
-        async_set_insufficient_credits(hass, entry)
-        entry.runtime_data.coordinator.async_credits_refused()
         return _error(HomeAssistantError, "insufficient_credits", placeholders)
     if isinstance(err, SmsModeInvalidParameterError):
         return _error(ServiceValidationError, "invalid_parameter", placeholders)

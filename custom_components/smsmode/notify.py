@@ -4,7 +4,8 @@ The legacy service keeps what automations have long used (`target` numbers, a
 `data` dict of SMS options, voice calls); it is set up per account through
 discovery, since legacy platforms cannot come from a config entry directly. The
 entities follow the current notify model: one per recipient subentry (on its own
-device), message and title only. Both go through `sending.py`.
+device), message and title only. Both go through the account's sender
+(sender.py).
 """
 
 from collections.abc import Mapping
@@ -37,19 +38,15 @@ import voluptuous as vol
 from .const import CONF_NUMBER, DOMAIN, SUBENTRY_TYPE_RECIPIENT
 from .coordinator import SmsmodeConfigEntry
 from .entity import SmsmodeEntity
-from .sending import (
+from .fields import (
     ATTR_GROUP,
     ATTR_LANGUAGE,
     ATTR_SCHEDULED_AT,
     SMS_OPTION_FIELDS,
     SMS_OPTION_KEYS,
     VOICE_LANGUAGE,
-    SmsRequest,
-    async_send_sms,
-    async_send_voice,
-    resolve_recipients,
-    sms_request,
 )
+from .request import SmsRequest, resolve_recipients, sms_request
 
 # Each send is its own request and sends do not depend on each other: letting
 # them run in parallel keeps one slow send (up to the client's timeout) from
@@ -197,9 +194,7 @@ class SmsmodeNotificationService(BaseNotificationService):
         targets: list[str] | None = kwargs.get(ATTR_TARGET)
         if data.get(ATTR_VOICE):
             _refuse_keys(data, _SMS_ONLY, "option_not_for_voice")
-            await async_send_voice(
-                self.hass,
-                entry,
+            await entry.runtime_data.sender.async_send_voice(
                 message,
                 resolve_recipients(entry, targets, None),
                 title=title,
@@ -210,8 +205,8 @@ class SmsmodeNotificationService(BaseNotificationService):
             return
         _refuse_keys(data, _VOICE_ONLY, "option_needs_voice")
         recipients = resolve_recipients(entry, targets, data.get(ATTR_GROUP))
-        await async_send_sms(
-            self.hass, entry, sms_request(message, recipients, data, title=title)
+        await entry.runtime_data.sender.async_send_sms(
+            sms_request(message, recipients, data, title=title)
         )
 
 
@@ -294,8 +289,6 @@ class SmsmodeRecipientNotifyEntity(SmsmodeEntity, NotifyEntity):
     @override
     async def async_send_message(self, message: str, title: str | None = None) -> None:
         """Send the message, the title on its own first line."""
-        await async_send_sms(
-            self.hass,
-            self._entry,
+        await self._entry.runtime_data.sender.async_send_sms(
             SmsRequest(message=message, title=title, recipients=[self._number]),
         )

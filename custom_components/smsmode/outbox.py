@@ -20,11 +20,10 @@ fail the SMS with `smsmode_send_failed`.
 """
 
 import asyncio
-from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from datetime import datetime, timedelta
 import random
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 from uuid import uuid4
 
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
@@ -52,7 +51,6 @@ from .const import (
     LOGGER,
 )
 from .coordinator import SmsmodeConfigEntry
-from .errors import translated_error
 from .issues import (
     async_clear_outbox_stuck,
     async_set_outbox_stuck,
@@ -92,8 +90,9 @@ FAILED_FULL: Final = "outbox_full"
 # Why an SMS was queued without being tried, in `smsmode_send_queued`.
 WAITING_BEHIND: Final = "Waiting behind earlier SMS"
 
-type Deliver = Callable[[OutgoingSms], Awaitable[SendResult]]
-type FollowUp = Callable[[OutgoingSms, str], None]
+if TYPE_CHECKING:
+    # The sender owns the outbox and is called back by it.
+    from .sender import SmsmodeSender
 
 
 def outbox_signal(entry_id: str) -> str:
@@ -159,20 +158,17 @@ class SmsmodeOutbox:
         hass: HomeAssistant,
         entry: SmsmodeConfigEntry,
         client: SmsModeClient,
-        deliver: Deliver,
-        follow_up: FollowUp,
+        sender: SmsmodeSender,
     ) -> None:
-        """Take the options; `deliver` sends one SMS (URLs, balance, polling).
+        """Take the options; each attempt is the sender's `async_deliver`.
 
-        `deliver` also claims the id of each SMS it sends (`async_claim`).
-        `follow_up` does for an SMS found in the sent list, under its id, what
-        `deliver` does after a send (replies and delivery reports followed).
+        The sender claims the id of each SMS it sends (`async_claim`), and
+        follows an SMS found in the sent list as it follows a send.
         """
         self._hass = hass
         self._entry = entry
         self._client = client
-        self._deliver = deliver
-        self._follow_up = follow_up
+        self._sender = sender
         self._store = OutboxStore(hass, entry.entry_id)
         self._items: dict[str, QueuedSms] = {}
         self._claimed: dict[str, str | None] = {}
@@ -262,7 +258,7 @@ class SmsmodeOutbox:
             self._async_attempt_early()
             return item
         try:
-            return await self._deliver(sms)
+            return await self._sender.async_deliver(sms)
         except SmsModeError as err:
             if self.closed or not is_queueable(err):
                 raise
@@ -483,7 +479,7 @@ class SmsmodeOutbox:
                 LOGGER.info("A queued SMS had reached smsmode after all: not re-sent")
                 self.async_claim(sms_id, item.sms.group)
                 await self._async_drop(item)
-                self._follow_up(item.sms, sms_id)
+                self._sender.async_follow_up(item.sms, sms_id)
                 self._async_fire_sent(item, sms_id, attempts=item.attempts, found=True)
                 return True
         now = dt_util.utcnow()
@@ -492,7 +488,7 @@ class SmsmodeOutbox:
             item, outcome_unknown=True, last_attempt=now.timestamp()
         )
         try:
-            result = await self._deliver(item.due_sms(now))
+            result = await self._sender.async_deliver(item.due_sms(now))
         except SmsModeAuthenticationError as err:
             await self._async_update(item, outcome_unknown=False)
             self._async_pause_for_reauth(err)
@@ -506,8 +502,8 @@ class SmsmodeOutbox:
                     on_schedule=on_schedule,
                 )
                 return False
-            # The same side effects as a direct send (the out-of-credit issue).
-            translated_error(self._hass, self._entry, err)
+            # What it means for the account, as for a direct send (code 33's issue).
+            self._sender.async_react(err)
             # smsmode refused it: it did not go.
             item = replace(item, outcome_unknown=False)
             await self._async_drop(item)
@@ -534,7 +530,7 @@ class SmsmodeOutbox:
     def _async_pause_for_reauth(self, err: SmsModeAuthenticationError) -> None:
         """Start reauth; the queued SMS wait for the reload a new key brings."""
         self._paused = True
-        translated_error(self._hass, self._entry, err)
+        self._sender.async_react(err)
         LOGGER.warning("smsmode refused the key: queued SMS wait for a new one")
 
     async def _async_retry_later(

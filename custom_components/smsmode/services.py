@@ -2,8 +2,8 @@
 
 Registered once in `async_setup`, whatever the number of accounts, so that
 automations using them validate even while an account is not loaded; each call
-resolves its entry and refuses one that is not loaded. Sends go through
-`sending.py`; every other call maps its errors the same way. Read services
+resolves its entry and refuses one that is not loaded. Sends go through the
+account's sender (sender.py); every other call maps its errors the same way. Read services
 answer with data: status codes both as int and as a stable slug, dates in ISO 8601.
 """
 
@@ -41,22 +41,16 @@ from .api import (
 from .const import DOMAIN
 from .coordinator import SmsmodeConfigEntry
 from .errors import translate_errors
-from .outbox_store import QueuedSms
-from .sending import (
+from .fields import (
     ATTR_LANGUAGE,
     ATTR_REF_CLIENT,
     ATTR_SCHEDULED_AT,
     ATTR_SENDER,
     SMS_OPTION_FIELDS,
     VOICE_LANGUAGE,
-    as_aware,
-    async_normalize_number,
-    async_send_batch,
-    async_send_sms,
-    async_send_voice,
-    resolve_recipients,
-    sms_request,
 )
+from .outbox_store import QueuedSms
+from .request import as_aware, async_normalize_number, resolve_recipients, sms_request
 
 SERVICE_SEND_SMS: Final = "send_sms"
 SERVICE_SEND_BATCH: Final = "send_batch"
@@ -289,7 +283,7 @@ async def _async_send_sms(call: ServiceCall) -> ServiceResponse:
         entry, call.data.get(ATTR_RECIPIENTS), call.data.get("group")
     )
     request = sms_request(call.data[ATTR_MESSAGE], recipients, call.data)
-    result = await async_send_sms(call.hass, entry, request)
+    result = await entry.runtime_data.sender.async_send_sms(request)
     if isinstance(result, QueuedSms):
         return _queued(result)
     return {**_sent(result), ATTR_QUEUED: False}
@@ -321,8 +315,8 @@ async def _async_send_batch(call: ServiceCall) -> ServiceResponse:
         )
         for row in call.data[ATTR_MESSAGES]
     ]
-    result = await async_send_batch(
-        call.hass, entry, rows, scheduled_at=call.data.get(ATTR_SCHEDULED_AT)
+    result = await entry.runtime_data.sender.async_send_batch(
+        rows, scheduled_at=call.data.get(ATTR_SCHEDULED_AT)
     )
     return {
         "campaign_id": result.sms_id,
@@ -334,9 +328,7 @@ async def _async_send_batch(call: ServiceCall) -> ServiceResponse:
 async def _async_send_voice_message(call: ServiceCall) -> ServiceResponse:
     """Call the recipients and read the message out."""
     entry = _entry(call)
-    result = await async_send_voice(
-        call.hass,
-        entry,
+    result = await entry.runtime_data.sender.async_send_voice(
         call.data[ATTR_MESSAGE],
         resolve_recipients(entry, call.data.get(ATTR_RECIPIENTS), None),
         voice_title=call.data.get(ATTR_TITLE),

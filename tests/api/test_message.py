@@ -12,6 +12,7 @@ from custom_components.smsmode.api.message import (
     analyse,
     count_units,
     encode_text,
+    gsm_replace,
     is_gsm,
     max_units,
     non_gsm_characters,
@@ -288,3 +289,12 @@ def test_plain_values_accepted() -> None:
     assert analyse("a" * 149, stop=1).units == 160  # type: ignore[arg-type]
     assert analyse("ça", encoding="gsm7").encoding is Encoding.GSM7  # type: ignore[arg-type]
     assert count_units("€", "gsm7") == 2  # type: ignore[arg-type]
+
+
+def test_gsm_replace() -> None:
+    """Accents go, typographic signs get their GSM twin, the rest becomes "?"."""
+    assert gsm_replace("Élève à l’école — ça coûte 5 € … ✓") == (  # noqa: RUF001
+        "Élève à l'école - ca coute 5 € ... ?"
+    )
+    assert gsm_replace("«cœur»\tﬁn ½ 😀") == '"coeur" fin ? ?'
+    assert gsm_replace("plain GSM {text}") == "plain GSM {text}"

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from enum import IntEnum, StrEnum
 import string
 from typing import Final
+import unicodedata
 
 
 class Encoding(StrEnum):
@@ -50,6 +51,27 @@ _SINGLE: Final = {Encoding.GSM7: 160, Encoding.UNICODE: 70}
 _PER_PART: Final = {Encoding.GSM7: 153, Encoding.UNICODE: 67}
 _CODEC: Final = {Encoding.GSM7: "iso-8859-15", Encoding.UNICODE: "utf-8"}
 _BMP_LAST: Final = 0xFFFF
+# Typographic characters phones and word processors insert, and their GSM twin;
+# everything else is first tried without its accents (unicodedata), then "?".
+_GSM_LOOKALIKES: Final = {
+    "\N{LEFT SINGLE QUOTATION MARK}": "'",
+    "\N{RIGHT SINGLE QUOTATION MARK}": "'",
+    "\N{SINGLE LOW-9 QUOTATION MARK}": "'",
+    "\N{SINGLE HIGH-REVERSED-9 QUOTATION MARK}": "'",
+    "\N{LEFT DOUBLE QUOTATION MARK}": '"',
+    "\N{RIGHT DOUBLE QUOTATION MARK}": '"',
+    "\N{DOUBLE LOW-9 QUOTATION MARK}": '"',
+    "\N{LEFT-POINTING DOUBLE ANGLE QUOTATION MARK}": '"',
+    "\N{RIGHT-POINTING DOUBLE ANGLE QUOTATION MARK}": '"',
+    "\N{HYPHEN}": "-",
+    "\N{NON-BREAKING HYPHEN}": "-",
+    "\N{EN DASH}": "-",
+    "\N{EM DASH}": "-",
+    "\N{MINUS SIGN}": "-",
+    "\N{LATIN SMALL LIGATURE OE}": "oe",
+    "\N{LATIN CAPITAL LIGATURE OE}": "OE",
+    "\t": " ",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,3 +160,24 @@ def encode_text(text: str, encoding: Encoding) -> bytes:
     `UnicodeEncodeError`.
     """
     return text.encode(_CODEC[encoding])
+
+
+def gsm_replace(text: str) -> str:
+    """Replace each character GSM cannot carry by its closest GSM equivalent.
+
+    Accents are stripped (unicodedata) when that gives GSM characters ("ê" → "e",
+    "…" → "..."); what has no equivalent becomes "?", which is what smsmode would
+    have shown anyway, but now the sender knows the text before it goes.
+    """
+    out: list[str] = []
+    for char in text:
+        if char in GSM_CHARACTERS:
+            out.append(char)
+            continue
+        candidate = _GSM_LOOKALIKES.get(char) or "".join(
+            part
+            for part in unicodedata.normalize("NFKD", char)
+            if not unicodedata.combining(part)
+        )
+        out.append(candidate if candidate and is_gsm(candidate) else "?")
+    return "".join(out)

@@ -24,12 +24,7 @@ from custom_components.smsmode.const import (
     EncodingPolicy,
     StopOption,
 )
-from custom_components.smsmode.sending import (
-    SmsRequest,
-    async_send_batch,
-    async_send_sms,
-    gsm_replace,
-)
+from custom_components.smsmode.request import SmsRequest
 from smsmode_simulator import Fault, Simulator
 
 from .sending_helpers import (
@@ -37,6 +32,8 @@ from .sending_helpers import (
     BOB,
     CALLBACK_URL,
     EXTERNAL_URL,
+    async_send_batch,
+    async_send_sms,
     async_setup_account,
     balance_reads,
     sent,
@@ -49,15 +46,6 @@ def _issue(
     hass: HomeAssistant, kind: str, entry: MockConfigEntry
 ) -> ir.IssueEntry | None:
     return ir.async_get(hass).async_get_issue(DOMAIN, f"{kind}_{entry.entry_id}")
-
-
-def test_gsm_replace() -> None:
-    """Accents go, typographic signs get their GSM twin, the rest becomes "?"."""
-    assert gsm_replace("Élève à l’école — ça coûte 5 € … ✓") == (  # noqa: RUF001
-        "Élève à l'école - ca coute 5 € ... ?"
-    )
-    assert gsm_replace("«cœur»\tﬁn ½ 😀") == '"coeur" fin ? ?'
-    assert gsm_replace("plain GSM {text}") == "plain GSM {text}"
 
 
 async def test_options_are_defaults(
