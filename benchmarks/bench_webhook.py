@@ -34,11 +34,11 @@ from custom_components.smsmode.const import (
     EVENT_DELIVERY_REPORT,
     EVENT_MESSAGE_RECEIVED,
 )
-from custom_components.smsmode.events import (
+from custom_components.smsmode.event_data import (
     delivery_report_data,
-    inbox_signal,
     reply_callback_data,
 )
+from custom_components.smsmode.inbox import inbox_signal
 
 from .conftest import WEBHOOK_ID, setup_entry
 from .load import Load

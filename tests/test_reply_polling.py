@@ -24,7 +24,7 @@ from custom_components.smsmode.const import (
     EVENT_DELIVERY_REPORT,
     EVENT_MESSAGE_RECEIVED,
 )
-from custom_components.smsmode.events import MAX_SEEN, SEEN_MAX_AGE, SmsmodeInbox
+from custom_components.smsmode.inbox import MAX_SEEN, SEEN_MAX_AGE, SmsmodeInbox
 from smsmode_simulator import Fault, Simulator
 
 from .sending_helpers import (

@@ -414,7 +414,7 @@ async def test_list_replies(
     await smsmode_simulator.inject_reply("Oui", ALICE[1], received_at=now)
 
     response = await _call(hass, entry, "list_replies", start=0, count=10)
-    assert [reply["text"] for reply in response["replies"]] == ["Oui", "Non"]
+    assert [reply["message"] for reply in response["replies"]] == ["Oui", "Non"]
     reply = response["replies"][0]
     assert reply["sender"] == ALICE[1]
     assert reply["sms_id"] == sms_id
@@ -428,7 +428,7 @@ async def test_list_replies(
         start_date=start.isoformat(),
         end_date=(dt_util.now() + timedelta(hours=1)).isoformat(),
     )
-    assert [reply["text"] for reply in response["replies"]] == ["Oui"]
+    assert [reply["message"] for reply in response["replies"]] == ["Oui"]
 
     with pytest.raises(ServiceValidationError) as err:
         await _call(hass, entry, "list_replies", start=0, start_date=start.isoformat())

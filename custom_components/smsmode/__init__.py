@@ -27,7 +27,7 @@ from .coordinator import (
     SmsmodeConfigEntry,
     SmsmodeRuntimeData,
 )
-from .events import SmsmodeInbox, async_remove_inbox
+from .inbox import SmsmodeInbox, async_remove_inbox
 from .issues import async_clear_all
 from .outbox import async_remove_outbox
 from .reply_poller import SmsmodeReplyPoller

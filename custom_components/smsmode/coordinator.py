@@ -33,7 +33,7 @@ from .refusals import CallbackRefusals
 
 if TYPE_CHECKING:
     # These modules use SmsmodeConfigEntry, defined here.
-    from .events import SmsmodeInbox
+    from .inbox import SmsmodeInbox
     from .notify import SmsmodeNotificationService
     from .outbox import SmsmodeOutbox
     from .reply_poller import SmsmodeReplyPoller

@@ -15,7 +15,7 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from .const import EVENT_DELIVERY_REPORT, EVENT_MESSAGE_RECEIVED
 from .coordinator import SmsmodeConfigEntry
 from .entity import SmsmodeEntity
-from .events import inbox_signal
+from .inbox import inbox_signal
 
 # Pushed by the webhook: nothing to poll.
 PARALLEL_UPDATES = 0

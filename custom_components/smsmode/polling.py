@@ -20,7 +20,7 @@ from homeassistant.util import dt as dt_util
 from .api import SmsModeAuthenticationError, SmsModeClient, SmsModeError
 from .const import CONF_REPLY_POLL_INTERVAL, DEFAULT_REPLY_POLL_INTERVAL, LOGGER
 from .coordinator import SmsmodeConfigEntry
-from .events import SmsmodeInbox
+from .inbox import SmsmodeInbox
 
 
 class SmsmodePoller(ABC):

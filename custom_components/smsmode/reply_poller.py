@@ -20,7 +20,7 @@ from typing import Final
 from homeassistant.core import callback
 
 from .const import LOGGER, REPLY_EXPECTED_FOR, REPLY_EXPECTED_INTERVAL, REPLY_WINDOW
-from .events import reply_list_data
+from .event_data import reply_list_data
 from .polling import SmsmodePoller
 
 # Each read goes back this far before the previous one: list dates stop at the

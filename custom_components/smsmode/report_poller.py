@@ -28,7 +28,7 @@ from .api import (
     is_final,
 )
 from .const import LOGGER
-from .events import delivery_report_data
+from .event_data import delivery_report_data
 from .polling import SmsmodePoller
 
 # Operators report within 48 hours (section 4 of the reference).

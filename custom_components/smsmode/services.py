@@ -30,7 +30,6 @@ import voluptuous as vol
 from .api import (
     BatchMessage,
     DeliveryReportEntry,
-    Reply,
     SendResult,
     SentSms,
     analyse,
@@ -41,6 +40,7 @@ from .api import (
 from .const import DOMAIN
 from .coordinator import SmsmodeConfigEntry
 from .errors import translate_errors
+from .event_data import reply_list_data
 from .fields import (
     ATTR_LANGUAGE,
     ATTR_REF_CLIENT,
@@ -265,17 +265,6 @@ def _sent_sms(sms: SentSms) -> dict[str, Any]:
     }
 
 
-def _reply(reply: Reply) -> dict[str, Any]:
-    return {
-        "response_id": reply.response_id,
-        "received_at": _iso(reply.received_at),
-        "sender": reply.sender,
-        "text": reply.text,
-        "recipient": reply.recipient,
-        ATTR_SMS_ID: reply.sms_id,
-    }
-
-
 async def _async_send_sms(call: ServiceCall) -> ServiceResponse:
     """Send one SMS to numbers, a contact group, or the configured recipients."""
     entry = _entry(call)
@@ -403,7 +392,8 @@ async def _async_list_replies(call: ServiceCall) -> ServiceResponse:
             start_date=None if start_date is None else as_aware(start_date),
             end_date=None if end_date is None else as_aware(end_date),
         )
-    return {"replies": [_reply(reply) for reply in replies]}
+    # Shaped as the smsmode_message_received event: one spelling per field.
+    return {"replies": [reply_list_data(reply) for reply in replies]}
 
 
 async def _async_add_contact(call: ServiceCall) -> None:

@@ -26,7 +26,7 @@ from homeassistant.util.aiohttp import MockRequest
 from .api import ReplyCallback, SmsModeCallbackError, parse_callback
 from .const import CONF_CLOUDHOOK_URL, DOMAIN, LOGGER
 from .coordinator import SmsmodeConfigEntry
-from .events import delivery_report_data, reply_callback_data
+from .event_data import delivery_report_data, reply_callback_data
 
 # A callback is a short query string; anything larger is not smsmode.
 MAX_CALLBACK_BYTES = 8 * 1024

@@ -18,14 +18,6 @@ from homeassistant.helpers.dispatcher import async_dispatcher_send
 from homeassistant.helpers.storage import Store
 from homeassistant.util import dt as dt_util
 
-from .api import (
-    DeliveryCallback,
-    Reply,
-    ReplyCallback,
-    is_delivered,
-    is_final,
-    status_slug,
-)
 from .const import (
     DOMAIN,
     EVENT_DELIVERY_REPORT,
@@ -73,56 +65,6 @@ def _inbox_store(hass: HomeAssistant, entry_id: str) -> Store[_InboxData]:
 async def async_remove_inbox(hass: HomeAssistant, entry_id: str) -> None:
     """Delete an entry's stored inbox (the entry is being removed)."""
     await _inbox_store(hass, entry_id).async_remove()
-
-
-def _isoformat(value: datetime | None) -> str | None:
-    """Write an event's date in ISO 8601; None when smsmode's could not be read."""
-    return None if value is None else value.isoformat()
-
-
-def reply_callback_data(reply: ReplyCallback) -> dict[str, Any]:
-    """Event data of a reply received by the webhook."""
-    return {
-        "sender": reply.sender,
-        "message": reply.message,
-        "received_at": _isoformat(reply.received_at),
-        "sms_id": reply.sms_id,
-        "ref_client": reply.ref_client,
-        "response_id": reply.response_id,
-        "smsmode_number": reply.smsmode_number,
-    }
-
-
-def reply_list_data(reply: Reply) -> dict[str, Any]:
-    """Event data of a reply read from the list, shaped like the webhook's.
-
-    The list gives no `refClient`, and its dates stop at the minute.
-    """
-    return {
-        "sender": reply.sender,
-        "message": reply.text,
-        "received_at": reply.received_at.isoformat(),
-        "sms_id": reply.sms_id,
-        "ref_client": None,
-        "response_id": reply.response_id,
-        "smsmode_number": reply.recipient,
-    }
-
-
-def delivery_report_data(report: DeliveryCallback) -> dict[str, Any]:
-    """Event data of a delivery-report callback."""
-    return {
-        "number": report.number,
-        "status": report.status,
-        "status_name": status_slug(report.status),
-        "delivered": is_delivered(report.status),
-        "final": is_final(report.status),
-        "received_at": _isoformat(report.received_at),
-        "sms_id": report.sms_id,
-        "ref_client": report.ref_client,
-        "mcc_mnc": report.mcc_mnc,
-        "cost": report.cost,
-    }
 
 
 def _remember(seen: dict[str, float], key: str, now: float) -> bool:
