@@ -21,14 +21,13 @@ fail the SMS with `smsmode_send_failed`.
 
 import asyncio
 from dataclasses import replace
-from datetime import datetime, timedelta
+from datetime import timedelta
 import random
 from typing import TYPE_CHECKING, Any, Final
 from uuid import uuid4
 
-from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
+from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.dispatcher import async_dispatcher_send
-from homeassistant.helpers.event import async_call_later
 from homeassistant.util import dt as dt_util
 
 from .api import (
@@ -64,6 +63,7 @@ from .outgoing import (
     is_queueable,
     may_have_been_sent,
 )
+from .scheduling import ScheduledJob
 
 # Backoff: 15 s, 30 s, 1 min, … up to 15 min, each drawn between half and all of
 # it (jitter), so many Home Assistants do not all come back at the same second.
@@ -179,17 +179,19 @@ class SmsmodeOutbox:
         self._horizon = timedelta(
             hours=float(entry.options.get(CONF_OUTBOX_HORIZON, DEFAULT_OUTBOX_HORIZON))
         )
-        self._unsub: CALLBACK_TYPE | None = None
-        # Held while queued SMS are tried: unloading waits for it, so a reloaded
-        # outbox never tries an SMS this one is still sending.
-        self._run_lock = asyncio.Lock()
+        # Its lock is held while queued SMS are tried: unloading waits for it, so
+        # a reloaded outbox never tries an SMS this one is still sending.
+        self._job = ScheduledJob(hass, self.async_run)
         # Held by each new SMS from its request until it is sent or queued
         # (`async_send_in_turn`): concurrent sends keep the order asked for.
         self.turn = asyncio.Lock()
         # A refused key: nothing is tried until the entry reloads.
         self._paused = False
-        # Unloaded: this outbox neither tries nor takes anything any more.
-        self.closed = False
+
+    @property
+    def closed(self) -> bool:
+        """Tell whether the outbox was unloaded: it tries and takes nothing more."""
+        return self._job.stopped
 
     def __len__(self) -> int:
         """Return how many SMS wait."""
@@ -218,11 +220,8 @@ class SmsmodeOutbox:
         store right for the outbox the next setup loads; after it, this outbox
         takes no SMS and writes nothing more.
         """
-        self.closed = True
-        if self._unsub is not None:
-            self._unsub()
-            self._unsub = None
-        async with self._run_lock, self.turn:
+        await self._job.async_stop()
+        async with self.turn:
             pass
 
     async def _async_save(self) -> None:
@@ -342,7 +341,7 @@ class SmsmodeOutbox:
         if (
             head.early_attempt_made
             or self._paused
-            or self._run_lock.locked()
+            or self._job.lock.locked()
             or _due(head, early=True) > dt_util.utcnow().timestamp()
         ):
             return
@@ -386,18 +385,11 @@ class SmsmodeOutbox:
     @callback
     def _async_schedule(self) -> None:
         """Plan a run when the oldest SMS is due (none while paused or running)."""
-        if self._unsub is not None:
-            self._unsub()
-            self._unsub = None
-        if self._paused or self.closed or self._run_lock.locked() or not self._items:
+        if self._paused or not self._items:
+            self._job.async_cancel()
             return
         due = _due(self._head(), early=False)
-        delay = max(0.0, due - dt_util.utcnow().timestamp())
-        self._unsub = async_call_later(self._hass, delay, self._async_run_later)
-
-    async def _async_run_later(self, _now: datetime) -> None:
-        self._unsub = None
-        await self.async_run()
+        self._job.async_plan(max(0.0, due - dt_util.utcnow().timestamp()))
 
     async def async_run(self, *, early: bool = False) -> None:
         """Try the queued SMS in order, from when the oldest is due.
@@ -406,7 +398,7 @@ class SmsmodeOutbox:
         run stops at the first SMS smsmode still cannot take: the ones after it
         wait their turn.
         """
-        async with self._run_lock:
+        async with self._job.lock:
             if self.closed:
                 return
             await self._async_expire()

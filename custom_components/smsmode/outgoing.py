@@ -18,6 +18,7 @@ from typing import Any, Final
 from homeassistant.util import dt as dt_util
 
 from .api import (
+    SENT_LIST_MAX,
     Encoding,
     SentSms,
     SmsModeClient,
@@ -35,7 +36,7 @@ LOOKUP_MARGIN: Final = timedelta(minutes=2)
 _STOP_MENTION: Final = re.compile(r"\s*(?:STOP\s+\S+|\S*no-sms\.eu\S*)\s*$")
 # Lines read per request, and at most in all (the reference's largest `offset`).
 LOOKUP_PAGE: Final = 200
-LOOKUP_MAX_LINES: Final = 10000
+LOOKUP_MAX_LINES: Final = SENT_LIST_MAX
 # Numbers are compared on their last 9 digits (a French mobile's national
 # number): the list may write them with or without "+", 0 or the country code.
 _NUMBER_DIGITS: Final = 9

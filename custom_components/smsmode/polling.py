@@ -10,17 +10,16 @@ write.
 """
 
 from abc import ABC, abstractmethod
-import asyncio
 from datetime import datetime, timedelta
 
-from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
-from homeassistant.helpers.event import async_call_later
+from homeassistant.core import HomeAssistant, callback
 from homeassistant.util import dt as dt_util
 
 from .api import SmsModeAuthenticationError, SmsModeClient, SmsModeError
 from .const import CONF_REPLY_POLL_INTERVAL, DEFAULT_REPLY_POLL_INTERVAL, LOGGER
 from .coordinator import SmsmodeConfigEntry
 from .inbox import SmsmodeInbox
+from .scheduling import ScheduledJob
 
 
 class SmsmodePoller(ABC):
@@ -45,12 +44,9 @@ class SmsmodePoller(ABC):
             entry.options.get(CONF_REPLY_POLL_INTERVAL, DEFAULT_REPLY_POLL_INTERVAL)
         )
         self._interval = timedelta(minutes=minutes) if minutes else None
-        self._unsub: CALLBACK_TYPE | None = None
-        self._polling = False
-        self._stopped = False
         self._failing = False
-        # Held during a read: unloading waits for it.
-        self._read_lock = asyncio.Lock()
+        # Its lock is held during a read: unloading waits for it.
+        self._job = ScheduledJob(hass, self.async_poll)
 
     @abstractmethod
     def next_delay(self, now: datetime) -> timedelta | None:
@@ -67,40 +63,24 @@ class SmsmodePoller(ABC):
 
     async def async_shutdown(self) -> None:
         """Stop reading, and wait for a read under way (unload)."""
-        self._stopped = True
-        if self._unsub is not None:
-            self._unsub()
-            self._unsub = None
-        async with self._read_lock:
-            pass
+        await self._job.async_stop()
 
     @callback
     def _async_schedule(self) -> None:
         """(Re)plan the next read; a read under way plans its successor itself."""
-        if self._unsub is not None:
-            self._unsub()
-            self._unsub = None
-        if self._polling or self._stopped:
-            return
-        if (delay := self.next_delay(dt_util.utcnow())) is not None:
-            self._unsub = async_call_later(self._hass, delay, self._async_poll_later)
-
-    async def _async_poll_later(self, _now: datetime) -> None:
-        self._unsub = None
-        await self.async_poll()
+        self._job.async_plan(self.next_delay(dt_util.utcnow()))
 
     async def async_poll(self) -> None:
         """Do one read now, then plan the next one (unless the key was refused)."""
-        if self._stopped:
+        if self._job.stopped:
             return
-        self._polling = True
         try:
-            async with self._read_lock:
+            async with self._job.lock:
                 await self._async_read(dt_util.utcnow())
         except SmsModeAuthenticationError:
             LOGGER.warning("smsmode refused the API key while reading %s", self.subject)
             self._entry.async_start_reauth(self._hass)
-            self._stopped = True
+            self._job.stopped = True
         except SmsModeError as err:
             if not self._failing:
                 LOGGER.warning("Cannot read %s, will retry: %s", self.subject, err)
@@ -110,5 +90,4 @@ class SmsmodePoller(ABC):
                 LOGGER.info("%s can be read again", self.subject)
             self._failing = False
         finally:
-            self._polling = False
             self._async_schedule()

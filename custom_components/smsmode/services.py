@@ -28,6 +28,9 @@ from homeassistant.helpers.typing import VolSchemaType
 import voluptuous as vol
 
 from .api import (
+    LIST_DEFAULT_COUNT,
+    PSEUDO_MAX_LENGTH,
+    SENT_LIST_MAX,
     BatchMessage,
     DeliveryReportEntry,
     SendResult,
@@ -106,8 +109,6 @@ SUB_ACCOUNT_TEXT_FIELDS: Final = (
     "email",
 )
 # smsmode's limits: list page size, sub-account identifier length.
-MAX_LIST_COUNT: Final = 10000
-MAX_PSEUDO_LENGTH: Final = 50
 
 _ENTRY: Final[dict[vol.Marker, Any]] = {vol.Required(ATTR_CONFIG_ENTRY_ID): cv.string}
 _RECIPIENTS: Final = vol.All(cv.ensure_list_csv, [cv.string])
@@ -163,8 +164,8 @@ LIST_SENT_SMS_SCHEMA: Final = vol.Schema(
     {
         **_ENTRY,
         vol.Optional(ATTR_START, default=0): vol.All(vol.Coerce(int), vol.Range(min=0)),
-        vol.Optional(ATTR_COUNT, default=50): vol.All(
-            vol.Coerce(int), vol.Range(min=1, max=MAX_LIST_COUNT)
+        vol.Optional(ATTR_COUNT, default=LIST_DEFAULT_COUNT): vol.All(
+            vol.Coerce(int), vol.Range(min=1, max=SENT_LIST_MAX)
         ),
     }
 )
@@ -173,7 +174,7 @@ LIST_REPLIES_SCHEMA: Final = vol.Schema(
         **_ENTRY,
         vol.Optional(ATTR_START): vol.All(vol.Coerce(int), vol.Range(min=0)),
         vol.Optional(ATTR_COUNT): vol.All(
-            vol.Coerce(int), vol.Range(min=1, max=MAX_LIST_COUNT)
+            vol.Coerce(int), vol.Range(min=1, max=SENT_LIST_MAX)
         ),
         vol.Optional(ATTR_START_DATE): cv.datetime,
         vol.Optional(ATTR_END_DATE): cv.datetime,
@@ -208,7 +209,7 @@ CREATE_SUB_ACCOUNT_SCHEMA: Final = vol.Schema(
     {
         **_ENTRY,
         vol.Required(ATTR_PSEUDO): vol.All(
-            cv.string, vol.Length(min=1, max=MAX_PSEUDO_LENGTH)
+            cv.string, vol.Length(min=1, max=PSEUDO_MAX_LENGTH)
         ),
         **_SUB_ACCOUNT_TEXTS,
         vol.Optional(ATTR_BIRTH_DATE): cv.date,

@@ -11,7 +11,10 @@ from .const import (
     DEFAULT_BASE_URL,
     DEFAULT_REGION,
     DEFAULT_TIMEOUT,
+    LIST_DEFAULT_COUNT,
     PARIS,
+    PSEUDO_MAX_LENGTH,
+    SENT_LIST_MAX,
     VOICE_LANGUAGES,
 )
 from .dates import (
@@ -96,9 +99,12 @@ __all__ = [
     "DEFAULT_TIMEOUT",
     "GSM_CHARACTERS",
     "GSM_DOUBLE_CHARACTERS",
+    "LIST_DEFAULT_COUNT",
     "MAX_REPLY_LENGTH",
     "MAX_SEGMENTS",
     "PARIS",
+    "PSEUDO_MAX_LENGTH",
+    "SENT_LIST_MAX",
     "STOP_MENTION_UNITS",
     "VOICE_LANGUAGES",
     "ApiKey",

@@ -16,6 +16,7 @@ import re
 from .dates import parse_callback_datetime, parse_reply_callback_datetime
 from .exceptions import SmsModeCallbackError
 from .models import DeliveryCallback, ReplyCallback
+from .parsers import smsmode_decimal
 
 _PHONE = re.compile(r"\+?[0-9]{6,15}")
 _SHORT_NUMBER = re.compile(r"\+?[0-9]{3,15}")  # smsmode's own number (`36034`)
@@ -68,7 +69,7 @@ def _cost(value: str) -> float | None:
     text = value.strip()
     if not _COST.fullmatch(text):
         return None
-    cost = float(text.replace(",", "."))
+    cost = smsmode_decimal(text)
     return cost if math.isfinite(cost) else None
 
 

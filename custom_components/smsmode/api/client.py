@@ -19,6 +19,7 @@ from .const import (
     DEFAULT_BASE_URL,
     DEFAULT_REGION,
     DEFAULT_TIMEOUT,
+    LIST_DEFAULT_COUNT,
     PATH_ADD_CONTACT,
     PATH_BALANCE,
     PATH_CREATE_API_KEY,
@@ -32,6 +33,8 @@ from .const import (
     PATH_SENT_SMS_LIST,
     PATH_SMS_STATUS,
     PATH_TRANSFER_CREDITS,
+    PSEUDO_MAX_LENGTH,
+    SENT_LIST_MAX,
     VOICE_LANGUAGES,
 )
 from .exceptions import (
@@ -77,9 +80,6 @@ from .transport import batch_request, form_request, post
 if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence
     from datetime import date
-
-_SENT_LIST_MAX = 10000
-_PSEUDO_MAX_LENGTH = 50
 
 
 class SmsModeClient:
@@ -346,11 +346,13 @@ class SmsModeClient:
         """Status of an SMS (of the campaign when it had several recipients)."""
         return parse_sms_status(await self._request(PATH_SMS_STATUS, {"smsID": sms_id}))
 
-    async def list_sent_sms(self, *, start: int = 0, count: int = 50) -> list[SentSms]:
+    async def list_sent_sms(
+        self, *, start: int = 0, count: int = LIST_DEFAULT_COUNT
+    ) -> list[SentSms]:
         """Sent SMS, newest first: `count` (at most 10000) from index `start`."""
-        if start < 0 or not 0 < count <= _SENT_LIST_MAX:
+        if start < 0 or not 0 < count <= SENT_LIST_MAX:
             raise SmsModeValidationError(
-                "invalid_range", f"start must be >= 0 and count 1 to {_SENT_LIST_MAX}"
+                "invalid_range", f"start must be >= 0 and count 1 to {SENT_LIST_MAX}"
             )
         body = await self._request(
             PATH_SENT_SMS_LIST, {"start": str(start), "offset": str(count)}
@@ -468,10 +470,10 @@ class SmsModeClient:
         birth_date: date | None = None,
     ) -> None:
         """Create a sub-account (identifier of at most 50 characters)."""
-        if not 0 < len(pseudo) <= _PSEUDO_MAX_LENGTH or not password:
+        if not 0 < len(pseudo) <= PSEUDO_MAX_LENGTH or not password:
             raise SmsModeValidationError(
                 "invalid_value",
-                f"The identifier must be 1 to {_PSEUDO_MAX_LENGTH} characters, "
+                f"The identifier must be 1 to {PSEUDO_MAX_LENGTH} characters, "
                 "with a password",
             )
         fields = {

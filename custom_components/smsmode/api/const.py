@@ -19,6 +19,12 @@ VOICE_LANGUAGES: Final = {
     "es_es": "es-ES",
 }
 
+# Limits of the reference: lines one list request returns (`offset`, also its
+# default), and a sub-account identifier's length.
+SENT_LIST_MAX: Final = 10000
+LIST_DEFAULT_COUNT: Final = 50
+PSEUDO_MAX_LENGTH: Final = 50
+
 PATH_CREATE_API_KEY: Final = "/http/2.0/createAuthorisation.do"
 PATH_SEND_SMS: Final = "/http/1.6/sendSMS.do"
 PATH_DELIVERY_REPORT: Final = "/http/1.6/compteRendu.do"

@@ -63,13 +63,18 @@ def parse_code_reply(body: str) -> CodeReply:
     return CodeReply(int(fields[0]), description, reply_id or None)
 
 
+def smsmode_decimal(text: str) -> float:
+    """Read a number smsmode may write with a decimal comma (`0,045`)."""
+    return float(text.replace(",", "."))
+
+
 def parse_balance(body: str) -> float:
     """Parse the bare number of credits (`212.5`; negative on post-paid accounts)."""
     _raise_if_error_reply(body)
     text = body.strip()
     if not _DECIMAL.fullmatch(text):
         raise SmsModeResponseError("Expected a number of credits", body)
-    return float(text.replace(",", "."))
+    return smsmode_decimal(text)
 
 
 def parse_delivery_report(body: str) -> list[DeliveryReportEntry]:
@@ -143,9 +148,7 @@ def _build_sent_sms(head: list[str], text: str, tail: list[str]) -> SentSms | No
         sent_at = parse_list_datetime(date)
     except ValueError:
         return None
-    return SentSms(
-        sms_id, sent_at, text, recipient, float(cost.replace(",", ".")), int(count)
-    )
+    return SentSms(sms_id, sent_at, text, recipient, smsmode_decimal(cost), int(count))
 
 
 def parse_sent_sms_list(body: str) -> list[SentSms]:
