@@ -24,7 +24,7 @@ from typing import Final
 from homeassistant.core import HomeAssistant
 import pytest
 
-from custom_components.smsmode import outbox
+from custom_components.smsmode import retry
 from custom_components.smsmode.api import client as api_client
 from custom_components.smsmode.const import DOMAIN
 from smsmode_simulator import Fault
@@ -47,11 +47,9 @@ BLACK_HOLE: Final = Fault.late(3600)
 def compressed_time(monkeypatch: pytest.MonkeyPatch) -> None:
     """Play the outage SPEED_UP times faster (see the module docstring)."""
     monkeypatch.setattr(api_client, "DEFAULT_TIMEOUT", 10 / SPEED_UP)
-    monkeypatch.setattr(outbox, "RETRY_BASE", timedelta(seconds=15 / SPEED_UP))
-    monkeypatch.setattr(outbox, "RETRY_MAX", timedelta(seconds=900 / SPEED_UP))
-    monkeypatch.setattr(
-        outbox, "UNKNOWN_OUTCOME_WAIT", timedelta(seconds=15 / SPEED_UP)
-    )
+    monkeypatch.setattr(retry, "RETRY_BASE", timedelta(seconds=15 / SPEED_UP))
+    monkeypatch.setattr(retry, "RETRY_MAX", timedelta(seconds=900 / SPEED_UP))
+    monkeypatch.setattr(retry, "UNKNOWN_OUTCOME_WAIT", timedelta(seconds=15 / SPEED_UP))
 
 
 async def _timed_send(hass: HomeAssistant, entry_id: str, text: str) -> float:

@@ -16,7 +16,7 @@ from pytest_homeassistant_custom_component.common import (
     async_capture_events,
 )
 
-from custom_components.smsmode import outbox as outbox_module
+from custom_components.smsmode import outbox as outbox_module, retry
 from custom_components.smsmode.const import (
     CONF_OUTBOX_HORIZON,
     DOMAIN,
@@ -40,7 +40,7 @@ SEND = "sendSMS.do"
 LIST = "smsList.do"
 OUTBOX = "sensor.smsmode_outbox"
 # Longer than any backoff: every queued message is due after one such step.
-STEP = outbox_module.RETRY_MAX + timedelta(seconds=1)
+STEP = retry.RETRY_MAX + timedelta(seconds=1)
 
 
 async def _tick(
@@ -210,7 +210,7 @@ async def test_backoff_doubles_with_jitter() -> None:
     """15 s, 30 s, 1 min … capped at 15 min, each between half and all of it."""
     for attempts, full in ((1, 15), (2, 30), (3, 60), (10, 900), (30, 900)):
         for _ in range(20):
-            wait = outbox_module._backoff(attempts).total_seconds()
+            wait = retry.backoff(attempts).total_seconds()
             assert full / 2 <= wait <= full
 
 

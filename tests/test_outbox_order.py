@@ -20,7 +20,7 @@ from pytest_homeassistant_custom_component.common import (
     async_capture_events,
 )
 
-from custom_components.smsmode import outbox, outgoing
+from custom_components.smsmode import outgoing, retry
 from custom_components.smsmode.api import SmsModeClient, client as api_client
 from custom_components.smsmode.const import (
     CONF_OUTBOX_HORIZON,
@@ -141,8 +141,8 @@ async def test_smsmode_still_taking_an_sms_after_the_timeout(
     aiohttp's timeout is not driven by a frozen clock on every version.
     """
     monkeypatch.setattr(api_client, "DEFAULT_TIMEOUT", 1.0)
-    monkeypatch.setattr(outbox, "RETRY_BASE", timedelta(seconds=1.5))
-    monkeypatch.setattr(outbox, "UNKNOWN_OUTCOME_WAIT", timedelta(seconds=1.5))
+    monkeypatch.setattr(retry, "RETRY_BASE", timedelta(seconds=1.5))
+    monkeypatch.setattr(retry, "UNKNOWN_OUTCOME_WAIT", timedelta(seconds=1.5))
     entry = await async_setup_account(hass, smsmode_simulator)
     smsmode_simulator.add_fault(SEND, Fault.late(1.3))
     assert (await _send(hass, entry, "Alert 1"))["queued"] is True

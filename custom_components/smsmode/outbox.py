@@ -22,7 +22,6 @@ fail the SMS with `smsmode_send_failed`.
 import asyncio
 from dataclasses import replace
 from datetime import timedelta
-import random
 from typing import TYPE_CHECKING, Any, Final
 from uuid import uuid4
 
@@ -36,7 +35,6 @@ from .api import (
     SmsModeClient,
     SmsModeError,
     SmsModeInsufficientCreditsError,
-    SmsModeRateLimitError,
 )
 from .const import (
     CONF_OUTBOX_HORIZON,
@@ -44,9 +42,6 @@ from .const import (
     DEFAULT_OUTBOX_HORIZON,
     DEFAULT_QUEUE_FAILED_SENDS,
     DOMAIN,
-    EVENT_QUEUED_SMS_SENT,
-    EVENT_SEND_FAILED,
-    EVENT_SEND_QUEUED,
     LOGGER,
 )
 from .coordinator import SmsmodeConfigEntry
@@ -54,6 +49,15 @@ from .issues import (
     async_clear_outbox_stuck,
     async_set_outbox_stuck,
     async_set_outbox_unreadable,
+)
+from .outbox_events import (
+    FAILED_CREDITS,
+    FAILED_EXPIRED,
+    FAILED_FULL,
+    FAILED_REFUSED,
+    async_fire_failed,
+    async_fire_queued,
+    async_fire_sent,
 )
 from .outbox_store import OutboxStore, OutboxUnreadableError, QueuedSms, StoredOutbox
 from .outgoing import (
@@ -63,15 +67,9 @@ from .outgoing import (
     is_queueable,
     may_have_been_sent,
 )
+from .retry import due_at, not_before, retry_at
 from .scheduling import ScheduledJob
 
-# Backoff: 15 s, 30 s, 1 min, … up to 15 min, each drawn between half and all of
-# it (jitter), so many Home Assistants do not all come back at the same second.
-RETRY_BASE: Final = timedelta(seconds=15)
-RETRY_MAX: Final = timedelta(minutes=15)
-# After an attempt whose outcome is unknown (a timeout: smsmode may still be
-# taking the SMS), the sent list is not read before this has passed.
-UNKNOWN_OUTCOME_WAIT: Final = timedelta(seconds=15)
 # The oldest SMS still queued after this many attempts raises the repair issue.
 STUCK_AFTER_ATTEMPTS: Final = 3
 # Queued SMS kept at most: an outage during a flood of alerts cannot grow the
@@ -82,11 +80,6 @@ MAX_QUEUED: Final = 500
 MAX_CLAIMED: Final = 1000
 MAX_GROUPS: Final = 100
 
-# Why a queued SMS was given up, in `smsmode_send_failed` (public names).
-FAILED_EXPIRED: Final = "expired"
-FAILED_CREDITS: Final = "insufficient_credits"
-FAILED_REFUSED: Final = "refused"
-FAILED_FULL: Final = "outbox_full"
 # Why an SMS was queued without being tried, in `smsmode_send_queued`.
 WAITING_BEHIND: Final = "Waiting behind earlier SMS"
 
@@ -103,43 +96,6 @@ def outbox_signal(entry_id: str) -> str:
 async def async_remove_outbox(hass: HomeAssistant, entry_id: str) -> None:
     """Delete an entry's stored outbox (the entry is being removed)."""
     await OutboxStore(hass, entry_id).async_remove()
-
-
-def _backoff(attempts: int) -> timedelta:
-    """Wait before the next attempt: doubling from RETRY_BASE, capped, jittered."""
-    delay: timedelta = min(RETRY_BASE * 2 ** max(attempts - 1, 0), RETRY_MAX)
-    return delay * random.uniform(0.5, 1.0)  # noqa: S311 - not cryptography
-
-
-def _not_before(err: SmsModeError | None) -> float:
-    """When smsmode lets the SMS be tried again (HTTP 429 `Retry-After`), else 0."""
-    if isinstance(err, SmsModeRateLimitError) and err.retry_after is not None:
-        return (dt_util.utcnow() + timedelta(seconds=err.retry_after)).timestamp()
-    return 0.0
-
-
-def _retry_at(attempts: int, err: SmsModeError | None, *, unknown: bool) -> float:
-    """When to try again: the backoff, or later when smsmode said (HTTP 429).
-
-    An unknown outcome waits at least UNKNOWN_OUTCOME_WAIT from now.
-    """
-    now = dt_util.utcnow()
-    wait = _backoff(attempts)
-    if unknown:
-        wait = max(wait, UNKNOWN_OUTCOME_WAIT)
-    return max((now + wait).timestamp(), _not_before(err))
-
-
-def _due(item: QueuedSms, *, early: bool) -> float:
-    """When the item may be tried: early attempts skip the backoff, nothing else.
-
-    An unknown outcome is never brought forward, also after a restart cut an
-    attempt short (its wait then counts from that attempt).
-    """
-    if item.outcome_unknown:
-        waited = item.last_attempt + UNKNOWN_OUTCOME_WAIT.total_seconds()
-        return max(item.next_attempt, item.not_before, waited)
-    return item.not_before if early else max(item.next_attempt, item.not_before)
 
 
 class OutboxClosedError(Exception):
@@ -292,10 +248,10 @@ class SmsmodeOutbox:
             sms=sms,
             queued_at=now,
             # Queued behind others: due as soon as its turn comes.
-            next_attempt=_retry_at(1, cause, unknown=outcome_unknown)
+            next_attempt=retry_at(1, cause, unknown=outcome_unknown)
             if attempts
             else now,
-            not_before=_not_before(cause),
+            not_before=not_before(cause),
             last_attempt=now,
             attempts=attempts,
             outcome_unknown=outcome_unknown,
@@ -303,22 +259,21 @@ class SmsmodeOutbox:
         if len(self._items) >= MAX_QUEUED:
             oldest = self._head()
             del self._items[oldest.outbox_id]
-            self._async_fire_failed(oldest, FAILED_FULL, "The outbox is full")
+            async_fire_failed(
+                self._hass,
+                self._entry.entry_id,
+                oldest,
+                FAILED_FULL,
+                "The outbox is full",
+            )
         self._items[item.outbox_id] = item
         await self._async_save()
-        LOGGER.warning(
-            "An SMS is queued, to be sent when smsmode can take it: %s", error
-        )
-        self._hass.bus.async_fire(
-            EVENT_SEND_QUEUED,
-            {
-                **self._event_data(item),
-                "error": error,
-                "may_have_been_sent": outcome_unknown,
-                "next_attempt": dt_util.utc_from_timestamp(
-                    _due(self._head(), early=False)
-                ).isoformat(),
-            },
+        async_fire_queued(
+            self._hass,
+            self._entry.entry_id,
+            item,
+            error,
+            due_at(self._head(), early=False),
         )
         self._async_update_issue()
         self._async_schedule()
@@ -326,9 +281,6 @@ class SmsmodeOutbox:
 
     def _head(self) -> QueuedSms:
         return next(iter(self._items.values()))
-
-    def _event_data(self, item: QueuedSms) -> dict[str, Any]:
-        return {"config_entry_id": self._entry.entry_id, **item.event_data()}
 
     @callback
     def _async_attempt_early(self) -> None:
@@ -342,7 +294,7 @@ class SmsmodeOutbox:
             head.early_attempt_made
             or self._paused
             or self._job.lock.locked()
-            or _due(head, early=True) > dt_util.utcnow().timestamp()
+            or due_at(head, early=True) > dt_util.utcnow().timestamp()
         ):
             return
         self._items[head.outbox_id] = replace(head, early_attempt_made=True)
@@ -351,44 +303,12 @@ class SmsmodeOutbox:
         )
 
     @callback
-    def _async_fire_sent(
-        self, item: QueuedSms, sms_id: str, *, attempts: int, found: bool
-    ) -> None:
-        self._hass.bus.async_fire(
-            EVENT_QUEUED_SMS_SENT,
-            {
-                **self._event_data(item),
-                "attempts": attempts,
-                "sms_id": sms_id,
-                "found_in_sent_list": found,
-            },
-        )
-
-    @callback
-    def _async_fire_failed(self, item: QueuedSms, reason: str, error: str) -> None:
-        """Tell that an SMS was given up, and whether it may have gone all the same.
-
-        `may_have_been_sent`: its last attempt may have reached smsmode, so
-        nobody should send it again by hand before checking.
-        """
-        LOGGER.error("A queued SMS was given up (%s): %s", reason, error)
-        self._hass.bus.async_fire(
-            EVENT_SEND_FAILED,
-            {
-                **self._event_data(item),
-                "reason": reason,
-                "error": error,
-                "may_have_been_sent": item.outcome_unknown,
-            },
-        )
-
-    @callback
     def _async_schedule(self) -> None:
         """Plan a run when the oldest SMS is due (none while paused or running)."""
         if self._paused or not self._items:
             self._job.async_cancel()
             return
-        due = _due(self._head(), early=False)
+        due = due_at(self._head(), early=False)
         self._job.async_plan(max(0.0, due - dt_util.utcnow().timestamp()))
 
     async def async_run(self, *, early: bool = False) -> None:
@@ -405,11 +325,11 @@ class SmsmodeOutbox:
             while self._items and not (self._paused or self.closed):
                 head = self._head()
                 moment = dt_util.utcnow().timestamp()
-                if _due(head, early=early) > moment:
+                if due_at(head, early=early) > moment:
                     break
                 try:
                     went = await self._async_try(
-                        head, on_schedule=_due(head, early=False) <= moment
+                        head, on_schedule=due_at(head, early=False) <= moment
                     )
                 except Exception:  # noqa: BLE001 - the outbox must keep going
                     LOGGER.exception("Unexpected error while sending a queued SMS")
@@ -429,8 +349,12 @@ class SmsmodeOutbox:
         horizon = (dt_util.utcnow() - self._horizon).timestamp()
         for item in [i for i in self._items.values() if i.queued_at < horizon]:
             await self._async_drop(item)
-            self._async_fire_failed(
-                item, FAILED_EXPIRED, f"Not sent within {self._horizon}"
+            async_fire_failed(
+                self._hass,
+                self._entry.entry_id,
+                item,
+                FAILED_EXPIRED,
+                f"Not sent within {self._horizon}",
             )
 
     async def _async_try(self, item: QueuedSms, *, on_schedule: bool) -> bool:
@@ -472,7 +396,14 @@ class SmsmodeOutbox:
                 self.async_claim(sms_id, item.sms.group)
                 await self._async_drop(item)
                 self._sender.async_follow_up(item.sms, sms_id)
-                self._async_fire_sent(item, sms_id, attempts=item.attempts, found=True)
+                async_fire_sent(
+                    self._hass,
+                    self._entry.entry_id,
+                    item,
+                    sms_id,
+                    attempts=item.attempts,
+                    found=True,
+                )
                 return True
         now = dt_util.utcnow()
         # From here a cut or a restart leaves the outcome unknown again.
@@ -499,7 +430,9 @@ class SmsmodeOutbox:
             # smsmode refused it: it did not go.
             item = replace(item, outcome_unknown=False)
             await self._async_drop(item)
-            self._async_fire_failed(
+            async_fire_failed(
+                self._hass,
+                self._entry.entry_id,
                 item,
                 FAILED_CREDITS
                 if isinstance(err, SmsModeInsufficientCreditsError)
@@ -513,8 +446,13 @@ class SmsmodeOutbox:
             item.attempts + 1,
         )
         await self._async_drop(item)
-        self._async_fire_sent(
-            item, result.sms_id, attempts=item.attempts + 1, found=False
+        async_fire_sent(
+            self._hass,
+            self._entry.entry_id,
+            item,
+            result.sms_id,
+            attempts=item.attempts + 1,
+            found=False,
         )
         return True
 
@@ -538,17 +476,17 @@ class SmsmodeOutbox:
         An HTTP 429 holds it back as long as smsmode asked, either way, and an
         unknown outcome keeps its wait even after an early attempt.
         """
-        not_before = max(item.not_before, _not_before(err))
+        held_until = max(item.not_before, not_before(err))
         attempts = item.attempts + 1 if on_schedule else item.attempts
-        next_attempt = _retry_at(attempts, err, unknown=outcome_unknown)
+        next_attempt = retry_at(attempts, err, unknown=outcome_unknown)
         if not on_schedule and not outcome_unknown:
-            next_attempt = max(item.next_attempt, not_before)
+            next_attempt = max(item.next_attempt, held_until)
         await self._async_update(
             item,
             attempts=attempts,
             next_attempt=next_attempt,
             outcome_unknown=outcome_unknown,
-            not_before=not_before,
+            not_before=held_until,
             # A new backoff step: a new SMS may bring it forward once more.
             early_attempt_made=item.early_attempt_made and not on_schedule,
         )
