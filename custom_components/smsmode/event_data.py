@@ -18,9 +18,19 @@ from .api import (
 )
 
 
-def _isoformat(value: datetime | None) -> str | None:
-    """Write an event's date in ISO 8601; None when smsmode's could not be read."""
+def isoformat(value: datetime | None) -> str | None:
+    """Write a date in ISO 8601; None when smsmode's could not be read."""
     return None if value is None else value.isoformat()
+
+
+def status_data(status: int) -> dict[str, Any]:
+    """Describe a status: int code, stable slug, what it means for delivery."""
+    return {
+        "status": status,
+        "status_name": status_slug(status),
+        "delivered": is_delivered(status),
+        "final": is_final(status),
+    }
 
 
 def reply_callback_data(reply: ReplyCallback) -> dict[str, Any]:
@@ -28,7 +38,7 @@ def reply_callback_data(reply: ReplyCallback) -> dict[str, Any]:
     return {
         "sender": reply.sender,
         "message": reply.message,
-        "received_at": _isoformat(reply.received_at),
+        "received_at": isoformat(reply.received_at),
         "sms_id": reply.sms_id,
         "ref_client": reply.ref_client,
         "response_id": reply.response_id,
@@ -56,11 +66,8 @@ def delivery_report_data(report: DeliveryCallback) -> dict[str, Any]:
     """Event data of a delivery-report callback."""
     return {
         "number": report.number,
-        "status": report.status,
-        "status_name": status_slug(report.status),
-        "delivered": is_delivered(report.status),
-        "final": is_final(report.status),
-        "received_at": _isoformat(report.received_at),
+        **status_data(report.status),
+        "received_at": isoformat(report.received_at),
         "sms_id": report.sms_id,
         "ref_client": report.ref_client,
         "mcc_mnc": report.mcc_mnc,

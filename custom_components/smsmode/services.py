@@ -11,7 +11,6 @@ from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from datetime import datetime
 import secrets
-import string
 from typing import Any, Final, cast
 
 from homeassistant.const import ATTR_CONFIG_ENTRY_ID
@@ -23,200 +22,70 @@ from homeassistant.core import (
     callback,
 )
 from homeassistant.exceptions import ServiceValidationError
-from homeassistant.helpers import config_validation as cv, service
+from homeassistant.helpers import service
 from homeassistant.helpers.typing import VolSchemaType
 import voluptuous as vol
 
-from .api import (
-    LIST_DEFAULT_COUNT,
-    PSEUDO_MAX_LENGTH,
-    SENT_LIST_MAX,
-    BatchMessage,
-    DeliveryReportEntry,
-    SendResult,
-    SentSms,
-    analyse,
-    is_delivered,
-    is_final,
-    status_slug,
-)
+from .api import BatchMessage
 from .const import DOMAIN
 from .coordinator import SmsmodeConfigEntry
 from .errors import translate_errors
-from .event_data import reply_list_data
-from .fields import (
-    ATTR_LANGUAGE,
-    ATTR_REF_CLIENT,
-    ATTR_SCHEDULED_AT,
-    ATTR_SENDER,
-    SMS_OPTION_FIELDS,
-    VOICE_LANGUAGE,
-)
+from .event_data import reply_list_data, status_data
+from .fields import ATTR_LANGUAGE, ATTR_REF_CLIENT, ATTR_SCHEDULED_AT, ATTR_SENDER
 from .outbox_store import QueuedSms
 from .request import as_aware, async_normalize_number, resolve_recipients, sms_request
-
-SERVICE_SEND_SMS: Final = "send_sms"
-SERVICE_SEND_BATCH: Final = "send_batch"
-SERVICE_SEND_VOICE_MESSAGE: Final = "send_voice_message"
-SERVICE_CANCEL_SMS: Final = "cancel_sms"
-SERVICE_GET_SMS_STATUS: Final = "get_sms_status"
-SERVICE_GET_DELIVERY_REPORT: Final = "get_delivery_report"
-SERVICE_LIST_SENT_SMS: Final = "list_sent_sms"
-SERVICE_LIST_REPLIES: Final = "list_replies"
-SERVICE_ADD_CONTACT: Final = "add_contact"
-SERVICE_TRANSFER_CREDITS: Final = "transfer_credits"
-SERVICE_CREATE_SUB_ACCOUNT: Final = "create_sub_account"
-SERVICE_CREATE_API_KEY: Final = "create_api_key"
-
-ATTR_RECIPIENTS: Final = "recipients"
-ATTR_MESSAGE: Final = "message"
-ATTR_MESSAGES: Final = "messages"
-ATTR_NUMBER: Final = "number"
-ATTR_TITLE: Final = "title"
-ATTR_SMS_ID: Final = "sms_id"
-ATTR_QUEUED: Final = "queued"
-ATTR_START: Final = "start"
-ATTR_COUNT: Final = "count"
-ATTR_START_DATE: Final = "start_date"
-ATTR_END_DATE: Final = "end_date"
-ATTR_LAST_NAME: Final = "last_name"
-ATTR_FIRST_NAME: Final = "first_name"
-ATTR_MOBILE: Final = "mobile"
-ATTR_GROUPS: Final = "groups"
-ATTR_COMPANY: Final = "company"
-ATTR_OTHER: Final = "other"
-ATTR_BIRTH_DATE: Final = "birth_date"
-ATTR_TARGET: Final = "target"
-ATTR_AMOUNT: Final = "amount"
-ATTR_REFERENCE: Final = "reference"
-ATTR_PSEUDO: Final = "pseudo"
-ATTR_PASSWORD: Final = "password"  # noqa: S105 - a field name, not a secret
-# A sub-account's password, made here: letters and digits, as any web form takes.
-PASSWORD_ALPHABET: Final = string.ascii_letters + string.digits
-PASSWORD_LENGTH: Final = 20
-# Optional text fields of a sub-account, named like the client's arguments.
-SUB_ACCOUNT_TEXT_FIELDS: Final = (
-    ATTR_REFERENCE,
-    ATTR_LAST_NAME,
-    ATTR_FIRST_NAME,
+from .service_responses import queued_data, report_entry_data, sent_data, sent_sms_data
+from .service_schemas import (
+    ADD_CONTACT_SCHEMA,
+    ATTR_AMOUNT,
+    ATTR_BIRTH_DATE,
     ATTR_COMPANY,
-    "address",
-    "city",
-    "postal_code",
+    ATTR_COUNT,
+    ATTR_END_DATE,
+    ATTR_FIRST_NAME,
+    ATTR_GROUPS,
+    ATTR_LAST_NAME,
+    ATTR_MESSAGE,
+    ATTR_MESSAGES,
     ATTR_MOBILE,
-    "phone",
-    "fax",
-    "email",
+    ATTR_NUMBER,
+    ATTR_OTHER,
+    ATTR_PASSWORD,
+    ATTR_PSEUDO,
+    ATTR_QUEUED,
+    ATTR_RECIPIENTS,
+    ATTR_REFERENCE,
+    ATTR_SMS_ID,
+    ATTR_START,
+    ATTR_START_DATE,
+    ATTR_TARGET,
+    ATTR_TITLE,
+    CANCEL_SMS_SCHEMA,
+    CREATE_SUB_ACCOUNT_SCHEMA,
+    ENTRY_ONLY_SCHEMA,
+    LIST_REPLIES_SCHEMA,
+    LIST_SENT_SMS_SCHEMA,
+    PASSWORD_ALPHABET,
+    PASSWORD_LENGTH,
+    SEND_BATCH_SCHEMA,
+    SEND_SMS_SCHEMA,
+    SEND_VOICE_MESSAGE_SCHEMA,
+    SERVICE_ADD_CONTACT,
+    SERVICE_CANCEL_SMS,
+    SERVICE_CREATE_API_KEY,
+    SERVICE_CREATE_SUB_ACCOUNT,
+    SERVICE_GET_DELIVERY_REPORT,
+    SERVICE_GET_SMS_STATUS,
+    SERVICE_LIST_REPLIES,
+    SERVICE_LIST_SENT_SMS,
+    SERVICE_SEND_BATCH,
+    SERVICE_SEND_SMS,
+    SERVICE_SEND_VOICE_MESSAGE,
+    SERVICE_TRANSFER_CREDITS,
+    SMS_ID_SCHEMA,
+    SUB_ACCOUNT_TEXT_FIELDS,
+    TRANSFER_CREDITS_SCHEMA,
 )
-# smsmode's limits: list page size, sub-account identifier length.
-
-_ENTRY: Final[dict[vol.Marker, Any]] = {vol.Required(ATTR_CONFIG_ENTRY_ID): cv.string}
-_RECIPIENTS: Final = vol.All(cv.ensure_list_csv, [cv.string])
-_SMS_ID: Final[dict[vol.Marker, Any]] = {vol.Required(ATTR_SMS_ID): cv.string}
-
-SEND_SMS_SCHEMA: Final = vol.Schema(
-    {
-        **_ENTRY,
-        vol.Optional(ATTR_RECIPIENTS): _RECIPIENTS,
-        vol.Required(ATTR_MESSAGE): cv.string,
-        **SMS_OPTION_FIELDS,
-    }
-)
-SEND_BATCH_SCHEMA: Final = vol.Schema(
-    {
-        **_ENTRY,
-        vol.Required(ATTR_MESSAGES): vol.All(
-            cv.ensure_list,
-            vol.Length(min=1),
-            [
-                vol.Schema(
-                    {
-                        vol.Required(ATTR_NUMBER): cv.string,
-                        vol.Required(ATTR_MESSAGE): cv.string,
-                        vol.Optional(ATTR_SENDER): cv.string,
-                        vol.Optional(ATTR_REF_CLIENT): cv.string,
-                    }
-                )
-            ],
-        ),
-        vol.Optional(ATTR_SCHEDULED_AT): cv.datetime,
-    }
-)
-SEND_VOICE_MESSAGE_SCHEMA: Final = vol.Schema(
-    {
-        **_ENTRY,
-        vol.Optional(ATTR_RECIPIENTS): _RECIPIENTS,
-        vol.Required(ATTR_MESSAGE): cv.string,
-        vol.Optional(ATTR_TITLE): cv.string,
-        vol.Optional(ATTR_SCHEDULED_AT): cv.datetime,
-        vol.Optional(ATTR_LANGUAGE): VOICE_LANGUAGE,
-    }
-)
-CANCEL_SMS_SCHEMA: Final = vol.Schema(
-    {
-        **_ENTRY,
-        vol.Optional(ATTR_SMS_ID): cv.string,
-        vol.Optional(ATTR_NUMBER): cv.string,
-    }
-)
-SMS_ID_SCHEMA: Final = vol.Schema({**_ENTRY, **_SMS_ID})
-LIST_SENT_SMS_SCHEMA: Final = vol.Schema(
-    {
-        **_ENTRY,
-        vol.Optional(ATTR_START, default=0): vol.All(vol.Coerce(int), vol.Range(min=0)),
-        vol.Optional(ATTR_COUNT, default=LIST_DEFAULT_COUNT): vol.All(
-            vol.Coerce(int), vol.Range(min=1, max=SENT_LIST_MAX)
-        ),
-    }
-)
-LIST_REPLIES_SCHEMA: Final = vol.Schema(
-    {
-        **_ENTRY,
-        vol.Optional(ATTR_START): vol.All(vol.Coerce(int), vol.Range(min=0)),
-        vol.Optional(ATTR_COUNT): vol.All(
-            vol.Coerce(int), vol.Range(min=1, max=SENT_LIST_MAX)
-        ),
-        vol.Optional(ATTR_START_DATE): cv.datetime,
-        vol.Optional(ATTR_END_DATE): cv.datetime,
-    }
-)
-ADD_CONTACT_SCHEMA: Final = vol.Schema(
-    {
-        **_ENTRY,
-        vol.Required(ATTR_LAST_NAME): cv.string,
-        vol.Required(ATTR_MOBILE): cv.string,
-        vol.Optional(ATTR_FIRST_NAME): cv.string,
-        vol.Optional(ATTR_GROUPS): vol.All(
-            cv.ensure_list, [vol.All(cv.string, vol.Match(r"^[^,]*[^,\s][^,]*$"))]
-        ),
-        vol.Optional(ATTR_COMPANY): cv.string,
-        vol.Optional(ATTR_OTHER): cv.string,
-        vol.Optional(ATTR_BIRTH_DATE): cv.date,
-    }
-)
-TRANSFER_CREDITS_SCHEMA: Final = vol.Schema(
-    {
-        **_ENTRY,
-        vol.Required(ATTR_TARGET): cv.string,
-        vol.Required(ATTR_AMOUNT): vol.All(vol.Coerce(int), vol.Range(min=1)),
-        vol.Optional(ATTR_REFERENCE): cv.string,
-    }
-)
-_SUB_ACCOUNT_TEXTS: Final[dict[vol.Marker, Any]] = {
-    vol.Optional(name): cv.string for name in SUB_ACCOUNT_TEXT_FIELDS
-}
-CREATE_SUB_ACCOUNT_SCHEMA: Final = vol.Schema(
-    {
-        **_ENTRY,
-        vol.Required(ATTR_PSEUDO): vol.All(
-            cv.string, vol.Length(min=1, max=PSEUDO_MAX_LENGTH)
-        ),
-        **_SUB_ACCOUNT_TEXTS,
-        vol.Optional(ATTR_BIRTH_DATE): cv.date,
-    }
-)
-
-ENTRY_ONLY_SCHEMA: Final = vol.Schema(_ENTRY)
 
 
 def _entry(call: ServiceCall) -> SmsmodeConfigEntry:
@@ -225,45 +94,6 @@ def _entry(call: ServiceCall) -> SmsmodeConfigEntry:
         call.hass, DOMAIN, call.data[ATTR_CONFIG_ENTRY_ID]
     )
     return entry
-
-
-def _sent(result: SendResult) -> dict[str, Any]:
-    """Describe a send: the id, who, how many SMS each, how encoded."""
-    return {
-        ATTR_SMS_ID: result.sms_id,
-        ATTR_RECIPIENTS: list(result.recipients),
-        "segments": result.segments,
-        "encoding": None if result.encoding is None else result.encoding.value,
-    }
-
-
-def _status(status: int) -> dict[str, Any]:
-    """Describe a status: int code, stable slug, what it means for delivery."""
-    return {
-        "status": status,
-        "status_name": status_slug(status),
-        "delivered": is_delivered(status),
-        "final": is_final(status),
-    }
-
-
-def _iso(value: datetime | None) -> str | None:
-    return None if value is None else value.isoformat()
-
-
-def _report_entry(entry: DeliveryReportEntry) -> dict[str, Any]:
-    return {ATTR_NUMBER: entry.number, **_status(entry.status)}
-
-
-def _sent_sms(sms: SentSms) -> dict[str, Any]:
-    return {
-        ATTR_SMS_ID: sms.sms_id,
-        "sent_at": _iso(sms.sent_at),
-        "text": sms.text,
-        "recipient": sms.recipient,
-        "cost": sms.cost,
-        "recipient_count": sms.recipient_count,
-    }
 
 
 async def _async_send_sms(call: ServiceCall) -> ServiceResponse:
@@ -275,22 +105,8 @@ async def _async_send_sms(call: ServiceCall) -> ServiceResponse:
     request = sms_request(call.data[ATTR_MESSAGE], recipients, call.data)
     result = await entry.runtime_data.sender.async_send_sms(request)
     if isinstance(result, QueuedSms):
-        return _queued(result)
-    return {**_sent(result), ATTR_QUEUED: False}
-
-
-def _queued(item: QueuedSms) -> dict[str, Any]:
-    """Describe a message the outbox took: no id yet, what it will cost."""
-    sms = item.sms
-    analysis = analyse(sms.text, encoding=sms.encoding, stop=sms.stop)
-    return {
-        ATTR_SMS_ID: None,
-        ATTR_RECIPIENTS: list(sms.numbers),
-        "segments": analysis.segments,
-        "encoding": analysis.encoding.value,
-        ATTR_QUEUED: True,
-        "outbox_id": item.outbox_id,
-    }
+        return queued_data(result)
+    return {**sent_data(result), ATTR_QUEUED: False}
 
 
 async def _async_send_batch(call: ServiceCall) -> ServiceResponse:
@@ -325,7 +141,7 @@ async def _async_send_voice_message(call: ServiceCall) -> ServiceResponse:
         scheduled_at=call.data.get(ATTR_SCHEDULED_AT),
         language=call.data.get(ATTR_LANGUAGE),
     )
-    return _sent(result)
+    return sent_data(result)
 
 
 async def _async_cancel_sms(call: ServiceCall) -> None:
@@ -353,7 +169,7 @@ async def _async_get_sms_status(call: ServiceCall) -> ServiceResponse:
         status = await entry.runtime_data.client.get_sms_status(call.data[ATTR_SMS_ID])
     return {
         ATTR_SMS_ID: call.data[ATTR_SMS_ID],
-        **_status(status.status),
+        **status_data(status.status),
         "description": status.description,
     }
 
@@ -367,7 +183,7 @@ async def _async_get_delivery_report(call: ServiceCall) -> ServiceResponse:
         )
     return {
         ATTR_SMS_ID: call.data[ATTR_SMS_ID],
-        ATTR_RECIPIENTS: [_report_entry(item) for item in report],
+        ATTR_RECIPIENTS: [report_entry_data(item) for item in report],
     }
 
 
@@ -378,7 +194,7 @@ async def _async_list_sent_sms(call: ServiceCall) -> ServiceResponse:
         sent = await entry.runtime_data.client.list_sent_sms(
             start=call.data[ATTR_START], count=call.data[ATTR_COUNT]
         )
-    return {ATTR_MESSAGES: [_sent_sms(sms) for sms in sent]}
+    return {ATTR_MESSAGES: [sent_sms_data(sms) for sms in sent]}
 
 
 async def _async_list_replies(call: ServiceCall) -> ServiceResponse:
