@@ -3,7 +3,7 @@
 smsmode calls back with HTTP GET (query string) and signs nothing: the secret
 webhook id is the only guard, so it is never logged. The fields that make a
 callback are checked strictly, the others read when they can be
-(api/callbacks.py), and each valid callback goes to the entry's inbox (events.py),
+(api/callbacks.py), and each valid callback goes to the entry's inbox (inbox.py),
 which fires the bus event and the event entities' signal once, however often
 smsmode repeats it. Bad input is answered 4xx, fires nothing and is counted
 (refusals.py); nothing in the handler can answer 5xx.
