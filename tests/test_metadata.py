@@ -92,7 +92,7 @@ def _translation_keys_in_code() -> set[tuple[str, str]]:
             if not isinstance(node, ast.Call):
                 continue
             name = getattr(node.func, "attr", getattr(node.func, "id", ""))
-            if name == "async_create_issue":
+            if name.endswith("async_create_issue"):
                 section = "issues"
             elif name == "SelectSelectorConfig":
                 section = "selector"

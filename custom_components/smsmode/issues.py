@@ -20,34 +20,53 @@ def _issue_id(kind: str, entry: ConfigEntry) -> str:
 
 
 @callback
+def _async_create_issue(
+    hass: HomeAssistant,
+    entry: ConfigEntry,
+    *,
+    translation_key: str,
+    severity: ir.IssueSeverity,
+    placeholders: dict[str, str],
+    persistent: bool = False,
+    learn_more_url: str | None = None,
+) -> None:
+    """Raise one of the entry's issues: none can be fixed from the dialog."""
+    ir.async_create_issue(
+        hass,
+        DOMAIN,
+        _issue_id(translation_key, entry),
+        is_fixable=False,
+        is_persistent=persistent,
+        severity=severity,
+        translation_key=translation_key,
+        translation_placeholders=placeholders,
+        learn_more_url=learn_more_url,
+    )
+
+
+@callback
 def async_set_low_credit(
     hass: HomeAssistant, entry: ConfigEntry, balance: float
 ) -> None:
     """Raise the low-credit issue: the balance is below the option's threshold."""
-    ir.async_create_issue(
+    _async_create_issue(
         hass,
-        DOMAIN,
-        _issue_id(ISSUE_LOW_CREDIT, entry),
-        is_fixable=False,
-        is_persistent=False,
-        severity=ir.IssueSeverity.WARNING,
+        entry,
         translation_key=ISSUE_LOW_CREDIT,
-        translation_placeholders={"title": entry.title, "balance": f"{balance:g}"},
+        severity=ir.IssueSeverity.WARNING,
+        placeholders={"title": entry.title, "balance": f"{balance:g}"},
     )
 
 
 @callback
 def async_set_insufficient_credits(hass: HomeAssistant, entry: ConfigEntry) -> None:
     """Raise the out-of-credit issue: smsmode refused a send (code 33)."""
-    ir.async_create_issue(
+    _async_create_issue(
         hass,
-        DOMAIN,
-        _issue_id(ISSUE_INSUFFICIENT_CREDITS, entry),
-        is_fixable=False,
-        is_persistent=False,
-        severity=ir.IssueSeverity.ERROR,
+        entry,
         translation_key=ISSUE_INSUFFICIENT_CREDITS,
-        translation_placeholders={"title": entry.title},
+        severity=ir.IssueSeverity.ERROR,
+        placeholders={"title": entry.title},
     )
 
 
@@ -73,15 +92,12 @@ def async_clear_low_credit(hass: HomeAssistant, entry: ConfigEntry) -> None:
 @callback
 def async_set_no_external_url(hass: HomeAssistant, entry: ConfigEntry) -> None:
     """Explain that smsmode cannot reach Home Assistant to call back."""
-    ir.async_create_issue(
+    _async_create_issue(
         hass,
-        DOMAIN,
-        _issue_id(ISSUE_NO_EXTERNAL_URL, entry),
-        is_fixable=False,
-        is_persistent=False,
-        severity=ir.IssueSeverity.WARNING,
+        entry,
         translation_key=ISSUE_NO_EXTERNAL_URL,
-        translation_placeholders={"title": entry.title},
+        severity=ir.IssueSeverity.WARNING,
+        placeholders={"title": entry.title},
         learn_more_url="https://www.home-assistant.io/docs/configuration/remote/",
     )
 
@@ -95,15 +111,12 @@ def async_clear_no_external_url(hass: HomeAssistant, entry: ConfigEntry) -> None
 @callback
 def async_set_outbox_stuck(hass: HomeAssistant, entry: ConfigEntry, count: int) -> None:
     """Say that queued SMS keep failing to go out (smsmode unreachable)."""
-    ir.async_create_issue(
+    _async_create_issue(
         hass,
-        DOMAIN,
-        _issue_id(ISSUE_OUTBOX_STUCK, entry),
-        is_fixable=False,
-        is_persistent=False,
-        severity=ir.IssueSeverity.WARNING,
+        entry,
         translation_key=ISSUE_OUTBOX_STUCK,
-        translation_placeholders={"title": entry.title, "count": str(count)},
+        severity=ir.IssueSeverity.WARNING,
+        placeholders={"title": entry.title, "count": str(count)},
     )
 
 
@@ -121,15 +134,13 @@ def async_set_outbox_unreadable(
 
     Persistent: it must outlive a restart, since the queue starts empty.
     """
-    ir.async_create_issue(
+    _async_create_issue(
         hass,
-        DOMAIN,
-        _issue_id(ISSUE_OUTBOX_UNREADABLE, entry),
-        is_fixable=False,
-        is_persistent=True,
-        severity=ir.IssueSeverity.ERROR,
+        entry,
         translation_key=ISSUE_OUTBOX_UNREADABLE,
-        translation_placeholders={"title": entry.title, "path": kept_as},
+        severity=ir.IssueSeverity.ERROR,
+        placeholders={"title": entry.title, "path": kept_as},
+        persistent=True,
     )
 
 
@@ -138,15 +149,12 @@ def async_set_callbacks_refused(
     hass: HomeAssistant, entry: ConfigEntry, count: int
 ) -> None:
     """Say that the webhook refused the last `count` callbacks (all lost)."""
-    ir.async_create_issue(
+    _async_create_issue(
         hass,
-        DOMAIN,
-        _issue_id(ISSUE_CALLBACKS_REFUSED, entry),
-        is_fixable=False,
-        is_persistent=False,
-        severity=ir.IssueSeverity.WARNING,
+        entry,
         translation_key=ISSUE_CALLBACKS_REFUSED,
-        translation_placeholders={"title": entry.title, "count": str(count)},
+        severity=ir.IssueSeverity.WARNING,
+        placeholders={"title": entry.title, "count": str(count)},
     )
 
 
