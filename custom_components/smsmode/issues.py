@@ -26,11 +26,11 @@ def _async_create_issue(
     *,
     translation_key: str,
     severity: ir.IssueSeverity,
-    placeholders: dict[str, str],
     persistent: bool = False,
     learn_more_url: str | None = None,
+    **placeholders: str,
 ) -> None:
-    """Raise one of the entry's issues: none can be fixed from the dialog."""
+    """Raise one of the entry's issues, named by its title: none is fixable here."""
     ir.async_create_issue(
         hass,
         DOMAIN,
@@ -39,7 +39,7 @@ def _async_create_issue(
         is_persistent=persistent,
         severity=severity,
         translation_key=translation_key,
-        translation_placeholders=placeholders,
+        translation_placeholders={"title": entry.title, **placeholders},
         learn_more_url=learn_more_url,
     )
 
@@ -54,7 +54,7 @@ def async_set_low_credit(
         entry,
         translation_key=ISSUE_LOW_CREDIT,
         severity=ir.IssueSeverity.WARNING,
-        placeholders={"title": entry.title, "balance": f"{balance:g}"},
+        balance=f"{balance:g}",
     )
 
 
@@ -66,8 +66,12 @@ def async_set_insufficient_credits(hass: HomeAssistant, entry: ConfigEntry) -> N
         entry,
         translation_key=ISSUE_INSUFFICIENT_CREDITS,
         severity=ir.IssueSeverity.ERROR,
-        placeholders={"title": entry.title},
     )
+
+
+@callback
+def _async_delete_issue(hass: HomeAssistant, entry: ConfigEntry, kind: str) -> None:
+    ir.async_delete_issue(hass, DOMAIN, _issue_id(kind, entry))
 
 
 @callback
@@ -80,13 +84,13 @@ def has_insufficient_credits(hass: HomeAssistant, entry: ConfigEntry) -> bool:
 @callback
 def async_clear_insufficient_credits(hass: HomeAssistant, entry: ConfigEntry) -> None:
     """Clear the out-of-credit issue (a send went through, or credits were added)."""
-    ir.async_delete_issue(hass, DOMAIN, _issue_id(ISSUE_INSUFFICIENT_CREDITS, entry))
+    _async_delete_issue(hass, entry, ISSUE_INSUFFICIENT_CREDITS)
 
 
 @callback
 def async_clear_low_credit(hass: HomeAssistant, entry: ConfigEntry) -> None:
     """Clear the low-credit issue (the balance is back above the threshold)."""
-    ir.async_delete_issue(hass, DOMAIN, _issue_id(ISSUE_LOW_CREDIT, entry))
+    _async_delete_issue(hass, entry, ISSUE_LOW_CREDIT)
 
 
 @callback
@@ -97,7 +101,6 @@ def async_set_no_external_url(hass: HomeAssistant, entry: ConfigEntry) -> None:
         entry,
         translation_key=ISSUE_NO_EXTERNAL_URL,
         severity=ir.IssueSeverity.WARNING,
-        placeholders={"title": entry.title},
         learn_more_url="https://www.home-assistant.io/docs/configuration/remote/",
     )
 
@@ -105,7 +108,7 @@ def async_set_no_external_url(hass: HomeAssistant, entry: ConfigEntry) -> None:
 @callback
 def async_clear_no_external_url(hass: HomeAssistant, entry: ConfigEntry) -> None:
     """Clear the no-external-URL issue."""
-    ir.async_delete_issue(hass, DOMAIN, _issue_id(ISSUE_NO_EXTERNAL_URL, entry))
+    _async_delete_issue(hass, entry, ISSUE_NO_EXTERNAL_URL)
 
 
 @callback
@@ -116,14 +119,14 @@ def async_set_outbox_stuck(hass: HomeAssistant, entry: ConfigEntry, count: int) 
         entry,
         translation_key=ISSUE_OUTBOX_STUCK,
         severity=ir.IssueSeverity.WARNING,
-        placeholders={"title": entry.title, "count": str(count)},
+        count=str(count),
     )
 
 
 @callback
 def async_clear_outbox_stuck(hass: HomeAssistant, entry: ConfigEntry) -> None:
     """Clear the stuck-outbox issue (the queued SMS went, or were given up)."""
-    ir.async_delete_issue(hass, DOMAIN, _issue_id(ISSUE_OUTBOX_STUCK, entry))
+    _async_delete_issue(hass, entry, ISSUE_OUTBOX_STUCK)
 
 
 @callback
@@ -139,7 +142,7 @@ def async_set_outbox_unreadable(
         entry,
         translation_key=ISSUE_OUTBOX_UNREADABLE,
         severity=ir.IssueSeverity.ERROR,
-        placeholders={"title": entry.title, "path": kept_as},
+        path=kept_as,
         persistent=True,
     )
 
@@ -154,14 +157,14 @@ def async_set_callbacks_refused(
         entry,
         translation_key=ISSUE_CALLBACKS_REFUSED,
         severity=ir.IssueSeverity.WARNING,
-        placeholders={"title": entry.title, "count": str(count)},
+        count=str(count),
     )
 
 
 @callback
 def async_clear_callbacks_refused(hass: HomeAssistant, entry: ConfigEntry) -> None:
     """Clear the refused-callbacks issue (a callback was accepted)."""
-    ir.async_delete_issue(hass, DOMAIN, _issue_id(ISSUE_CALLBACKS_REFUSED, entry))
+    _async_delete_issue(hass, entry, ISSUE_CALLBACKS_REFUSED)
 
 
 @callback
@@ -171,5 +174,5 @@ def async_clear_all(hass: HomeAssistant, entry: ConfigEntry) -> None:
     async_clear_insufficient_credits(hass, entry)
     async_clear_no_external_url(hass, entry)
     async_clear_outbox_stuck(hass, entry)
-    ir.async_delete_issue(hass, DOMAIN, _issue_id(ISSUE_OUTBOX_UNREADABLE, entry))
+    _async_delete_issue(hass, entry, ISSUE_OUTBOX_UNREADABLE)
     async_clear_callbacks_refused(hass, entry)
