@@ -21,8 +21,8 @@ from custom_components.smsmode.const import (
     CONF_SENDER,
     CONF_STOP,
     DOMAIN,
+    STOP_OPTIONS,
     EncodingPolicy,
-    StopOption,
 )
 from custom_components.smsmode.request import SmsRequest
 from smsmode_simulator import Fault, Simulator
@@ -57,7 +57,7 @@ async def test_options_are_defaults(
         smsmode_simulator,
         options={
             CONF_SENDER: "Maison",
-            CONF_STOP: StopOption.IF_FREE,
+            CONF_STOP: "if_free",
             CONF_MAX_SEGMENTS: 1,
             CONF_DELIVERY_REPORTS: False,
         },
@@ -92,7 +92,7 @@ async def test_request_overrides_options(
     entry = await async_setup_account(
         hass,
         smsmode_simulator,
-        options={CONF_SENDER: "Maison", CONF_STOP: StopOption.ALWAYS},
+        options={CONF_SENDER: "Maison", CONF_STOP: "always"},
     )
     await async_send_sms(
         hass,
@@ -101,7 +101,7 @@ async def test_request_overrides_options(
             message="x" * 200,
             recipients=[ALICE_NUMBER],
             sender="Garage",
-            stop=StopOption.NONE,
+            stop=STOP_OPTIONS["none"],
             max_segments=3,
             ref_client="ref-1",
         ),

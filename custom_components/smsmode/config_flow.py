@@ -88,9 +88,9 @@ from .const import (
     MAX_OUTBOX_HORIZON,
     MAX_REPLY_POLL_INTERVAL,
     MIN_BALANCE_INTERVAL_MINUTES,
+    STOP_OPTIONS,
     SUBENTRY_TYPE_RECIPIENT,
     EncodingPolicy,
-    StopOption,
 )
 from .webhook import async_callback_url, async_create_cloudhook
 
@@ -133,9 +133,9 @@ OPTIONS_SCHEMA = vol.Schema(
     {
         # A suggested value, not a default: emptying the field removes the sender.
         vol.Optional(CONF_SENDER): TextSelector(),
-        vol.Optional(CONF_STOP, default=DEFAULT_STOP.value): SelectSelector(
+        vol.Optional(CONF_STOP, default=DEFAULT_STOP): SelectSelector(
             SelectSelectorConfig(
-                options=[option.value for option in StopOption],
+                options=list(STOP_OPTIONS),
                 mode=SelectSelectorMode.LIST,
                 translation_key=CONF_STOP,
             )

@@ -5,7 +5,7 @@ from enum import StrEnum
 import logging
 from typing import Final
 
-from .api import DEFAULT_BASE_URL, MAX_SEGMENTS
+from .api import DEFAULT_BASE_URL, MAX_SEGMENTS, StopMode
 
 DOMAIN: Final = "smsmode"
 LOGGER = logging.getLogger(__package__)
@@ -35,14 +35,6 @@ SUBENTRY_TYPE_RECIPIENT: Final = "recipient"
 CONF_NUMBER: Final = "number"
 
 
-class StopOption(StrEnum):
-    """How the STOP mention is added (smsmode's `stop` parameter)."""
-
-    NONE = "none"
-    IF_FREE = "if_free"
-    ALWAYS = "always"
-
-
 class EncodingPolicy(StrEnum):
     """What to do with text outside the GSM character set."""
 
@@ -51,7 +43,10 @@ class EncodingPolicy(StrEnum):
     GSM_REFUSE = "gsm_refuse"  # keep GSM: refuse text it cannot carry
 
 
-DEFAULT_STOP: Final = StopOption.NONE
+# The STOP option's values (settings and fields): each of smsmode's `stop`
+# modes by its name in lower case.
+STOP_OPTIONS: Final = {mode.name.lower(): mode for mode in StopMode}
+DEFAULT_STOP: Final = StopMode.NONE.name.lower()
 DEFAULT_REPLY_ALLOWED: Final = False
 DEFAULT_MAX_SEGMENTS: Final = MAX_SEGMENTS
 DEFAULT_ENCODING_POLICY: Final = EncodingPolicy.AUTO

@@ -10,7 +10,7 @@ from homeassistant.helpers import config_validation as cv
 import voluptuous as vol
 
 from .api import MAX_SEGMENTS, VOICE_LANGUAGES, Encoding
-from .const import StopOption
+from .const import STOP_OPTIONS
 
 ATTR_GROUP: Final = "group"
 ATTR_SENDER: Final = "sender"
@@ -42,9 +42,7 @@ SMS_OPTION_FIELDS: Final[dict[vol.Marker, Any]] = {
     vol.Optional(ATTR_SCHEDULED_AT): cv.datetime,
     vol.Optional(ATTR_REPLY_ALLOWED): cv.boolean,
     vol.Optional(ATTR_ENCODING): vol.In(ENCODING_CHOICES),
-    vol.Optional(ATTR_STOP): vol.All(
-        vol.In([o.value for o in StopOption]), vol.Coerce(StopOption)
-    ),
+    vol.Optional(ATTR_STOP): vol.All(vol.In(STOP_OPTIONS), STOP_OPTIONS.__getitem__),
     vol.Optional(ATTR_REF_CLIENT): cv.string,
     vol.Optional(ATTR_MAX_SEGMENTS): vol.All(
         vol.Coerce(int), vol.Range(min=1, max=MAX_SEGMENTS)

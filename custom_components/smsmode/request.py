@@ -8,7 +8,7 @@ defaults, encoding policy and sender rules.
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Final
+from typing import Any
 
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ServiceValidationError
@@ -36,19 +36,13 @@ from .const import (
     DEFAULT_REPLY_ALLOWED,
     DEFAULT_STOP,
     DOMAIN,
+    STOP_OPTIONS,
     SUBENTRY_TYPE_RECIPIENT,
     EncodingPolicy,
-    StopOption,
 )
 from .coordinator import SmsmodeConfigEntry
 from .fields import ENCODING_AUTO, SMS_OPTION_KEYS
 from .outgoing import OutgoingSms
-
-_STOP_MODES: Final = {
-    StopOption.NONE: StopMode.NONE,
-    StopOption.IF_FREE: StopMode.IF_FREE,
-    StopOption.ALWAYS: StopMode.ALWAYS,
-}
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -66,7 +60,7 @@ class SmsRequest:
     reply_allowed: bool | None = None
     scheduled_at: datetime | None = None
     encoding: str | None = None
-    stop: StopOption | None = None
+    stop: StopMode | None = None
     ref_client: str | None = None
     max_segments: int | None = None
 
@@ -159,7 +153,7 @@ class AccountOptions:
         )
         self._sender = str(options.get(CONF_SENDER) or "") or None
         self._max_segments = int(options.get(CONF_MAX_SEGMENTS, DEFAULT_MAX_SEGMENTS))
-        self._stop = StopOption(options.get(CONF_STOP, DEFAULT_STOP))
+        self._stop = STOP_OPTIONS[options.get(CONF_STOP, DEFAULT_STOP)]
         self.reports_wanted = bool(
             options.get(CONF_DELIVERY_REPORTS, DEFAULT_DELIVERY_REPORTS)
         )
@@ -218,5 +212,5 @@ class AccountOptions:
             else None,
             ref_client=request.ref_client or None,
             max_segments=self.max_segments(request.max_segments),
-            stop=_STOP_MODES[request.stop or self._stop],
+            stop=self._stop if request.stop is None else request.stop,
         )
