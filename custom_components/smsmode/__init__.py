@@ -83,8 +83,9 @@ async def async_setup_entry(hass: HomeAssistant, entry: SmsmodeConfigEntry) -> b
         outbox=outbox,
     )
 
+    # Nothing below fails the setup (Home Assistant logs a platform's errors), so
+    # async_unload_entry alone unregisters it, before the pollers and outbox stop.
     await webhook.async_register(hass, entry)
-    entry.async_on_unload(lambda: webhook.async_unregister(hass, entry))
     # Raise or clear the "no URL" issue now, not at the next send: an external
     # URL set, or delivery reports turned off, since then shows at once.
     async_check_callback_url(hass, entry)
