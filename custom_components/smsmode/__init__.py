@@ -44,7 +44,6 @@ CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
 async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
     """Register the services once, whatever the number of accounts."""
     services.async_setup_services(hass)
-    notify.async_store_hass_config(hass, config)
     return True
 
 
