@@ -117,8 +117,9 @@ def _async_reload_on_change(entry: SmsmodeConfigEntry) -> CALLBACK_TYPE:
     listener does it, as in the core integrations with subentries (ntfy, smtp):
     Home Assistant refuses an update listener beside OptionsFlowWithReload and
     the flows' reload helpers, so the options flow is a plain one and the flows
-    reload only an entry that has no listener. A new title alone reloads nothing:
-    the webhook and the legacy service keep their names until the next reload.
+    reload only an entry without a listener, or unchanged (config_flow.py). A new
+    title alone reloads nothing: the webhook and the legacy service keep their
+    names until the next reload.
     """
     read = _setup_inputs(entry)
 
