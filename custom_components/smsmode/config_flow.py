@@ -404,11 +404,12 @@ class SmsmodeConfigFlow(ConfigFlow, domain=DOMAIN):
     ) -> ConfigFlowResult:
         """Store a new, checked key (and URL) in the entry, then reload it.
 
-        A loaded entry reloads through its update listener, which Home Assistant
-        forbids to combine with `async_update_reload_and_abort`; this flow
-        reloads an entry that has none (not loaded, e.g. its key refused at
-        setup), or that is unchanged: a key working again must restart the
-        outbox and the pollers a refusal paused. The closing message is named
+        A loaded entry whose key or URL changes reloads through its update
+        listener, which Home Assistant forbids to combine with
+        `async_update_reload_and_abort`; this flow reloads an entry that has none
+        (not loaded, e.g. its key refused at setup), or whose key and URL are
+        unchanged: a key working again must restart the outbox and the pollers a
+        refusal paused. The closing message is named
         (`reason`): Home Assistant's generic text would show in English whatever
         the user's language.
 
@@ -424,16 +425,14 @@ class SmsmodeConfigFlow(ConfigFlow, domain=DOMAIN):
         )
         if other is not None and other.entry_id != entry.entry_id:
             return self.async_abort(reason="already_configured")
-        # Read first: the listener's reload may start, and remove it, at once.
-        listened = bool(entry.update_listeners)
-        if (
-            not self.hass.config_entries.async_update_entry(
-                entry,
-                unique_id=unique_id,
-                data={**entry.data, CONF_API_KEY: api_key, CONF_URL: url},
-            )
-            or not listened
-        ):
+        data = {**entry.data, CONF_API_KEY: api_key, CONF_URL: url}
+        # Decided before the update: the listener's reload may start, and remove
+        # the listener, at once.
+        reload_here = not entry.update_listeners or data == entry.data
+        self.hass.config_entries.async_update_entry(
+            entry, unique_id=unique_id, data=data
+        )
+        if reload_here:
             self.hass.config_entries.async_schedule_reload(entry.entry_id)
         return self.async_abort(reason=reason)
 
