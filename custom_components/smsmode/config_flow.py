@@ -409,9 +409,8 @@ class SmsmodeConfigFlow(ConfigFlow, domain=DOMAIN):
         `async_update_reload_and_abort`; this flow reloads an entry that has none
         (not loaded, e.g. its key refused at setup), or whose key and URL are
         unchanged: a key working again must restart the outbox and the pollers a
-        refusal paused. The closing message is named
-        (`reason`): Home Assistant's generic text would show in English whatever
-        the user's language.
+        refusal paused. The closing message is named (`reason`): Home Assistant's
+        generic text would show in English whatever the user's language.
 
         smsmode has no account id, so nothing can prove that a new key belongs to
         the same account as the old one (unlike `_abort_if_unique_id_mismatch`
