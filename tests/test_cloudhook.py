@@ -4,6 +4,7 @@ Never an internal URL: smsmode calls from the internet.
 """
 
 from types import SimpleNamespace
+from unittest.mock import AsyncMock
 
 from homeassistant.components import webhook as ha_webhook
 from homeassistant.config_entries import SOURCE_USER, ConfigEntryState, ConfigFlowResult
@@ -51,6 +52,27 @@ async def test_cloud_unavailable_is_not_fatal(
         config_entry, data={**config_entry.data, CONF_CLOUDHOOK_URL: CLOUDHOOK}
     )
     assert await hass.config_entries.async_remove(config_entry.entry_id)
+
+
+async def test_cloud_failing_the_setup_leaves_no_webhook(
+    hass: HomeAssistant,
+    config_entry: MockConfigEntry,
+    fake_cloud: SimpleNamespace,
+    webhook_id: str,
+) -> None:
+    """A setup that Cloud fails registers no webhook: the next setup's is free."""
+    fake_cloud.async_create_cloudhook.side_effect = RuntimeError("Cloud is down")
+    config_entry.add_to_hass(hass)
+    assert not await hass.config_entries.async_setup(config_entry.entry_id)
+    assert config_entry.state is ConfigEntryState.SETUP_ERROR
+
+    fake_cloud.async_create_cloudhook.side_effect = None
+    assert await hass.config_entries.async_reload(config_entry.entry_id)
+    assert config_entry.state is ConfigEntryState.LOADED
+    assert config_entry.data[CONF_CLOUDHOOK_URL] == CLOUDHOOK
+    assert await hass.config_entries.async_unload(config_entry.entry_id)
+    # Unregistered: registering the id again is allowed.
+    ha_webhook.async_register(hass, DOMAIN, "test", webhook_id, AsyncMock())
 
 
 async def test_cloudhook_unused_once_cloud_is_gone(

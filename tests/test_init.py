@@ -2,30 +2,46 @@
 
 from datetime import timedelta
 import logging
-from types import MappingProxyType
 
 from freezegun.api import FrozenDateTimeFactory
-from homeassistant.config_entries import SOURCE_REAUTH, ConfigEntryState, ConfigSubentry
-from homeassistant.const import CONF_URL, STATE_UNAVAILABLE
+from homeassistant.config_entries import SOURCE_REAUTH, SOURCE_USER, ConfigEntryState
+from homeassistant.const import CONF_API_KEY, CONF_URL, STATE_UNAVAILABLE
 from homeassistant.core import HomeAssistant
+from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import device_registry as dr, issue_registry as ir
+from homeassistant.setup import async_setup_component
 import pytest
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
     async_capture_events,
 )
-from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
+from pytest_homeassistant_custom_component.typing import (
+    ClientSessionGenerator,
+    WebSocketGenerator,
+)
 
-from custom_components.smsmode.const import DOMAIN, EVENT_DELIVERY_REPORT
+from custom_components.smsmode.const import (
+    CONF_MAX_SEGMENTS,
+    DOMAIN,
+    EVENT_DELIVERY_REPORT,
+    SUBENTRY_TYPE_RECIPIENT,
+)
 from smsmode_simulator import Fault, Simulator
 
-from .sending_helpers import ALICE, WEBHOOK_ID, async_step_time, make_entry
+from .sending_helpers import (
+    ALICE,
+    WEBHOOK_ID,
+    async_step_time,
+    balance_reads,
+    make_entry,
+)
 
 BALANCE = "sensor.smsmode_balance"
 OUTBOX = "sensor.smsmode_outbox"
 ALICE_NOTIFY = "notify.alice_sms"
 STEP = timedelta(seconds=30)
+SECOND_KEY = "second-key"
 
 
 async def test_setup_makes_one_balance_call(
@@ -84,37 +100,111 @@ async def test_remove_clears_issues(
     assert not registry.async_get_issue(DOMAIN, f"low_credit_{loaded_entry.entry_id}")
 
 
-async def test_recipients_added_or_removed_reload_the_entry(
-    hass: HomeAssistant, loaded_entry: MockConfigEntry, smsmode_simulator: Simulator
+async def test_recipient_added_changed_or_removed_reloads_once(
+    hass: HomeAssistant,
+    loaded_entry: MockConfigEntry,
+    smsmode_simulator: Simulator,
+    hass_ws_client: WebSocketGenerator,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
-    """A recipient added or removed reloads the entry once; other changes do not.
+    """Each recipient change reloads the entry once; a new title does not.
 
-    The reload adds or drops the recipient's notify entity; a title change reads
-    no balance again.
+    Through Home Assistant's flows, and the frontend's call for a removal. Each
+    setup reads the balance once; the reload brings or drops the recipient's
+    notify entity.
     """
-    alice = ConfigSubentry(
-        data=MappingProxyType({"name": "Alice", "number": "33612345678"}),
-        subentry_type="recipient",
-        title="Alice",
-        unique_id="33612345678",
+    reads = balance_reads(smsmode_simulator)
+    result = await hass.config_entries.subentries.async_init(
+        (loaded_entry.entry_id, SUBENTRY_TYPE_RECIPIENT),
+        context={"source": SOURCE_USER},
     )
-    hass.config_entries.async_add_subentry(loaded_entry, alice)
+    result = await hass.config_entries.subentries.async_configure(
+        result["flow_id"], {"name": "Alice", "number": "06 12 34 56 78"}
+    )
     await hass.async_block_till_done()
+    assert result["type"] is FlowResultType.CREATE_ENTRY
     assert loaded_entry.state is ConfigEntryState.LOADED
-    assert len(hass.states.async_entity_ids("notify")) == 1
-    setups = len(smsmode_simulator.requests_to("credit.do"))
-    # Set up once, then once again for the reload: one balance read each.
-    assert setups == 2
+    assert balance_reads(smsmode_simulator) == reads + 1
+    state = hass.states.get(ALICE_NOTIFY)
+    assert state is not None
+    assert state.name == "Alice SMS"
+
+    (alice,) = loaded_entry.subentries.values()
+    result = await loaded_entry.start_subentry_reconfigure_flow(hass, alice.subentry_id)
+    result = await hass.config_entries.subentries.async_configure(
+        result["flow_id"], {"name": "Alice M.", "number": ALICE[1]}
+    )
+    await hass.async_block_till_done()
+    assert result["reason"] == "reconfigure_successful"
+    assert balance_reads(smsmode_simulator) == reads + 2
+    state = hass.states.get(ALICE_NOTIFY)
+    assert state is not None
+    assert state.name == "Alice M. SMS"
 
     hass.config_entries.async_update_entry(loaded_entry, title="Maison")
     await hass.async_block_till_done()
-    assert len(smsmode_simulator.requests_to("credit.do")) == setups
+    assert balance_reads(smsmode_simulator) == reads + 2
 
-    hass.config_entries.async_remove_subentry(loaded_entry, alice.subentry_id)
+    assert await async_setup_component(hass, "config", {})
+    client = await hass_ws_client(hass)
+    await client.send_json_auto_id(
+        {
+            "type": "config_entries/subentries/delete",
+            "entry_id": loaded_entry.entry_id,
+            "subentry_id": alice.subentry_id,
+        }
+    )
+    assert (await client.receive_json())["success"]
     await hass.async_block_till_done()
     assert loaded_entry.state is ConfigEntryState.LOADED
     assert hass.states.async_entity_ids("notify") == []
-    assert len(smsmode_simulator.requests_to("credit.do")) == setups + 1
+    assert balance_reads(smsmode_simulator) == reads + 3
+    assert "update listener" not in caplog.text
+
+
+async def test_changed_options_reload_once(
+    hass: HomeAssistant, loaded_entry: MockConfigEntry, smsmode_simulator: Simulator
+) -> None:
+    """Saved options reload the entry once, and only when they changed."""
+    reads = balance_reads(smsmode_simulator)
+    for expected in (reads + 1, reads + 1):
+        result = await hass.config_entries.options.async_init(loaded_entry.entry_id)
+        result = await hass.config_entries.options.async_configure(
+            result["flow_id"], {CONF_MAX_SEGMENTS: 3}
+        )
+        await hass.async_block_till_done()
+        assert result["type"] is FlowResultType.CREATE_ENTRY
+        assert loaded_entry.options[CONF_MAX_SEGMENTS] == 3
+        assert loaded_entry.state is ConfigEntryState.LOADED
+        assert balance_reads(smsmode_simulator) == expected
+
+
+async def test_reauth_of_a_loaded_entry_reloads_once(
+    hass: HomeAssistant,
+    loaded_entry: MockConfigEntry,
+    smsmode_simulator: Simulator,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A new key reloads the entry once, and so does its own key working again.
+
+    A refused key pauses the outbox and the pollers until a reload: an unchanged
+    key must reload too. No reload helper is used beside the update listener,
+    which Home Assistant reports.
+    """
+    smsmode_simulator.account.add_api_key(SECOND_KEY)
+    reads = balance_reads(smsmode_simulator)
+    # Each flow checks the key with a read, each reload reads it again.
+    for expected in (reads + 2, reads + 4):
+        result = await loaded_entry.start_reauth_flow(hass)
+        result = await hass.config_entries.flow.async_configure(
+            result["flow_id"], {CONF_API_KEY: SECOND_KEY}
+        )
+        await hass.async_block_till_done()
+        assert result["reason"] == "reauth_successful"
+        assert loaded_entry.data[CONF_API_KEY] == SECOND_KEY
+        assert loaded_entry.state is ConfigEntryState.LOADED
+        assert balance_reads(smsmode_simulator) == expected
+    assert "update listener" not in caplog.text
 
 
 async def _async_set_up_offline(

@@ -3,6 +3,7 @@
 from datetime import datetime, timedelta
 from typing import Any
 
+from homeassistant.components.notify import legacy as notify_legacy
 from homeassistant.config_entries import ConfigEntryState, ConfigSubentryData
 from homeassistant.core import HomeAssistant
 from homeassistant.core_config import async_process_ha_core_config
@@ -239,6 +240,28 @@ async def test_one_service_per_account(
     assert hass.services.has_service("notify", "smsmode_maison")
     await _notify(hass, "smsmode_maison", message="Re", target=[ALICE[1]])
     assert len(sent(smsmode_simulator)) == 2
+
+
+async def test_unloaded_service_stays_unregistered(
+    hass: HomeAssistant, smsmode_simulator: Simulator
+) -> None:
+    """An unloaded entry's service comes back with its next setup only.
+
+    Notify keeps every service it set up (no public API drops one), and its
+    `async_reload` registers them all again: those of past setups stay off.
+    """
+    entry = await async_setup_account(hass, smsmode_simulator, recipients=[ALICE])
+    assert await hass.config_entries.async_reload(entry.entry_id)
+    await hass.async_block_till_done()
+    assert await hass.config_entries.async_unload(entry.entry_id)
+    await notify_legacy.async_reload(hass, DOMAIN)
+    assert not hass.services.has_service("notify", DOMAIN)
+
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    await notify_legacy.async_reload(hass, DOMAIN)
+    await _notify(hass, message="Bonjour")
+    assert [params["numero"] for params in sent(smsmode_simulator)] == [ALICE[1]]
 
 
 async def test_yaml_platform_is_not_supported(hass: HomeAssistant) -> None:

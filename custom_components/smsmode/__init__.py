@@ -7,16 +7,13 @@ polling when smsmode cannot call back), the legacy
 services for the rest of the API.
 """
 
-from homeassistant.config_entries import (
-    SIGNAL_CONFIG_ENTRY_CHANGED,
-    ConfigEntry,
-    ConfigEntryChange,
-)
+from typing import Any
+
+from homeassistant.config_entries import ConfigSubentryDataWithId
 from homeassistant.const import CONF_API_KEY, CONF_URL, Platform
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
 from homeassistant.helpers import config_validation as cv
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
-from homeassistant.helpers.dispatcher import async_dispatcher_connect
 from homeassistant.helpers.typing import ConfigType
 
 from . import notify, services, webhook
@@ -42,7 +39,6 @@ CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
 async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
     """Register the services once, whatever the number of accounts."""
     services.async_setup_services(hass)
-    notify.async_store_hass_config(hass, config)
     return True
 
 
@@ -84,12 +80,13 @@ async def async_setup_entry(hass: HomeAssistant, entry: SmsmodeConfigEntry) -> b
         outbox=outbox,
     )
 
+    # Nothing below fails the setup (Home Assistant logs a platform's errors), so
+    # async_unload_entry alone unregisters it, before the pollers and outbox stop.
     await webhook.async_register(hass, entry)
-    entry.async_on_unload(lambda: webhook.async_unregister(hass, entry))
     # Raise or clear the "no URL" issue now, not at the next send: an external
     # URL set, or delivery reports turned off, since then shows at once.
     sender.async_check_callback_url()
-    entry.async_on_unload(_async_reload_on_new_recipients(hass, entry))
+    entry.async_on_unload(_async_reload_on_change(entry))
 
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
     await notify.async_load_legacy_notify(hass, entry)
@@ -99,31 +96,42 @@ async def async_setup_entry(hass: HomeAssistant, entry: SmsmodeConfigEntry) -> b
     return True
 
 
+type _SetupInputs = tuple[
+    dict[str, Any], dict[str, Any], list[ConfigSubentryDataWithId]
+]
+
+
+def _setup_inputs(entry: SmsmodeConfigEntry) -> _SetupInputs:
+    """Copy what a setup reads from the entry: key and URL, options, recipients."""
+    return (
+        dict(entry.data),
+        dict(entry.options),
+        [subentry.as_dict() for subentry in entry.subentries.values()],
+    )
+
+
 @callback
-def _async_reload_on_new_recipients(
-    hass: HomeAssistant, entry: SmsmodeConfigEntry
-) -> CALLBACK_TYPE:
-    """Reload when a recipient subentry is added or removed.
+def _async_reload_on_change(entry: SmsmodeConfigEntry) -> CALLBACK_TYPE:
+    """Reload once when the key, an option or a recipient changes.
 
-    Each recipient is a notify entity made at setup. The options flow reloads by
-    itself (OptionsFlowWithReload), which rules out an update listener, so the
-    entry's change signal is followed instead.
+    Each recipient is a notify entity made at setup, so a recipient subentry
+    added, changed or removed reloads, as options and a new key do. One update
+    listener does it, as in the core integrations with subentries (ntfy, smtp):
+    Home Assistant refuses an update listener beside OptionsFlowWithReload and
+    the flows' reload helpers, so the options flow is a plain one and the flows
+    reload only an entry without a listener, or unchanged (config_flow.py). A new
+    title alone reloads nothing: the webhook and the legacy service keep their
+    names until the next reload.
     """
-    known = set(entry.subentries)
+    read = _setup_inputs(entry)
 
-    @callback
-    def _async_changed(change: ConfigEntryChange, changed: ConfigEntry) -> None:
-        nonlocal known
-        if (
-            change is ConfigEntryChange.UPDATED
-            and changed.entry_id == entry.entry_id
-            and set(changed.subentries) != known
-        ):
-            # Once per change: the unload the reload starts signals UPDATED too.
-            known = set(changed.subentries)
-            hass.config_entries.async_schedule_reload(entry.entry_id)
+    async def _async_update_listener(
+        hass: HomeAssistant, changed: SmsmodeConfigEntry
+    ) -> None:
+        if _setup_inputs(changed) != read:
+            hass.config_entries.async_schedule_reload(changed.entry_id)
 
-    return async_dispatcher_connect(hass, SIGNAL_CONFIG_ENTRY_CHANGED, _async_changed)
+    return entry.add_update_listener(_async_update_listener)
 
 
 async def async_unload_entry(hass: HomeAssistant, entry: SmsmodeConfigEntry) -> bool:

@@ -22,7 +22,6 @@ from homeassistant.config_entries import (
     ConfigSubentry,
     ConfigSubentryFlow,
     OptionsFlow,
-    OptionsFlowWithReload,
     SubentryFlowResult,
 )
 from homeassistant.const import (
@@ -405,9 +404,13 @@ class SmsmodeConfigFlow(ConfigFlow, domain=DOMAIN):
     ) -> ConfigFlowResult:
         """Store a new, checked key (and URL) in the entry, then reload it.
 
-        The closing message is named (`reason`): by default the flow ends on
-        Home Assistant's generic text, which shows in English whatever the
-        user's language, not on this integration's translation.
+        A loaded entry whose key or URL changes reloads through its update
+        listener, which Home Assistant forbids to combine with
+        `async_update_reload_and_abort`; this flow reloads an entry that has none
+        (not loaded, e.g. its key refused at setup), or whose key and URL are
+        unchanged: a key working again must restart the outbox and the pollers a
+        refusal paused. The closing message is named (`reason`): Home Assistant's
+        generic text would show in English whatever the user's language.
 
         smsmode has no account id, so nothing can prove that a new key belongs to
         the same account as the old one (unlike `_abort_if_unique_id_mismatch`
@@ -421,12 +424,16 @@ class SmsmodeConfigFlow(ConfigFlow, domain=DOMAIN):
         )
         if other is not None and other.entry_id != entry.entry_id:
             return self.async_abort(reason="already_configured")
-        return self.async_update_reload_and_abort(
-            entry,
-            unique_id=unique_id,
-            data_updates={CONF_API_KEY: api_key, CONF_URL: url},
-            reason=reason,
+        data = {**entry.data, CONF_API_KEY: api_key, CONF_URL: url}
+        # Decided before the update: the listener's reload may start, and remove
+        # the listener, at once.
+        reload_here = not entry.update_listeners or data == entry.data
+        self.hass.config_entries.async_update_entry(
+            entry, unique_id=unique_id, data=data
         )
+        if reload_here:
+            self.hass.config_entries.async_schedule_reload(entry.entry_id)
+        return self.async_abort(reason=reason)
 
 
 def _options_errors(options: Mapping[str, Any]) -> dict[str, str]:
@@ -447,8 +454,12 @@ def _options_errors(options: Mapping[str, Any]) -> dict[str, str]:
     return errors
 
 
-class SmsmodeOptionsFlow(OptionsFlowWithReload):
-    """Sending defaults, balance and reply polling; saving reloads the entry."""
+class SmsmodeOptionsFlow(OptionsFlow):
+    """Sending defaults, balance and reply polling.
+
+    Not an OptionsFlowWithReload: the entry's update listener, which reloads
+    for recipients too, reloads it for changed options.
+    """
 
     async def async_step_init(
         self, user_input: dict[str, Any] | None = None
@@ -519,13 +530,13 @@ class RecipientSubentryFlow(ConfigSubentryFlow):
                     return self.async_create_entry(
                         title=name, data=data, unique_id=number
                     )
-                # What async_update_reload_and_abort does, but ending on this
+                # What async_update_and_abort does, but ending on this
                 # integration's message: newer cores default to Home Assistant's
                 # generic English one, and 2026.3 takes no reason to name it.
+                # The entry's update listener reloads it, if loaded.
                 self.hass.config_entries.async_update_subentry(
                     entry, subentry, title=name, data=data, unique_id=number
                 )
-                self.hass.config_entries.async_schedule_reload(entry.entry_id)
                 return self.async_abort(reason="reconfigure_successful")
         return self.async_show_form(
             step_id=step_id,

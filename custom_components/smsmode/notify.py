@@ -15,10 +15,7 @@ from typing import Any, Final, override
 # ignore is unused there, which mypy is told to accept.
 from homeassistant.components.notify import NotifyEntity, NotifyEntityFeature  # type: ignore[attr-defined,unused-ignore]
 from homeassistant.components.notify.const import ATTR_DATA, ATTR_TARGET, ATTR_TITLE
-from homeassistant.components.notify.legacy import (
-    NOTIFY_SERVICES,
-    BaseNotificationService,
-)
+from homeassistant.components.notify.legacy import BaseNotificationService
 from homeassistant.config_entries import ConfigEntryState, ConfigSubentry
 from homeassistant.const import CONF_NAME, Platform
 from homeassistant.core import HomeAssistant, callback
@@ -32,7 +29,6 @@ from homeassistant.helpers.device_registry import DeviceEntryType, DeviceInfo
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.typing import ConfigType, DiscoveryInfoType
 from homeassistant.util import slugify
-from homeassistant.util.hass_dict import HassKey
 import voluptuous as vol
 
 from .const import CONF_NUMBER, DOMAIN, SUBENTRY_TYPE_RECIPIENT
@@ -53,8 +49,6 @@ from .request import SmsRequest, resolve_recipients, sms_request
 # holding back alerts to other recipients.
 PARALLEL_UPDATES = 0
 
-# Home Assistant's configuration, kept by `async_setup` for discovery.
-HASS_CONFIG: HassKey[ConfigType] = HassKey(f"{DOMAIN}_hass_config")
 ATTR_ENTRY_ID: Final = "entry_id"
 # Entry states whose runtime data holds the legacy service (discovery runs
 # during the entry's setup).
@@ -75,12 +69,6 @@ NOTIFY_DATA_SCHEMA: Final = vol.Schema(
 # What a voice call cannot carry, and what only a voice call takes.
 _SMS_ONLY: Final = SMS_OPTION_KEYS - {ATTR_SCHEDULED_AT}
 _VOICE_ONLY: Final = frozenset({ATTR_LANGUAGE, ATTR_VOICE_TITLE})
-
-
-@callback
-def async_store_hass_config(hass: HomeAssistant, config: ConfigType) -> None:
-    """Keep Home Assistant's configuration: discovery must be handed it."""
-    hass.data[HASS_CONFIG] = config
 
 
 @callback
@@ -107,14 +95,19 @@ def legacy_service_name(hass: HomeAssistant, entry: SmsmodeConfigEntry) -> str:
 async def async_load_legacy_notify(
     hass: HomeAssistant, entry: SmsmodeConfigEntry
 ) -> None:
-    """Set up the entry's legacy notify service (end of `async_setup_entry`)."""
+    """Set up the entry's legacy notify service (end of `async_setup_entry`).
+
+    Home Assistant's configuration is not needed: it only sets notify up, which
+    the entry's notify platform has done already. So `{}`, as lametric, webostv
+    and smtp pass.
+    """
     entry.runtime_data.legacy_notify = SmsmodeNotificationService(entry.entry_id)
     await discovery.async_load_platform(
         hass,
         Platform.NOTIFY,
         DOMAIN,
         {CONF_NAME: legacy_service_name(hass, entry), ATTR_ENTRY_ID: entry.entry_id},
-        hass.data.get(HASS_CONFIG, {}),
+        {},
     )
 
 
@@ -169,19 +162,22 @@ class SmsmodeNotificationService(BaseNotificationService):
 
     @override
     async def async_register_services(self) -> None:
-        """Register, unless the entry was unloaded while discovery was under way."""
+        """Register, unless unloaded (maybe while discovery was under way)."""
         if not self._unloaded:
             await super().async_register_services()
 
     async def async_unload(self) -> None:
-        """Unregister the service and let the notify component forget it."""
+        """Unregister the service, for good.
+
+        Notify keeps the services it set up, and no public API drops one:
+        `notify.async_reset_platform` drops all of an integration's and stops
+        notify's discovery listener, so no legacy platform, this one at the next
+        setup included, would load again. This one stays in notify's list,
+        unregistered, and registers nothing again (`notify.async_reload`).
+        """
         self._unloaded = True
-        if not self._set_up:
-            return
-        await self.async_unregister_services()
-        registered = self.hass.data.get(NOTIFY_SERVICES, {}).get(DOMAIN, [])
-        if self in registered:
-            registered.remove(self)
+        if self._set_up:
+            await self.async_unregister_services()
 
     @override
     async def async_send_message(self, message: str = "", **kwargs: Any) -> None:

@@ -96,8 +96,16 @@ async def async_register(hass: HomeAssistant, entry: SmsmodeConfigEntry) -> None
     """Register the entry's webhook, and its cloudhook when Cloud is active.
 
     The config flow makes the cloudhook when Cloud is active then; an entry made
-    without one gets it at the first setup that finds Cloud connected.
+    without one gets it at the first setup that finds Cloud connected. It is made
+    first: should Cloud fail the setup, no webhook is left registered to refuse
+    the next setup's.
     """
+    if CONF_CLOUDHOOK_URL not in entry.data and (
+        url := await async_create_cloudhook(hass, entry.data[CONF_WEBHOOK_ID])
+    ):
+        hass.config_entries.async_update_entry(
+            entry, data={**entry.data, CONF_CLOUDHOOK_URL: url}
+        )
     webhook.async_register(
         hass,
         DOMAIN,
@@ -107,12 +115,6 @@ async def async_register(hass: HomeAssistant, entry: SmsmodeConfigEntry) -> None
         local_only=False,
         allowed_methods=[METH_GET, METH_POST],
     )
-    if CONF_CLOUDHOOK_URL in entry.data:
-        return
-    if url := await async_create_cloudhook(hass, entry.data[CONF_WEBHOOK_ID]):
-        hass.config_entries.async_update_entry(
-            entry, data={**entry.data, CONF_CLOUDHOOK_URL: url}
-        )
 
 
 @callback
