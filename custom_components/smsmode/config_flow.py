@@ -8,7 +8,6 @@ diagnostics). The consequence for reauth and reconfigure is spelled out in
 """
 
 from collections.abc import Mapping
-from datetime import timedelta
 import hashlib
 from itertools import count
 import logging
@@ -19,78 +18,24 @@ from homeassistant.config_entries import (
     ConfigEntry,
     ConfigFlow,
     ConfigFlowResult,
-    ConfigSubentry,
     ConfigSubentryFlow,
     OptionsFlow,
-    SubentryFlowResult,
 )
-from homeassistant.const import (
-    CONF_API_KEY,
-    CONF_NAME,
-    CONF_URL,
-    CONF_WEBHOOK_ID,
-    UnitOfTime,
-)
+from homeassistant.const import CONF_API_KEY, CONF_URL, CONF_WEBHOOK_ID
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.selector import (
-    BooleanSelector,
-    NumberSelector,
-    NumberSelectorConfig,
-    NumberSelectorMode,
-    SelectSelector,
-    SelectSelectorConfig,
-    SelectSelectorMode,
     TextSelector,
     TextSelectorConfig,
     TextSelectorType,
 )
 import voluptuous as vol
 
-from .api import (
-    MAX_SEGMENTS,
-    SmsModeAuthenticationError,
-    SmsModeClient,
-    SmsModeError,
-    SmsModeInvalidNumberError,
-    SmsModeInvalidSenderError,
-    normalize_number,
-    validate_sender,
-)
+from .api import SmsModeAuthenticationError, SmsModeClient, SmsModeError
 from .api_url import same_server, url_error
-from .const import (
-    CONF_BALANCE_INTERVAL,
-    CONF_CLOUDHOOK_URL,
-    CONF_DELIVERY_REPORTS,
-    CONF_ENCODING_POLICY,
-    CONF_LOW_CREDIT_THRESHOLD,
-    CONF_MAX_SEGMENTS,
-    CONF_NUMBER,
-    CONF_OUTBOX_HORIZON,
-    CONF_QUEUE_FAILED_SENDS,
-    CONF_REPLY_ALLOWED,
-    CONF_REPLY_POLL_INTERVAL,
-    CONF_SENDER,
-    CONF_STOP,
-    DEFAULT_BALANCE_INTERVAL,
-    DEFAULT_DELIVERY_REPORTS,
-    DEFAULT_ENCODING_POLICY,
-    DEFAULT_LOW_CREDIT_THRESHOLD,
-    DEFAULT_MAX_SEGMENTS,
-    DEFAULT_OUTBOX_HORIZON,
-    DEFAULT_QUEUE_FAILED_SENDS,
-    DEFAULT_REPLY_ALLOWED,
-    DEFAULT_REPLY_POLL_INTERVAL,
-    DEFAULT_STOP,
-    DEFAULT_URL,
-    DOMAIN,
-    MAX_OUTBOX_HORIZON,
-    MAX_REPLY_POLL_INTERVAL,
-    MIN_BALANCE_INTERVAL_MINUTES,
-    STOP_OPTIONS,
-    SUBENTRY_TYPE_RECIPIENT,
-    EncodingPolicy,
-)
+from .const import CONF_CLOUDHOOK_URL, DEFAULT_URL, DOMAIN, SUBENTRY_TYPE_RECIPIENT
+from .options_flow import SmsmodeOptionsFlow
+from .recipient_flow import RecipientSubentryFlow
 from .webhook import async_callback_url, async_create_cloudhook
 
 _LOGGER = logging.getLogger(__name__)
@@ -124,102 +69,6 @@ STEP_RECONFIGURE_SCHEMA = vol.Schema(
         vol.Optional(CONF_API_KEY): _PASSWORD,
         vol.Optional(CONF_URL, default=DEFAULT_URL): TextSelector(
             TextSelectorConfig(type=TextSelectorType.URL)
-        ),
-    }
-)
-
-OPTIONS_SCHEMA = vol.Schema(
-    {
-        # A suggested value, not a default: emptying the field removes the sender.
-        vol.Optional(CONF_SENDER): TextSelector(),
-        vol.Optional(CONF_STOP, default=DEFAULT_STOP): SelectSelector(
-            SelectSelectorConfig(
-                options=list(STOP_OPTIONS),
-                mode=SelectSelectorMode.LIST,
-                translation_key=CONF_STOP,
-            )
-        ),
-        vol.Optional(
-            CONF_REPLY_ALLOWED, default=DEFAULT_REPLY_ALLOWED
-        ): BooleanSelector(),
-        vol.Optional(CONF_MAX_SEGMENTS, default=DEFAULT_MAX_SEGMENTS): vol.All(
-            NumberSelector(
-                NumberSelectorConfig(
-                    min=1, max=MAX_SEGMENTS, step=1, mode=NumberSelectorMode.SLIDER
-                )
-            ),
-            vol.Coerce(int),
-        ),
-        vol.Optional(
-            CONF_ENCODING_POLICY, default=DEFAULT_ENCODING_POLICY.value
-        ): SelectSelector(
-            SelectSelectorConfig(
-                options=[policy.value for policy in EncodingPolicy],
-                mode=SelectSelectorMode.LIST,
-                translation_key=CONF_ENCODING_POLICY,
-            )
-        ),
-        vol.Optional(
-            CONF_DELIVERY_REPORTS, default=DEFAULT_DELIVERY_REPORTS
-        ): BooleanSelector(),
-        vol.Optional(
-            CONF_BALANCE_INTERVAL,
-            default=DEFAULT_BALANCE_INTERVAL // timedelta(minutes=1),
-        ): vol.All(
-            NumberSelector(
-                NumberSelectorConfig(
-                    min=MIN_BALANCE_INTERVAL_MINUTES,
-                    step=1,
-                    mode=NumberSelectorMode.BOX,
-                    unit_of_measurement=UnitOfTime.MINUTES,
-                )
-            ),
-            vol.Coerce(int),
-        ),
-        vol.Optional(
-            CONF_LOW_CREDIT_THRESHOLD, default=DEFAULT_LOW_CREDIT_THRESHOLD
-        ): NumberSelector(
-            NumberSelectorConfig(min=0, step="any", mode=NumberSelectorMode.BOX)
-        ),
-        # Minutes between two reads of the reply list; 0 turns polling off.
-        vol.Optional(
-            CONF_REPLY_POLL_INTERVAL, default=DEFAULT_REPLY_POLL_INTERVAL
-        ): vol.All(
-            NumberSelector(
-                NumberSelectorConfig(
-                    min=0,
-                    max=MAX_REPLY_POLL_INTERVAL,
-                    step=1,
-                    mode=NumberSelectorMode.BOX,
-                    unit_of_measurement=UnitOfTime.MINUTES,
-                )
-            ),
-            vol.Coerce(int),
-        ),
-        # The outbox: queue what smsmode cannot take now, for at most N hours.
-        vol.Optional(
-            CONF_QUEUE_FAILED_SENDS, default=DEFAULT_QUEUE_FAILED_SENDS
-        ): BooleanSelector(),
-        vol.Optional(CONF_OUTBOX_HORIZON, default=DEFAULT_OUTBOX_HORIZON): vol.All(
-            NumberSelector(
-                NumberSelectorConfig(
-                    min=1,
-                    max=MAX_OUTBOX_HORIZON,
-                    step=1,
-                    mode=NumberSelectorMode.BOX,
-                    unit_of_measurement=UnitOfTime.HOURS,
-                )
-            ),
-            vol.Coerce(int),
-        ),
-    }
-)
-
-RECIPIENT_SCHEMA = vol.Schema(
-    {
-        vol.Required(CONF_NAME): TextSelector(),
-        vol.Required(CONF_NUMBER): TextSelector(
-            TextSelectorConfig(type=TextSelectorType.TEL, autocomplete="tel")
         ),
     }
 )
@@ -434,115 +283,3 @@ class SmsmodeConfigFlow(ConfigFlow, domain=DOMAIN):
         if reload_here:
             self.hass.config_entries.async_schedule_reload(entry.entry_id)
         return self.async_abort(reason=reason)
-
-
-def _options_errors(options: Mapping[str, Any]) -> dict[str, str]:
-    """Check the custom sender, alone and with replies allowed.
-
-    Replies need smsmode's short number as the sender, so a custom sender and
-    replies cannot go together.
-    """
-    if (sender := options.get(CONF_SENDER)) is None:
-        return {}
-    errors: dict[str, str] = {}
-    try:
-        validate_sender(sender)
-    except SmsModeInvalidSenderError:
-        errors[CONF_SENDER] = "invalid_sender"
-    if options[CONF_REPLY_ALLOWED]:
-        errors["base"] = "sender_with_reply"
-    return errors
-
-
-class SmsmodeOptionsFlow(OptionsFlow):
-    """Sending defaults, balance and reply polling.
-
-    Not an OptionsFlowWithReload: the entry's update listener, which reloads
-    for recipients too, reloads it for changed options.
-    """
-
-    async def async_step_init(
-        self, user_input: dict[str, Any] | None = None
-    ) -> ConfigFlowResult:
-        """Show every option at once; refuse what smsmode would refuse."""
-        errors: dict[str, str] = {}
-        if user_input is not None:
-            errors = _options_errors(user_input)
-            if not errors:
-                return self.async_create_entry(data=user_input)
-        return self.async_show_form(
-            step_id="init",
-            data_schema=self.add_suggested_values_to_schema(
-                OPTIONS_SCHEMA, user_input or self.config_entry.options
-            ),
-            errors=errors,
-        )
-
-
-class RecipientSubentryFlow(ConfigSubentryFlow):
-    """Add or change a recipient: a name and a phone number."""
-
-    async def async_step_user(
-        self, user_input: dict[str, Any] | None = None
-    ) -> SubentryFlowResult:
-        """Add a recipient."""
-        return await self._async_step_recipient("user", user_input, None)
-
-    async def async_step_reconfigure(
-        self, user_input: dict[str, Any] | None = None
-    ) -> SubentryFlowResult:
-        """Rename a recipient or change its number."""
-        return await self._async_step_recipient(
-            "reconfigure", user_input, self._get_reconfigure_subentry()
-        )
-
-    async def _async_step_recipient(
-        self,
-        step_id: str,
-        user_input: dict[str, Any] | None,
-        subentry: ConfigSubentry | None,
-    ) -> SubentryFlowResult:
-        """Normalise the number and refuse one the account already has.
-
-        The normalised number is the subentry's unique id, so `06 12…` and
-        `+33 6 12…` are the same recipient.
-        """
-        errors: dict[str, str] = {}
-        if user_input is not None:
-            name = user_input[CONF_NAME]
-            try:
-                # phonenumbers may read a country's metadata from disk.
-                number = await self.hass.async_add_executor_job(
-                    normalize_number, user_input[CONF_NUMBER]
-                )
-            except SmsModeInvalidNumberError:
-                errors[CONF_NUMBER] = "invalid_number"
-            else:
-                entry = self._get_entry()
-                if any(
-                    other.unique_id == number
-                    for other in entry.subentries.values()
-                    if subentry is None or other.subentry_id != subentry.subentry_id
-                ):
-                    return self.async_abort(reason="already_configured")
-                data = {CONF_NAME: name, CONF_NUMBER: number}
-                if subentry is None:
-                    return self.async_create_entry(
-                        title=name, data=data, unique_id=number
-                    )
-                # What async_update_and_abort does, but ending on this
-                # integration's message: newer cores default to Home Assistant's
-                # generic English one, and 2026.3 takes no reason to name it.
-                # The entry's update listener reloads it, if loaded.
-                self.hass.config_entries.async_update_subentry(
-                    entry, subentry, title=name, data=data, unique_id=number
-                )
-                return self.async_abort(reason="reconfigure_successful")
-        return self.async_show_form(
-            step_id=step_id,
-            data_schema=self.add_suggested_values_to_schema(
-                RECIPIENT_SCHEMA,
-                user_input or (subentry.data if subentry is not None else None),
-            ),
-            errors=errors,
-        )

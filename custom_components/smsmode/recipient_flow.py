@@ -1,0 +1,97 @@
+"""Recipients: config subentries holding a name and a number, one notify entity each."""
+
+from typing import Any
+
+from homeassistant.config_entries import (
+    ConfigSubentry,
+    ConfigSubentryFlow,
+    SubentryFlowResult,
+)
+from homeassistant.const import CONF_NAME
+from homeassistant.helpers.selector import (
+    TextSelector,
+    TextSelectorConfig,
+    TextSelectorType,
+)
+import voluptuous as vol
+
+from .api import SmsModeInvalidNumberError, normalize_number
+from .const import CONF_NUMBER
+
+RECIPIENT_SCHEMA = vol.Schema(
+    {
+        vol.Required(CONF_NAME): TextSelector(),
+        vol.Required(CONF_NUMBER): TextSelector(
+            TextSelectorConfig(type=TextSelectorType.TEL, autocomplete="tel")
+        ),
+    }
+)
+
+
+class RecipientSubentryFlow(ConfigSubentryFlow):
+    """Add or change a recipient: a name and a phone number."""
+
+    async def async_step_user(
+        self, user_input: dict[str, Any] | None = None
+    ) -> SubentryFlowResult:
+        """Add a recipient."""
+        return await self._async_step_recipient("user", user_input, None)
+
+    async def async_step_reconfigure(
+        self, user_input: dict[str, Any] | None = None
+    ) -> SubentryFlowResult:
+        """Rename a recipient or change its number."""
+        return await self._async_step_recipient(
+            "reconfigure", user_input, self._get_reconfigure_subentry()
+        )
+
+    async def _async_step_recipient(
+        self,
+        step_id: str,
+        user_input: dict[str, Any] | None,
+        subentry: ConfigSubentry | None,
+    ) -> SubentryFlowResult:
+        """Normalise the number and refuse one the account already has.
+
+        The normalised number is the subentry's unique id, so `06 12…` and
+        `+33 6 12…` are the same recipient.
+        """
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            name = user_input[CONF_NAME]
+            try:
+                # phonenumbers may read a country's metadata from disk.
+                number = await self.hass.async_add_executor_job(
+                    normalize_number, user_input[CONF_NUMBER]
+                )
+            except SmsModeInvalidNumberError:
+                errors[CONF_NUMBER] = "invalid_number"
+            else:
+                entry = self._get_entry()
+                if any(
+                    other.unique_id == number
+                    for other in entry.subentries.values()
+                    if subentry is None or other.subentry_id != subentry.subentry_id
+                ):
+                    return self.async_abort(reason="already_configured")
+                data = {CONF_NAME: name, CONF_NUMBER: number}
+                if subentry is None:
+                    return self.async_create_entry(
+                        title=name, data=data, unique_id=number
+                    )
+                # What async_update_and_abort does, but ending on this
+                # integration's message: newer cores default to Home Assistant's
+                # generic English one, and 2026.3 takes no reason to name it.
+                # The entry's update listener reloads it, if loaded.
+                self.hass.config_entries.async_update_subentry(
+                    entry, subentry, title=name, data=data, unique_id=number
+                )
+                return self.async_abort(reason="reconfigure_successful")
+        return self.async_show_form(
+            step_id=step_id,
+            data_schema=self.add_suggested_values_to_schema(
+                RECIPIENT_SCHEMA,
+                user_input or (subentry.data if subentry is not None else None),
+            ),
+            errors=errors,
+        )
