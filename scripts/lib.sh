@@ -13,18 +13,23 @@ set -euo pipefail
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 MIN_PYTHON="3.14.2"
 # The environments scripts/setup makes, each with its requirements file: the newest
-# and the oldest Home Assistant pytest-homeassistant-custom-component pairs with, and
-# the newest Home Assistant release, which it does not pair with yet.
+# and the oldest Home Assistant pytest-homeassistant-custom-component pairs with, the
+# newest Home Assistant release, which it does not pair with yet, and the client
+# library (custom_components/smsmode/api as the aiosmsmode package) with no Home
+# Assistant at all.
 declare -A HA_REQUIREMENTS=(
   [newest]=requirements_test.txt
   [oldest]=requirements_test_oldest.txt
   [release]=requirements_release.txt
+  [client]=requirements_client.txt
 )
-HA_ENVS=(newest oldest release)
+HA_ENVS=(newest oldest release client)
 # Where the unit tests run (tests/ need pytest-homeassistant-custom-component made
 # for the same core), and where the end-to-end tests run (only a real `hass`).
 UNIT_ENVS=(newest oldest)
 E2E_ENVS=(newest release)
+# Where the client library is built, checked and its tests run on the installed wheel.
+CLIENT_ENVS=(client)
 
 SID_ROOT="${SMSMODE_SID_ROOT:-${XDG_CACHE_HOME:-$HOME/.cache}/smsmode-ha/sid-root}"
 SID_PACKAGES="python3.14,python3.14-venv,python3.14-dev,gcc,ca-certificates"

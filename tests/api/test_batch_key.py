@@ -14,7 +14,8 @@ import socket
 import aiohttp
 import pytest
 
-from custom_components.smsmode.api import (
+import aiosmsmode
+from aiosmsmode import (
     BatchMessage,
     SmsModeClient,
     SmsModeConnectionError,
@@ -175,7 +176,7 @@ async def test_batch_errors_never_carry_the_key(
 
     assert isinstance(error, kind)
     for link in _chain(error):
-        assert link.__module__.startswith("custom_components.smsmode.api")
+        assert link.__module__.startswith(aiosmsmode.__name__)
         for shown in (str(link), repr(link), repr(link.args), repr(vars(link))):
             assert key not in shown
     assert caplog.records

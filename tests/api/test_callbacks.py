@@ -4,14 +4,14 @@ from datetime import UTC, datetime
 
 import pytest
 
-from custom_components.smsmode.api.callbacks import (
+from aiosmsmode.callbacks import (
     MAX_REPLY_LENGTH,
     parse_callback,
     parse_delivery_callback,
     parse_reply_callback,
 )
-from custom_components.smsmode.api.exceptions import SmsModeCallbackError
-from custom_components.smsmode.api.models import DeliveryCallback, ReplyCallback
+from aiosmsmode.exceptions import SmsModeCallbackError
+from aiosmsmode.models import DeliveryCallback, ReplyCallback
 
 # The reference's examples (sections 12 and 13), with a real-looking number.
 REPORT = {

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 import aiohttp
 import pytest
 
-from custom_components.smsmode.api import (
+from aiosmsmode import (
     MAX_SEGMENTS,
     BatchMessage,
     DeliveryReportEntry,
@@ -33,7 +33,7 @@ from custom_components.smsmode.api import (
     StopMode,
     analyse,
 )
-from custom_components.smsmode.api.message import GSM_CHARACTERS, GSM_DOUBLE_CHARACTERS
+from aiosmsmode.message import GSM_CHARACTERS, GSM_DOUBLE_CHARACTERS
 from smsmode_simulator import Fault, MessageKind, Simulator
 
 from .test_message import NON_GSM_TEXTS

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from custom_components.smsmode.api import (
+from aiosmsmode import (
     BatchMessage,
     Encoding,
     SmsModeBatchRowError,

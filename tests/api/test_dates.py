@@ -5,14 +5,14 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from custom_components.smsmode.api.const import PARIS
-from custom_components.smsmode.api.dates import (
+from aiosmsmode.const import PARIS
+from aiosmsmode.dates import (
     format_smsmode_datetime,
     parse_callback_datetime,
     parse_list_datetime,
     parse_reply_callback_datetime,
 )
-from custom_components.smsmode.api.exceptions import SmsModeInvalidScheduleError
+from aiosmsmode.exceptions import SmsModeInvalidScheduleError
 
 
 @pytest.mark.parametrize(

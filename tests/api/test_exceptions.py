@@ -2,7 +2,7 @@
 
 import pytest
 
-from custom_components.smsmode.api.exceptions import (
+from aiosmsmode.exceptions import (
     SmsModeApiError,
     SmsModeAuthenticationError,
     SmsModeConnectionError,

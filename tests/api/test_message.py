@@ -2,7 +2,7 @@
 
 import pytest
 
-from custom_components.smsmode.api.message import (
+from aiosmsmode.message import (
     GSM_CHARACTERS,
     GSM_DOUBLE_CHARACTERS,
     MAX_SEGMENTS,

@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from custom_components.smsmode.api.exceptions import (
+from aiosmsmode.exceptions import (
     SmsModeApiError,
     SmsModeAuthenticationError,
     SmsModeInternalError,
@@ -13,14 +13,8 @@ from custom_components.smsmode.api.exceptions import (
     SmsModeNotFoundError,
     SmsModeResponseError,
 )
-from custom_components.smsmode.api.models import (
-    CodeReply,
-    DeliveryReportEntry,
-    Reply,
-    SentSms,
-    SmsStatus,
-)
-from custom_components.smsmode.api.parsers import (
+from aiosmsmode.models import CodeReply, DeliveryReportEntry, Reply, SentSms, SmsStatus
+from aiosmsmode.parsers import (
     parse_api_key,
     parse_balance,
     parse_code_reply,

@@ -7,16 +7,16 @@ from urllib.parse import parse_qs
 
 import pytest
 
-from custom_components.smsmode.api.exceptions import (
+from aiosmsmode.exceptions import (
     SmsModeEncodingError,
     SmsModeInvalidScheduleError,
     SmsModeInvalidSenderError,
     SmsModeMessageTooLongError,
     SmsModeValidationError,
 )
-from custom_components.smsmode.api.message import Encoding, StopMode, analyse
-from custom_components.smsmode.api.models import BatchMessage
-from custom_components.smsmode.api.payloads import (
+from aiosmsmode.message import Encoding, StopMode, analyse
+from aiosmsmode.models import BatchMessage
+from aiosmsmode.payloads import (
     batch_file,
     birth_date_field,
     check_text,

@@ -2,13 +2,13 @@
 
 import pytest
 
-from custom_components.smsmode.api import recipients
-from custom_components.smsmode.api.exceptions import (
+from aiosmsmode import recipients
+from aiosmsmode.exceptions import (
     SmsModeInvalidNumberError,
     SmsModeInvalidSenderError,
     SmsModeValidationError,
 )
-from custom_components.smsmode.api.recipients import (
+from aiosmsmode.recipients import (
     normalize_each,
     normalize_number,
     normalize_numbers,

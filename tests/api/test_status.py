@@ -2,12 +2,7 @@
 
 import pytest
 
-from custom_components.smsmode.api.status import (
-    MessageStatus,
-    is_delivered,
-    is_final,
-    status_slug,
-)
+from aiosmsmode.status import MessageStatus, is_delivered, is_final, status_slug
 
 ANNEX_CODES = [0, 1, 2, 10, 11, 12, 13, 14, 15, 16, 21, 22, 33, 34, 35, 36, 37, 38, 50, 40, 100, 101, 999, 3501, 3502, 3503, 3504, 3521, 3522, 3523, 3524, 3525, 3526, 3527, 3560, 3599, 3998, 3999]  # fmt: skip
 

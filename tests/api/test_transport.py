@@ -15,7 +15,7 @@ from aiohttp import web
 from aiohttp.test_utils import TestServer
 import pytest
 
-from custom_components.smsmode.api import (
+from aiosmsmode import (
     SmsModeClient,
     SmsModeConnectionError,
     SmsModeRateLimitError,

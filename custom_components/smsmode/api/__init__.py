@@ -1,5 +1,10 @@
-"""Async client of the smsmode HTTP API (no Home Assistant import: publishable as is)."""
+"""Async client of the smsmode HTTP API (no Home Assistant import).
 
+The integration loads it as custom_components.smsmode.api; the same folder is built
+and published as the aiosmsmode package (see README.md).
+"""
+
+from ._version import __version__
 from .callbacks import (
     MAX_REPLY_LENGTH,
     parse_callback,
@@ -142,6 +147,7 @@ __all__ = [
     "SmsModeValidationError",
     "SmsStatus",
     "StopMode",
+    "__version__",
     "analyse",
     "count_units",
     "encode_text",
