@@ -1,6 +1,6 @@
 """Fixtures shared by every test."""
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 import hashlib
 import logging
 import re
@@ -8,6 +8,8 @@ from types import SimpleNamespace
 from typing import Any
 from unittest.mock import AsyncMock
 
+import aiohttp
+from freezegun.api import FrozenDateTimeFactory
 import homeassistant.components
 from homeassistant.const import CONF_API_KEY, CONF_URL, CONF_WEBHOOK_ID
 from homeassistant.core import HomeAssistant
@@ -16,6 +18,8 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.smsmode.const import DOMAIN
 from smsmode_simulator import Simulator
+
+from .sending_helpers import async_setup_account
 
 pytest_plugins = ["smsmode_simulator.pytest_plugin"]
 
@@ -164,6 +168,27 @@ async def loaded_entry(
     assert await hass.config_entries.async_setup(config_entry.entry_id)
     await hass.async_block_till_done()
     return config_entry
+
+
+@pytest.fixture
+async def entry(
+    hass: HomeAssistant, smsmode_simulator: Simulator, freezer: FrozenDateTimeFactory
+) -> MockConfigEntry:
+    """Return a loaded account without recipients, time frozen to be stepped.
+
+    Home Assistant has no URL, so smsmode cannot call back: reports and replies
+    are polled. Time stands at 2026-06-15 10:00 UTC until a test moves it, so that
+    retries and polls go when the test steps the clock.
+    """
+    freezer.move_to("2026-06-15 10:00:00+00:00")
+    return await async_setup_account(hass, smsmode_simulator)
+
+
+@pytest.fixture
+async def session(socket_enabled: None) -> AsyncIterator[aiohttp.ClientSession]:
+    """Yield an aiohttp session of the test's own, sockets allowed."""
+    async with aiohttp.ClientSession() as client_session:
+        yield client_session
 
 
 # The cloudhook the fake Home Assistant Cloud makes.

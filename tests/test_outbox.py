@@ -61,15 +61,6 @@ def _issue(hass: HomeAssistant, kind: str, entry: MockConfigEntry) -> Any:
     return ir.async_get(hass).async_get_issue(DOMAIN, f"{kind}_{entry.entry_id}")
 
 
-@pytest.fixture
-async def entry(
-    hass: HomeAssistant, smsmode_simulator: Simulator, freezer: FrozenDateTimeFactory
-) -> MockConfigEntry:
-    """Return a loaded account, time frozen so that retries are stepped."""
-    freezer.move_to("2026-06-15 10:00:00+00:00")
-    return await async_setup_account(hass, smsmode_simulator)
-
-
 async def test_unavailable_send_is_queued_then_sent(
     hass: HomeAssistant,
     entry: MockConfigEntry,

@@ -60,15 +60,6 @@ async def _send_reply_allowed(hass: HomeAssistant, entry: MockConfigEntry) -> An
     )
 
 
-@pytest.fixture
-async def entry(
-    hass: HomeAssistant, smsmode_simulator: Simulator, freezer: FrozenDateTimeFactory
-) -> MockConfigEntry:
-    """Return an account on a Home Assistant that smsmode cannot call back."""
-    freezer.move_to("2026-06-15 10:00:00+00:00")
-    return await async_setup_account(hass, smsmode_simulator)
-
-
 async def test_nothing_read_while_no_reply_can_come(
     hass: HomeAssistant,
     entry: MockConfigEntry,

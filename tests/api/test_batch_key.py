@@ -7,7 +7,7 @@ exception of the chain is searched for the key.
 """
 
 import asyncio
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator
 import logging
 import socket
 
@@ -27,12 +27,6 @@ NUMBER = "33612345678"
 ROWS = [BatchMessage(NUMBER, "Bonjour")]
 
 type Failure = Callable[[aiohttp.ClientSession, Simulator], Awaitable[SmsModeError]]
-
-
-@pytest.fixture
-async def session(socket_enabled: None) -> AsyncIterator[aiohttp.ClientSession]:
-    async with aiohttp.ClientSession() as client_session:
-        yield client_session
 
 
 async def _batch_error(client: SmsModeClient) -> SmsModeError:

@@ -69,12 +69,6 @@ async def server(socket_enabled: None) -> AsyncIterator[Server]:
     await instance.server.close()
 
 
-@pytest.fixture
-async def session(socket_enabled: None) -> AsyncIterator[aiohttp.ClientSession]:
-    async with aiohttp.ClientSession() as client_session:
-        yield client_session
-
-
 def closed_port() -> int:
     """Return a local port nobody listens on."""
     with socket.socket() as sock:
