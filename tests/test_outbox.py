@@ -416,6 +416,7 @@ async def test_full_outbox_drops_the_oldest(
     hass: HomeAssistant,
     entry: MockConfigEntry,
     smsmode_simulator: Simulator,
+    freezer: FrozenDateTimeFactory,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """The outbox is bounded: past its size the oldest message is given up."""
@@ -425,8 +426,11 @@ async def test_full_outbox_drops_the_oldest(
     for text in ("one", "two", "three"):
         await _send(hass, entry, message=text)
     assert [event.data["reason"] for event in failed] == ["outbox_full"]
-    outbox = entry.runtime_data.outbox
-    assert [item.sms.text for item in outbox._items.values()] == ["two", "three"]
+    assert hass.states.get(OUTBOX).state == "2"
+    # What went out once smsmode took SMS again: the two newest, in order.
+    for _ in range(3):
+        await _tick(hass, freezer)
+    assert [m.text for m in smsmode_simulator.messages.values()] == ["two", "three"]
 
 
 async def test_removing_the_entry_forgets_its_outbox(
