@@ -33,7 +33,9 @@ CLIENT_ENVS=(client)
 
 SID_ROOT="${SMSMODE_SID_ROOT:-${XDG_CACHE_HOME:-$HOME/.cache}/smsmode-ha/sid-root}"
 SID_PACKAGES="python3.14,python3.14-venv,python3.14-dev,gcc,ca-certificates"
-SID_MIRROR="${SMSMODE_DEBIAN_MIRROR:-http://deb.debian.org/debian}"
+# The Debian mirror debootstrap fetches from: its own default (deb.debian.org)
+# unless SMSMODE_DEBIAN_MIRROR names another.
+SID_MIRROR="${SMSMODE_DEBIAN_MIRROR:-}"
 # Where the repository appears inside the sid root.
 SID_REPO="/src"
 
@@ -101,6 +103,11 @@ ensure_sid_root() {
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq debootstrap >&2
   fi
   local staging="$SID_ROOT.new"
+  # The mirror is debootstrap's last argument, left out for its default.
+  local mirror=()
+  if [[ -n "$SID_MIRROR" ]]; then
+    mirror=("$SID_MIRROR")
+  fi
   remove_tree "$staging"
   mkdir -p "$(dirname "$SID_ROOT")"
   # Until the root is in place, any way out (failure, Ctrl-C, SIGTERM from a CI
@@ -115,7 +122,7 @@ ensure_sid_root() {
   # debootstrap mounts proc and sys inside the root: in its own mount namespace
   # those mounts disappear when it ends, however it ends.
   unshare --mount --propagation private -- \
-    debootstrap --variant=minbase --include="$SID_PACKAGES" sid "$staging" "$SID_MIRROR" >"$staging.log" 2>&1 ||
+    debootstrap --variant=minbase --include="$SID_PACKAGES" sid "$staging" "${mirror[@]}" >"$staging.log" 2>&1 ||
     { tail -20 "$staging.log" >&2; exit 1; }
   rm -f "$staging.log"
   mkdir -p "$staging$SID_REPO" "$staging/opt/venvs"

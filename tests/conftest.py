@@ -1,24 +1,33 @@
 """Fixtures shared by every test."""
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping
 import hashlib
 import logging
 import re
 from types import SimpleNamespace
 from typing import Any
 from unittest.mock import AsyncMock
+from urllib.parse import urlencode
 
+import aiohttp
+from freezegun.api import FrozenDateTimeFactory
 import homeassistant.components
 from homeassistant.const import CONF_API_KEY, CONF_URL, CONF_WEBHOOK_ID
 from homeassistant.core import HomeAssistant
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
+from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
 from custom_components.smsmode.const import DOMAIN
 from smsmode_simulator import Simulator
 
+from .sending_helpers import WEBHOOK_ID, async_setup_account
+
 pytest_plugins = ["smsmode_simulator.pytest_plugin"]
 
+
+# GETs the test entry's webhook with these parameters; answers the HTTP status.
+type CallWebhook = Callable[[Mapping[str, str]], Awaitable[int]]
 
 # Results of tests/test_fault_scenarios.py, printed by `--fault-report`.
 FAULT_RESULTS = pytest.StashKey[list[Any]]()
@@ -137,7 +146,25 @@ def secrets_never_logged(request: pytest.FixtureRequest) -> Iterator[None]:
 @pytest.fixture
 def webhook_id() -> str:
     """Return the webhook id of the test entry (a secret in real life)."""
-    return "0123456789abcdef0123456789abcdef"
+    return WEBHOOK_ID
+
+
+@pytest.fixture
+async def call_webhook(
+    hass_client_no_auth: ClientSessionGenerator, webhook_id: str
+) -> CallWebhook:
+    """Return a function that GETs the test entry's webhook, as smsmode calls it.
+
+    It answers the HTTP status. The client starts Home Assistant's HTTP server:
+    components a test sets up before that (diagnostics) come before this fixture.
+    """
+    client = await hass_client_no_auth()
+
+    async def get(params: Mapping[str, str]) -> int:
+        response = await client.get(f"/api/webhook/{webhook_id}?{urlencode(params)}")
+        return response.status
+
+    return get
 
 
 @pytest.fixture
@@ -164,6 +191,27 @@ async def loaded_entry(
     assert await hass.config_entries.async_setup(config_entry.entry_id)
     await hass.async_block_till_done()
     return config_entry
+
+
+@pytest.fixture
+async def entry(
+    hass: HomeAssistant, smsmode_simulator: Simulator, freezer: FrozenDateTimeFactory
+) -> MockConfigEntry:
+    """Return a loaded account without recipients, time frozen to be stepped.
+
+    Home Assistant has no URL, so smsmode cannot call back: reports and replies
+    are polled. Time stands at 2026-06-15 10:00 UTC until a test moves it, so that
+    retries and polls go when the test steps the clock.
+    """
+    freezer.move_to("2026-06-15 10:00:00+00:00")
+    return await async_setup_account(hass, smsmode_simulator)
+
+
+@pytest.fixture
+async def session(socket_enabled: None) -> AsyncIterator[aiohttp.ClientSession]:
+    """Yield an aiohttp session of the test's own, sockets allowed."""
+    async with aiohttp.ClientSession() as client_session:
+        yield client_session
 
 
 # The cloudhook the fake Home Assistant Cloud makes.

@@ -245,48 +245,44 @@ async def test_user_closed_port(hass: HomeAssistant, closed_port_url: str) -> No
     assert result["errors"] == {"base": "cannot_connect"}
 
 
-@pytest.mark.parametrize("url", ["ftp://api.smsmode.com", "api.smsmode.com"])
-async def test_user_invalid_url(
-    hass: HomeAssistant, smsmode_simulator: Simulator, url: str
-) -> None:
-    """A URL that is not absolute http(s) is refused on its field, before any call."""
-    flow_id = await _start_user_flow(hass)
-    result = await hass.config_entries.flow.async_configure(
-        flow_id, {CONF_API_KEY: smsmode_simulator.api_key, CONF_URL: url}
-    )
-    assert result["type"] is FlowResultType.FORM
-    assert result["errors"] == {CONF_URL: "invalid_url"}
-    assert smsmode_simulator.requests == []
-
-
 @pytest.mark.parametrize(
-    "url",
+    ("url", "error"),
     [
-        "http://api.smsmode.com",
-        "http://example.org:8765/proxy",
-        "http://simulator:8765",
-        "http://localhost.example.org",
-        "http://8.8.8.8",
-        "http://100.64.0.1",
-        "http://172.32.0.1",
-        "http://[2001:db8::1]:8080",
-        "http://[::ffff:8.8.8.8]",
+        # Not absolute http(s).
+        *(
+            pytest.param(url, "invalid_url", id=f"invalid-{url}")
+            for url in ("ftp://api.smsmode.com", "api.smsmode.com")
+        ),
+        # http:// to a public address or any host name but localhost: key in clear.
+        # The accepted ones (the simulator's `http://127.0.0.1:PORT` among them) are
+        # in tests/test_api_url.py; every other test here goes to the simulator over
+        # http.
+        *(
+            pytest.param(url, "insecure_url", id=f"insecure-{url}")
+            for url in (
+                "http://api.smsmode.com",
+                "http://example.org:8765/proxy",
+                "http://simulator:8765",
+                "http://localhost.example.org",
+                "http://8.8.8.8",
+                "http://100.64.0.1",
+                "http://172.32.0.1",
+                "http://[2001:db8::1]:8080",
+                "http://[::ffff:8.8.8.8]",
+            )
+        ),
     ],
 )
-async def test_user_http_refused_off_the_local_network(
-    hass: HomeAssistant, smsmode_simulator: Simulator, url: str
+async def test_user_url_refused(
+    hass: HomeAssistant, smsmode_simulator: Simulator, url: str, error: str
 ) -> None:
-    """http:// to a public address or any host name but localhost: key in clear.
-
-    The accepted ones (the simulator's `http://127.0.0.1:PORT` among them) are in
-    tests/test_api_url.py; every other test here goes to the simulator over http.
-    """
+    """A URL the key must not go to is refused on its field, before any call."""
     flow_id = await _start_user_flow(hass)
     result = await hass.config_entries.flow.async_configure(
         flow_id, {CONF_API_KEY: smsmode_simulator.api_key, CONF_URL: url}
     )
     assert result["type"] is FlowResultType.FORM
-    assert result["errors"] == {CONF_URL: "insecure_url"}
+    assert result["errors"] == {CONF_URL: error}
     assert smsmode_simulator.requests == []
     assert not hass.config_entries.async_entries(DOMAIN)
 

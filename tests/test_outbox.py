@@ -68,15 +68,6 @@ def _issue(hass: HomeAssistant, kind: str, entry: MockConfigEntry) -> Any:
     return ir.async_get(hass).async_get_issue(DOMAIN, f"{kind}_{entry.entry_id}")
 
 
-@pytest.fixture
-async def entry(
-    hass: HomeAssistant, smsmode_simulator: Simulator, freezer: FrozenDateTimeFactory
-) -> MockConfigEntry:
-    """Return a loaded account, time frozen so that retries are stepped."""
-    freezer.move_to("2026-06-15 10:00:00+00:00")
-    return await async_setup_account(hass, smsmode_simulator)
-
-
 async def test_unavailable_send_is_queued_then_sent(
     hass: HomeAssistant,
     entry: MockConfigEntry,
@@ -432,6 +423,7 @@ async def test_full_outbox_drops_the_oldest(
     hass: HomeAssistant,
     entry: MockConfigEntry,
     smsmode_simulator: Simulator,
+    freezer: FrozenDateTimeFactory,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """The outbox is bounded: past its size the oldest message is given up."""
@@ -441,8 +433,11 @@ async def test_full_outbox_drops_the_oldest(
     for text in ("one", "two", "three"):
         await _send(hass, entry, message=text)
     assert [event.data["reason"] for event in failed] == ["outbox_full"]
-    outbox = entry.runtime_data.outbox
-    assert [item.sms.text for item in outbox._items.values()] == ["two", "three"]
+    assert hass.states.get(OUTBOX).state == "2"
+    # What went out once smsmode took SMS again: the two newest, in order.
+    for _ in range(3):
+        await _tick(hass, freezer)
+    assert [m.text for m in smsmode_simulator.messages.values()] == ["two", "three"]
 
 
 async def test_removing_the_entry_forgets_its_outbox(

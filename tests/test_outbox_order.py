@@ -54,15 +54,6 @@ def _texts(simulator: Simulator) -> list[str]:
     return [message.text for message in simulator.messages.values()]
 
 
-@pytest.fixture
-async def entry(
-    hass: HomeAssistant, smsmode_simulator: Simulator, freezer: FrozenDateTimeFactory
-) -> MockConfigEntry:
-    """Return a loaded account, time frozen so that retries are stepped."""
-    freezer.move_to("2026-06-15 10:00:00+00:00")
-    return await async_setup_account(hass, smsmode_simulator)
-
-
 async def test_new_sms_behind_a_backoff_is_queued_at_once(
     hass: HomeAssistant,
     entry: MockConfigEntry,

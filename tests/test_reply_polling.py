@@ -4,7 +4,6 @@ import asyncio
 from datetime import timedelta
 import logging
 from typing import Any
-from urllib.parse import urlencode
 
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.config_entries import SOURCE_REAUTH
@@ -27,10 +26,10 @@ from custom_components.smsmode.const import (
 from custom_components.smsmode.inbox import MAX_SEEN, SEEN_MAX_AGE, SmsmodeInbox
 from smsmode_simulator import Fault, Simulator
 
+from .conftest import CallWebhook
 from .sending_helpers import (
     ALICE,
     EXTERNAL_URL,
-    WEBHOOK_ID,
     async_setup_account,
     async_step_time,
     make_entry,
@@ -58,15 +57,6 @@ async def _send_reply_allowed(hass: HomeAssistant, entry: MockConfigEntry) -> An
         blocking=True,
         return_response=True,
     )
-
-
-@pytest.fixture
-async def entry(
-    hass: HomeAssistant, smsmode_simulator: Simulator, freezer: FrozenDateTimeFactory
-) -> MockConfigEntry:
-    """Return an account on a Home Assistant that smsmode cannot call back."""
-    freezer.move_to("2026-06-15 10:00:00+00:00")
-    return await async_setup_account(hass, smsmode_simulator)
 
 
 async def test_nothing_read_while_no_reply_can_come(
@@ -256,11 +246,10 @@ async def test_webhook_and_polling_fire_a_reply_once(
 async def test_delivery_report_repeated_is_one_event(
     hass: HomeAssistant,
     entry: MockConfigEntry,
-    hass_client_no_auth: ClientSessionGenerator,
+    call_webhook: CallWebhook,
 ) -> None:
     """The same (sms, number, status) is one event; a new status is another."""
     events = async_capture_events(hass, EVENT_DELIVERY_REPORT)
-    client = await hass_client_no_auth()
     report = {
         "numero": ALICE[1],
         "date_reception": "2026-06-15 12:00:01",
@@ -268,10 +257,9 @@ async def test_delivery_report_repeated_is_one_event(
         "smsID": "abc123",
     }
     for _ in range(3):
-        response = await client.get(f"/api/webhook/{WEBHOOK_ID}?{urlencode(report)}")
-        assert response.status == 200
+        assert await call_webhook(report) == 200
     report["statut"] = "11"
-    await client.get(f"/api/webhook/{WEBHOOK_ID}?{urlencode(report)}")
+    await call_webhook(report)
     await hass.async_block_till_done()
     assert [event.data["status"] for event in events] == [13, 11]
 

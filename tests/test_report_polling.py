@@ -56,15 +56,6 @@ async def _send(hass: HomeAssistant, entry: MockConfigEntry, **data: Any) -> str
     return sms_id
 
 
-@pytest.fixture
-async def entry(
-    hass: HomeAssistant, smsmode_simulator: Simulator, freezer: FrozenDateTimeFactory
-) -> MockConfigEntry:
-    """Return an account on a Home Assistant that smsmode cannot call back."""
-    freezer.move_to("2026-06-15 10:00:00+00:00")
-    return await async_setup_account(hass, smsmode_simulator)
-
-
 async def test_reports_polled_until_final(
     hass: HomeAssistant,
     entry: MockConfigEntry,

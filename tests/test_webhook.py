@@ -19,10 +19,13 @@ from pytest_homeassistant_custom_component.components.diagnostics import (
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
 from custom_components.smsmode.const import (
+    DOMAIN,
     EVENT_DELIVERY_REPORT,
     EVENT_MESSAGE_RECEIVED,
 )
 from smsmode_simulator import Simulator
+
+from .conftest import CallWebhook
 
 DELIVERY = {
     "numero": "33612345678",
@@ -58,16 +61,11 @@ def capture_callback_events(hass: HomeAssistant) -> list[Event]:
 
 
 async def test_delivery_report_callback(
-    hass: HomeAssistant,
-    loaded_entry: MockConfigEntry,
-    hass_client_no_auth: ClientSessionGenerator,
-    webhook_id: str,
+    hass: HomeAssistant, loaded_entry: MockConfigEntry, call_webhook: CallWebhook
 ) -> None:
     """The reference's example delivery callback fires the documented event."""
     events = async_capture_events(hass, EVENT_DELIVERY_REPORT)
-    client = await hass_client_no_auth()
-    response = await client.get(f"/api/webhook/{webhook_id}?{urlencode(DELIVERY)}")
-    assert response.status == 200
+    assert await call_webhook(DELIVERY) == 200
     await hass.async_block_till_done()
     assert len(events) == 1
     assert events[0].data == {
@@ -95,31 +93,23 @@ async def test_delivery_report_callback(
 async def test_delivery_report_event_types(
     hass: HomeAssistant,
     loaded_entry: MockConfigEntry,
-    hass_client_no_auth: ClientSessionGenerator,
-    webhook_id: str,
+    call_webhook: CallWebhook,
     status: str,
     event_type: str,
 ) -> None:
     """The event entity sorts statuses into delivered / failed / pending."""
-    client = await hass_client_no_auth()
-    query = urlencode({**DELIVERY, "statut": status})
-    assert (await client.get(f"/api/webhook/{webhook_id}?{query}")).status == 200
+    assert await call_webhook({**DELIVERY, "statut": status}) == 200
     await hass.async_block_till_done()
     state = hass.states.get("event.smsmode_delivery_report")
     assert state.attributes["event_type"] == event_type
 
 
 async def test_reply_callback(
-    hass: HomeAssistant,
-    loaded_entry: MockConfigEntry,
-    hass_client_no_auth: ClientSessionGenerator,
-    webhook_id: str,
+    hass: HomeAssistant, loaded_entry: MockConfigEntry, call_webhook: CallWebhook
 ) -> None:
     """The reference's example reply callback fires `smsmode_message_received`."""
     events = async_capture_events(hass, EVENT_MESSAGE_RECEIVED)
-    client = await hass_client_no_auth()
-    response = await client.get(f"/api/webhook/{webhook_id}?{urlencode(REPLY)}")
-    assert response.status == 200
+    assert await call_webhook(REPLY) == 200
     await hass.async_block_till_done()
     assert [event.data for event in events] == [
         {
@@ -198,15 +188,12 @@ async def test_post_callback(
 async def test_malformed_callback_fires_nothing(
     hass: HomeAssistant,
     loaded_entry: MockConfigEntry,
-    hass_client_no_auth: ClientSessionGenerator,
-    webhook_id: str,
+    call_webhook: CallWebhook,
     params: dict[str, Any],
 ) -> None:
     """Garbage gets a 400 and no event."""
     events = capture_callback_events(hass)
-    client = await hass_client_no_auth()
-    response = await client.get(f"/api/webhook/{webhook_id}?{urlencode(params)}")
-    assert response.status == 400
+    assert await call_webhook(params) == 400
     await hass.async_block_till_done()
     assert events == []
 
@@ -214,8 +201,7 @@ async def test_malformed_callback_fires_nothing(
 async def test_report_with_unreadable_details_fires_with_nulls(
     hass: HomeAssistant,
     loaded_entry: MockConfigEntry,
-    hass_client_no_auth: ClientSessionGenerator,
-    webhook_id: str,
+    call_webhook: CallWebhook,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     """A report whose number, status and SMS id are valid fires, whatever the rest.
@@ -224,17 +210,12 @@ async def test_report_with_unreadable_details_fires_with_nulls(
     them; a cost with a comma and a Java timestamp's `.0` are read.
     """
     events = async_capture_events(hass, EVENT_DELIVERY_REPORT)
-    client = await hass_client_no_auth()
     odd = {**DELIVERY, "mcc_mnc": "0", "cost": "0,045"}
     odd["date_reception"] += ".0"
-    assert (
-        await client.get(f"/api/webhook/{webhook_id}?{urlencode(odd)}")
-    ).status == 200
+    assert await call_webhook(odd) == 200
     caplog.set_level(logging.DEBUG, logger="custom_components.smsmode")
     worse = {**DELIVERY, "statut": "13", "date_reception": "yesterday", "cost": "?"}
-    assert (
-        await client.get(f"/api/webhook/{webhook_id}?{urlencode(worse)}")
-    ).status == 200
+    assert await call_webhook(worse) == 200
     await hass.async_block_till_done()
     assert [
         (e.data["status"], e.data["received_at"], e.data["mcc_mnc"], e.data["cost"])
@@ -249,18 +230,12 @@ async def test_report_with_unreadable_details_fires_with_nulls(
 
 
 async def test_reply_with_unreadable_details_fires_with_nulls(
-    hass: HomeAssistant,
-    loaded_entry: MockConfigEntry,
-    hass_client_no_auth: ClientSessionGenerator,
-    webhook_id: str,
+    hass: HomeAssistant, loaded_entry: MockConfigEntry, call_webhook: CallWebhook
 ) -> None:
     """A reply needs only its id, sender and text: the rest may be null."""
     events = async_capture_events(hass, EVENT_MESSAGE_RECEIVED)
-    client = await hass_client_no_auth()
     odd = {**REPLY, "date_reception": "2013-01-01", "numero": "", "smsID": "a b"}
-    assert (
-        await client.get(f"/api/webhook/{webhook_id}?{urlencode(odd)}")
-    ).status == 200
+    assert await call_webhook(odd) == 200
     await hass.async_block_till_done()
     assert [
         (e.data["message"], e.data["received_at"], e.data["smsmode_number"])
@@ -273,6 +248,7 @@ async def test_oversized_callback_refused(
     hass: HomeAssistant,
     loaded_entry: MockConfigEntry,
     hass_client_no_auth: ClientSessionGenerator,
+    call_webhook: CallWebhook,
     webhook_id: str,
 ) -> None:
     """A body larger than any callback is refused before it is parsed."""
@@ -281,10 +257,7 @@ async def test_oversized_callback_refused(
         f"/api/webhook/{webhook_id}", data={**REPLY, "message": "x" * 10_000}
     )
     assert response.status == 413
-    response = await client.get(
-        f"/api/webhook/{webhook_id}?{urlencode({**REPLY, 'message': 'x' * 10_000})}"
-    )
-    assert response.status == 413
+    assert await call_webhook({**REPLY, "message": "x" * 10_000}) == 413
 
     # Without a Content-Length (chunked), reading stops past the limit too.
     async def chunks() -> AsyncIterator[bytes]:
@@ -340,27 +313,39 @@ async def test_simulator_callbacks_end_to_end(
     smsmode_simulator: Simulator,
     webhook_id: str,
 ) -> None:
-    """A send with callback URLs, the simulator's reports and a reply all arrive."""
+    """An SMS sent by the action gets the simulator's reports and a reply back.
+
+    Home Assistant has an external URL: the SMS carries the entry's webhook URL
+    for both, and the simulator calls it through Home Assistant's HTTP server.
+    """
+    hass.config.external_url = "http://example.invalid"
     client = await hass_client_no_auth()
+    called: list[str] = []
 
     async def into_hass(url: str) -> int:
+        called.append(url)
         parts = urlsplit(url)
         return (await client.get(f"{parts.path}?{parts.query}")).status
 
     smsmode_simulator.callback_transport = into_hass
     reports = async_capture_events(hass, EVENT_DELIVERY_REPORT)
     replies = async_capture_events(hass, EVENT_MESSAGE_RECEIVED)
-    url = f"http://example.invalid/api/webhook/{webhook_id}"
-    result = await loaded_entry.runtime_data.client.send_sms(
-        "Serveur en panne. Répondre OK ?",
-        ["0612345678"],
-        reply_allowed=True,
-        ref_client="alert-1",
-        notification_url=url,
-        reply_notification_url=url,
+    result = await hass.services.async_call(
+        DOMAIN,
+        "send_sms",
+        {
+            "config_entry_id": loaded_entry.entry_id,
+            "recipients": ["33612345678"],
+            "message": "Serveur en panne. Répondre OK ?",
+            "reply_allowed": True,
+            "ref_client": "alert-1",
+        },
+        blocking=True,
+        return_response=True,
     )
-    await smsmode_simulator.advance_delivery(result.sms_id)
-    await smsmode_simulator.advance_delivery(result.sms_id)
+    sms_id = result["sms_id"]
+    await smsmode_simulator.advance_delivery(sms_id)
+    await smsmode_simulator.advance_delivery(sms_id)
     await smsmode_simulator.inject_reply("OK bien reçu", "33612345678")
     await hass.async_block_till_done()
     assert [(e.data["status_name"], e.data["final"]) for e in reports] == [
@@ -369,4 +354,6 @@ async def test_simulator_callbacks_end_to_end(
     ]
     assert {e.data["ref_client"] for e in reports} == {"alert-1"}
     assert [e.data["message"] for e in replies] == ["OK bien reçu"]
-    assert replies[0].data["sms_id"] == result.sms_id
+    assert replies[0].data["sms_id"] == sms_id
+    url = f"http://example.invalid/api/webhook/{webhook_id}"
+    assert [call.split("?")[0] for call in called] == [url] * 3

@@ -8,8 +8,6 @@ accepted callback clears.
 
 from datetime import timedelta
 import logging
-from typing import Any
-from urllib.parse import urlencode
 
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.core import HomeAssistant
@@ -24,22 +22,11 @@ from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
 from custom_components.smsmode.const import DOMAIN
 
+from .conftest import CallWebhook
 from .test_webhook import DELIVERY, REPLY
 
 BAD_STATUS = {**DELIVERY, "statut": "abc"}
 BAD_SENDER = {**REPLY, "emetteur": "not a number"}
-
-
-@pytest.fixture
-async def call(hass_client_no_auth: ClientSessionGenerator, webhook_id: str) -> Any:
-    """Return a function that GETs the webhook with parameters, as smsmode does."""
-    client = await hass_client_no_auth()
-
-    async def get(params: dict[str, str]) -> int:
-        response = await client.get(f"/api/webhook/{webhook_id}?{urlencode(params)}")
-        return response.status
-
-    return get
 
 
 @pytest.fixture
@@ -68,19 +55,19 @@ async def test_refusals_counted_by_reason_in_diagnostics(
     hass_client: ClientSessionGenerator,
     loaded_entry: MockConfigEntry,
     diagnostics: None,
-    call: Any,
+    call_webhook: CallWebhook,
 ) -> None:
     """Each refusal is counted under its reason; an accepted callback ends the run."""
-    assert await call(BAD_STATUS) == 400
-    assert await call(BAD_STATUS) == 400
-    assert await call(BAD_SENDER) == 400
-    assert await call({**REPLY, "message": "x" * 10_000}) == 413
+    assert await call_webhook(BAD_STATUS) == 400
+    assert await call_webhook(BAD_STATUS) == 400
+    assert await call_webhook(BAD_SENDER) == 400
+    assert await call_webhook({**REPLY, "message": "x" * 10_000}) == 413
     result = await get_diagnostics_for_config_entry(hass, hass_client, loaded_entry)
     assert result["callbacks_refused"] == {
         "by_reason": {"delivery_statut": 2, "reply_emetteur": 1, "too_large": 1},
         "in_a_row": 4,
     }
-    assert await call(DELIVERY) == 200
+    assert await call_webhook(DELIVERY) == 200
     result = await get_diagnostics_for_config_entry(hass, hass_client, loaded_entry)
     assert result["callbacks_refused"]["in_a_row"] == 0
     assert result["callbacks_refused"]["by_reason"]["delivery_statut"] == 2
@@ -89,24 +76,24 @@ async def test_refusals_counted_by_reason_in_diagnostics(
 async def test_one_warning_per_reason_per_hour(
     hass: HomeAssistant,
     loaded_entry: MockConfigEntry,
-    call: Any,
+    call_webhook: CallWebhook,
     webhook_id: str,
     freezer: FrozenDateTimeFactory,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     """A reason warns once, then again an hour later; it names nothing it was sent."""
     for _ in range(3):
-        assert await call(BAD_STATUS) == 400
-    assert await call(BAD_SENDER) == 400
+        assert await call_webhook(BAD_STATUS) == 400
+    assert await call_webhook(BAD_SENDER) == 400
     warnings = _warnings(caplog)
     assert len(warnings) == 2
     assert "(delivery_statut)" in warnings[0]
     assert "(reply_emetteur)" in warnings[1]
     freezer.tick(timedelta(minutes=59))
-    assert await call(BAD_STATUS) == 400
+    assert await call_webhook(BAD_STATUS) == 400
     assert len(_warnings(caplog)) == 2
     freezer.tick(timedelta(minutes=1))
-    assert await call(BAD_STATUS) == 400
+    assert await call_webhook(BAD_STATUS) == 400
     assert len(_warnings(caplog)) == 3
     for text in _warnings(caplog):
         for secret in (webhook_id, "/api/webhook", "33612345678", "33601020304"):
@@ -115,31 +102,31 @@ async def test_one_warning_per_reason_per_hour(
 
 
 async def test_repair_issue_after_20_refused_in_a_row(
-    hass: HomeAssistant, loaded_entry: MockConfigEntry, call: Any
+    hass: HomeAssistant, loaded_entry: MockConfigEntry, call_webhook: CallWebhook
 ) -> None:
     """20 refusals in a row raise the issue; an accepted callback clears it."""
     for _ in range(19):
-        assert await call(BAD_STATUS) == 400
-    assert await call(REPLY) == 200  # the run is broken: it starts again
+        assert await call_webhook(BAD_STATUS) == 400
+    assert await call_webhook(REPLY) == 200  # the run is broken: it starts again
     for _ in range(19):
-        assert await call(BAD_SENDER) == 400
+        assert await call_webhook(BAD_SENDER) == 400
     assert _issue(hass, loaded_entry) is None
-    assert await call(BAD_STATUS) == 400
+    assert await call_webhook(BAD_STATUS) == 400
     issue = _issue(hass, loaded_entry)
     assert issue is not None
     assert issue.translation_key == "callbacks_refused"
     assert issue.translation_placeholders == {"title": "smsmode", "count": "20"}
     # Already fired: a repeat still proves smsmode's callbacks get through.
-    assert await call(REPLY) == 200
+    assert await call_webhook(REPLY) == 200
     assert _issue(hass, loaded_entry) is None
 
 
 async def test_repair_issue_goes_with_the_entry(
-    hass: HomeAssistant, loaded_entry: MockConfigEntry, call: Any
+    hass: HomeAssistant, loaded_entry: MockConfigEntry, call_webhook: CallWebhook
 ) -> None:
     """Removing the account removes its refused-callbacks issue."""
     for _ in range(20):
-        assert await call(BAD_STATUS) == 400
+        assert await call_webhook(BAD_STATUS) == 400
     assert _issue(hass, loaded_entry) is not None
     assert await hass.config_entries.async_remove(loaded_entry.entry_id)
     assert _issue(hass, loaded_entry) is None

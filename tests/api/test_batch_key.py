@@ -7,9 +7,8 @@ exception of the chain is searched for the key.
 """
 
 import asyncio
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator
 import logging
-import socket
 
 import aiohttp
 import pytest
@@ -24,16 +23,12 @@ from aiosmsmode import (
 )
 from smsmode_simulator import Fault, Simulator
 
+from .sockets import never_accepting_url
+
 NUMBER = "33612345678"
 ROWS = [BatchMessage(NUMBER, "Bonjour")]
 
 type Failure = Callable[[aiohttp.ClientSession, Simulator], Awaitable[SmsModeError]]
-
-
-@pytest.fixture
-async def session(socket_enabled: None) -> AsyncIterator[aiohttp.ClientSession]:
-    async with aiohttp.ClientSession() as client_session:
-        yield client_session
 
 
 async def _batch_error(client: SmsModeClient) -> SmsModeError:
@@ -67,28 +62,9 @@ async def _connect_timeout(
     session: aiohttp.ClientSession, simulator: Simulator
 ) -> SmsModeError:
     """Send to a server that never accepts: aiohttp's error names the whole URL."""
-    with socket.socket() as listener:
-        listener.bind(("127.0.0.1", 0))
-        listener.listen(0)
-        port = listener.getsockname()[1]
-        # Fill the accept queue, never accepting: further SYNs are dropped.
-        fillers = []
-        for _ in range(3):
-            filler = socket.socket()
-            filler.setblocking(False)
-            filler.connect_ex(("127.0.0.1", port))
-            fillers.append(filler)
-        try:
-            client = SmsModeClient(
-                session,
-                simulator.api_key,
-                base_url=f"http://127.0.0.1:{port}",
-                timeout=1,
-            )
-            return await _batch_error(client)
-        finally:
-            for filler in fillers:
-                filler.close()
+    with never_accepting_url() as url:
+        client = SmsModeClient(session, simulator.api_key, base_url=url, timeout=1)
+        return await _batch_error(client)
 
 
 async def _malformed_reply(

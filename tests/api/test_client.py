@@ -6,7 +6,6 @@ not from this client), so "what it decoded equals what was sent" checks the wire
 
 from datetime import UTC, date, datetime, timedelta
 import logging
-from typing import TYPE_CHECKING
 
 import aiohttp
 import pytest
@@ -38,9 +37,6 @@ from smsmode_simulator import Fault, MessageKind, Simulator
 
 from .test_message import NON_GSM_TEXTS
 
-if TYPE_CHECKING:
-    from collections.abc import AsyncIterator
-
 NUMBER = "33612345678"
 OTHER = "33698765432"
 STOP_MENTION = "\nSTOP 36034"
@@ -53,12 +49,6 @@ ERRORS: dict[int, type[SmsModeApiError]] = {
     50: SmsModeUnavailableError,
     61: SmsModeNotFoundError,
 }
-
-
-@pytest.fixture
-async def session(socket_enabled: None) -> AsyncIterator[aiohttp.ClientSession]:
-    async with aiohttp.ClientSession() as client_session:
-        yield client_session
 
 
 @pytest.fixture

@@ -1,7 +1,9 @@
 """Every reply format, its tolerated variations and its malformed bodies."""
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 import json
+from typing import Any
 
 import pytest
 
@@ -26,6 +28,14 @@ from aiosmsmode.parsers import (
 
 TOKEN = "Zx9Yw8Vu7Ts6Rq5Po4Nm3Lk2Ji1Hg0Fe"
 
+type Parser = Callable[[str], object]
+
+
+def _cases(parse: Parser, *bodies: str) -> list[Any]:
+    """One case per body for a parser, named after both (`balance-'1e5'`)."""
+    name = parse.__name__.removeprefix("parse_")
+    return [pytest.param(parse, body, id=f"{name}-{body!r}") for body in bodies]
+
 
 # --- code | description | id -------------------------------------------------
 
@@ -48,24 +58,6 @@ TOKEN = "Zx9Yw8Vu7Ts6Rq5Po4Nm3Lk2Ji1Hg0Fe"
 )
 def test_code_reply(body: str, expected: CodeReply) -> None:
     assert parse_code_reply(body) == expected
-
-
-@pytest.mark.parametrize(
-    "body",
-    [
-        "",
-        "   ",
-        "OK",
-        "Accepté | 0",
-        "0 | a | b | c",
-        "0 | a\n1 | b",
-        "<html>502</html>",
-        "0.5 | x",
-    ],
-)
-def test_code_reply_malformed(body: str) -> None:
-    with pytest.raises(SmsModeResponseError):
-        parse_code_reply(body)
 
 
 def test_response_error_quotes_a_short_excerpt() -> None:
@@ -98,21 +90,6 @@ def test_balance(body: str, expected: float) -> None:
     assert parse_balance(body) == expected
 
 
-@pytest.mark.parametrize(
-    "body", ["", "abc", "1e5", "nan", "inf", "12.", "212.5 credits", "1 | 2 | 3"]
-)
-def test_balance_malformed(body: str) -> None:
-    with pytest.raises(SmsModeResponseError):
-        parse_balance(body)
-
-
-def test_balance_error_reply() -> None:
-    with pytest.raises(SmsModeAuthenticationError) as err:
-        parse_balance("32 | Erreur d'authentification")
-    assert err.value.code == 32
-    assert err.value.description == "Erreur d'authentification"
-
-
 # --- delivery report -----------------------------------------------------------
 
 
@@ -131,32 +108,6 @@ def test_delivery_report(body: str) -> None:
         DeliveryReportEntry("33600000000", 11),
         DeliveryReportEntry("33611111111", 13),
     ]
-
-
-@pytest.mark.parametrize("body", ["", "\r\n", " | "])
-def test_delivery_report_empty(body: str) -> None:
-    assert parse_delivery_report(body) == []
-
-
-@pytest.mark.parametrize(
-    "body", ["33600000000", "33600000000 eleven", "33600000000 11 12", "abc 11"]
-)
-def test_delivery_report_malformed(body: str) -> None:
-    with pytest.raises(SmsModeResponseError):
-        parse_delivery_report(body)
-
-
-@pytest.mark.parametrize(
-    ("body", "error"),
-    [
-        ("61 | SMS non trouvé", SmsModeNotFoundError),
-        ("31 | Erreur interne", SmsModeInternalError),
-        ("35 | Paramètre manquant |", SmsModeInvalidParameterError),
-    ],
-)
-def test_delivery_report_errors(body: str, error: type[SmsModeApiError]) -> None:
-    with pytest.raises(error):
-        parse_delivery_report(body)
 
 
 # --- sent SMS list -------------------------------------------------------------
@@ -196,11 +147,6 @@ def test_sent_sms_list_tolerates_spacing_and_missing_trailing_bar() -> None:
     ]
 
 
-@pytest.mark.parametrize("body", ["", "\r\n", "\n\n"])
-def test_sent_sms_list_empty(body: str) -> None:
-    assert parse_sent_sms_list(body) == []
-
-
 def test_sent_sms_text_with_bars_and_newlines() -> None:
     body = (
         "abc1 | 25032010-09:52 | a | b || c | 33612345678 | 1 | 1 |\r\n"
@@ -221,27 +167,6 @@ def test_sent_sms_text_with_bars_and_newlines() -> None:
         "33611111111",
         "33600000000",
     ]
-
-
-@pytest.mark.parametrize(
-    "body",
-    [
-        "abc1 | 25032010-09:52 | Bonjour | 33612345678 | 1 |",
-        "abc1 | yesterday | Bonjour | 33612345678 | 1 | 1 |",
-        "abc1 | 25032010-09:52 | Bonjour | 33612345678 | one | 1 |",
-        "abc1 | 25032010-09:52 | Bonjour | 33612345678 | 1 | 1.5 |",
-        " | 25032010-09:52 | Bonjour | 33612345678 | 1 | 1 |",
-        "garbage\nabc1 | 25032010-09:52 | Bonjour | 33612345678 | 1 | 1 |",
-    ],
-)
-def test_sent_sms_list_malformed(body: str) -> None:
-    with pytest.raises(SmsModeResponseError):
-        parse_sent_sms_list(body)
-
-
-def test_sent_sms_list_error_reply() -> None:
-    with pytest.raises(SmsModeAuthenticationError):
-        parse_sent_sms_list("32 | Erreur d'authentification\r\n")
 
 
 # --- replies list --------------------------------------------------------------
@@ -295,31 +220,6 @@ def test_reply_list_text_with_bars_and_newlines_and_no_sms_id() -> None:
     ]
 
 
-@pytest.mark.parametrize("body", ["", "\r\n"])
-def test_reply_list_empty(body: str) -> None:
-    assert parse_reply_list(body) == []
-
-
-@pytest.mark.parametrize(
-    "body",
-    [
-        "r1 | 01012014-10:00 | 33612345678 | text | 36034",
-        "r1 | 01012014-10:00 | someone | text | 36034 | sms1",
-        "r1 | 01012014-10:00 | 33612345678 | text | short code | sms1",
-        "r1 | 01012014-10:00 | 33612345678 | text | 36034 | two words",
-        "r1 | 2014 | 33612345678 | text | 36034 | sms1",
-    ],
-)
-def test_reply_list_malformed(body: str) -> None:
-    with pytest.raises(SmsModeResponseError):
-        parse_reply_list(body)
-
-
-def test_reply_list_error_reply() -> None:
-    with pytest.raises(SmsModeInvalidParameterError):
-        parse_reply_list("35 | Paramètre incorrect")
-
-
 # --- SMS status ----------------------------------------------------------------
 
 
@@ -342,26 +242,6 @@ def test_reply_list_error_reply() -> None:
 )
 def test_sms_status(body: str, expected: SmsStatus) -> None:
     assert parse_sms_status(body) == expected
-
-
-@pytest.mark.parametrize(
-    ("body", "error"),
-    [
-        ("32 | Echec d'authentification", SmsModeAuthenticationError),
-        ("35 | Paramètre(s) incorrect(s)", SmsModeInvalidParameterError),
-        ("61 | smsID invalide", SmsModeNotFoundError),
-        ("31 | Erreur interne", SmsModeInternalError),
-    ],
-)
-def test_sms_status_errors(body: str, error: type[SmsModeApiError]) -> None:
-    with pytest.raises(error):
-        parse_sms_status(body)
-
-
-@pytest.mark.parametrize("body", ["", "Envoyé", "x | Envoyé"])
-def test_sms_status_malformed(body: str) -> None:
-    with pytest.raises(SmsModeResponseError):
-        parse_sms_status(body)
 
 
 # --- API key (JSON) ------------------------------------------------------------
@@ -414,6 +294,179 @@ def test_api_key_malformed_never_quotes_the_token(body: str) -> None:
     assert TOKEN not in err.value.excerpt
 
 
-def test_api_key_error_reply() -> None:
-    with pytest.raises(SmsModeAuthenticationError):
-        parse_api_key("32 | Erreur d'authentification")
+# --- every format: malformed bodies, error replies, empty lists ------------------
+
+
+@pytest.mark.parametrize(
+    ("parse", "body"),
+    [
+        *_cases(
+            parse_code_reply,
+            "",
+            "   ",
+            "OK",
+            "Accepté | 0",
+            "0 | a | b | c",
+            "0 | a\n1 | b",
+            "<html>502</html>",
+            "0.5 | x",
+        ),
+        *_cases(
+            parse_balance,
+            "",
+            "abc",
+            "1e5",
+            "nan",
+            "inf",
+            "12.",
+            "212.5 credits",
+            "1 | 2 | 3",
+        ),
+        *_cases(
+            parse_delivery_report,
+            "33600000000",
+            "33600000000 eleven",
+            "33600000000 11 12",
+            "abc 11",
+        ),
+        *_cases(
+            parse_sent_sms_list,
+            "abc1 | 25032010-09:52 | Bonjour | 33612345678 | 1 |",
+            "abc1 | yesterday | Bonjour | 33612345678 | 1 | 1 |",
+            "abc1 | 25032010-09:52 | Bonjour | 33612345678 | one | 1 |",
+            "abc1 | 25032010-09:52 | Bonjour | 33612345678 | 1 | 1.5 |",
+            " | 25032010-09:52 | Bonjour | 33612345678 | 1 | 1 |",
+            "garbage\nabc1 | 25032010-09:52 | Bonjour | 33612345678 | 1 | 1 |",
+        ),
+        *_cases(
+            parse_reply_list,
+            "r1 | 01012014-10:00 | 33612345678 | text | 36034",
+            "r1 | 01012014-10:00 | someone | text | 36034 | sms1",
+            "r1 | 01012014-10:00 | 33612345678 | text | short code | sms1",
+            "r1 | 01012014-10:00 | 33612345678 | text | 36034 | two words",
+            "r1 | 2014 | 33612345678 | text | 36034 | sms1",
+        ),
+        *_cases(parse_sms_status, "", "Envoyé", "x | Envoyé"),
+    ],
+)
+def test_malformed(parse: Parser, body: str) -> None:
+    with pytest.raises(SmsModeResponseError):
+        parse(body)
+
+
+@pytest.mark.parametrize(
+    ("parse", "body", "error", "code", "description"),
+    [
+        pytest.param(
+            parse_balance,
+            "32 | Erreur d'authentification",
+            SmsModeAuthenticationError,
+            32,
+            "Erreur d'authentification",
+            id="balance-32",
+        ),
+        pytest.param(
+            parse_delivery_report,
+            "61 | SMS non trouvé",
+            SmsModeNotFoundError,
+            61,
+            "SMS non trouvé",
+            id="delivery_report-61",
+        ),
+        pytest.param(
+            parse_delivery_report,
+            "31 | Erreur interne",
+            SmsModeInternalError,
+            31,
+            "Erreur interne",
+            id="delivery_report-31",
+        ),
+        pytest.param(
+            parse_delivery_report,
+            "35 | Paramètre manquant |",
+            SmsModeInvalidParameterError,
+            35,
+            "Paramètre manquant",
+            id="delivery_report-35-trailing-bar",
+        ),
+        pytest.param(
+            parse_sent_sms_list,
+            "32 | Erreur d'authentification\r\n",
+            SmsModeAuthenticationError,
+            32,
+            "Erreur d'authentification",
+            id="sent_sms_list-32",
+        ),
+        pytest.param(
+            parse_reply_list,
+            "35 | Paramètre incorrect",
+            SmsModeInvalidParameterError,
+            35,
+            "Paramètre incorrect",
+            id="reply_list-35",
+        ),
+        pytest.param(
+            parse_sms_status,
+            "32 | Echec d'authentification",
+            SmsModeAuthenticationError,
+            32,
+            "Echec d'authentification",
+            id="sms_status-32",
+        ),
+        pytest.param(
+            parse_sms_status,
+            "35 | Paramètre(s) incorrect(s)",
+            SmsModeInvalidParameterError,
+            35,
+            "Paramètre(s) incorrect(s)",
+            id="sms_status-35",
+        ),
+        pytest.param(
+            parse_sms_status,
+            "61 | smsID invalide",
+            SmsModeNotFoundError,
+            61,
+            "smsID invalide",
+            id="sms_status-61",
+        ),
+        pytest.param(
+            parse_sms_status,
+            "31 | Erreur interne",
+            SmsModeInternalError,
+            31,
+            "Erreur interne",
+            id="sms_status-31",
+        ),
+        pytest.param(
+            parse_api_key,
+            "32 | Erreur d'authentification",
+            SmsModeAuthenticationError,
+            32,
+            "Erreur d'authentification",
+            id="api_key-32",
+        ),
+    ],
+)
+def test_error_reply(
+    parse: Parser,
+    body: str,
+    error: type[SmsModeApiError],
+    code: int,
+    description: str,
+) -> None:
+    """A provider error reply raises its code's exception, whatever was asked."""
+    with pytest.raises(error) as err:
+        parse(body)
+    assert (err.value.code, err.value.description) == (code, description)
+
+
+@pytest.mark.parametrize(
+    ("parse", "body"),
+    [
+        *_cases(parse_delivery_report, "", "\r\n", " | "),
+        *_cases(parse_sent_sms_list, "", "\r\n", "\n\n"),
+        *_cases(parse_reply_list, "", "\r\n"),
+    ],
+)
+def test_empty_list(parse: Parser, body: str) -> None:
+    assert parse(body) == []

@@ -22,6 +22,8 @@ from aiosmsmode import (
     SmsModeResponseError,
 )
 
+from .sockets import never_accepting_url
+
 API_KEY = "K3yK3yK3yK3yK3yK3yK3yK3yK3yK3y42"
 
 type Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
@@ -67,12 +69,6 @@ async def server(socket_enabled: None) -> AsyncIterator[Server]:
     yield instance
     assert instance.server is not None
     await instance.server.close()
-
-
-@pytest.fixture
-async def session(socket_enabled: None) -> AsyncIterator[aiohttp.ClientSession]:
-    async with aiohttp.ClientSession() as client_session:
-        yield client_session
 
 
 def closed_port() -> int:
@@ -268,25 +264,9 @@ async def test_connection_refused_nothing_sent(session: aiohttp.ClientSession) -
 
 async def test_connect_timeout_nothing_sent(session: aiohttp.ClientSession) -> None:
     """A server that never accepts the connection: nothing can have been sent."""
-    with socket.socket() as listener:
-        listener.bind(("127.0.0.1", 0))
-        listener.listen(0)
-        port = listener.getsockname()[1]
-        # Fill the accept queue, never accepting: further SYNs are dropped.
-        fillers = []
-        for _ in range(3):
-            filler = socket.socket()
-            filler.setblocking(False)
-            filler.connect_ex(("127.0.0.1", port))
-            fillers.append(filler)
-        try:
-            client = SmsModeClient(
-                session, API_KEY, base_url=f"http://127.0.0.1:{port}", timeout=1
-            )
-            with pytest.raises(SmsModeConnectionError) as err:
-                await client.get_balance()
-        finally:
-            for filler in fillers:
-                filler.close()
+    with never_accepting_url() as url:
+        client = SmsModeClient(session, API_KEY, base_url=url, timeout=1)
+        with pytest.raises(SmsModeConnectionError) as err:
+            await client.get_balance()
     assert err.value.may_have_been_sent is False
     assert err.value.retryable
