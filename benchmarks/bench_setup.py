@@ -35,7 +35,7 @@ from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 from custom_components.smsmode.api.recipients import CACHED_NUMBERS
 from custom_components.smsmode.const import DOMAIN
 from custom_components.smsmode.inbox import MAX_SEEN
-from custom_components.smsmode.outbox import MAX_CLAIMED
+from custom_components.smsmode.outbox_queue import MAX_CLAIMED
 
 from .bench_webhook import smsmode_paths
 from .conftest import setup_entry

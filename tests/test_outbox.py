@@ -1,7 +1,6 @@
 """The outbox: SMS smsmode cannot take now go out later, once, and survive restarts."""
 
 import asyncio
-from dataclasses import replace
 from datetime import timedelta
 from typing import Any
 
@@ -16,7 +15,7 @@ from pytest_homeassistant_custom_component.common import (
     async_capture_events,
 )
 
-from custom_components.smsmode import outbox as outbox_module, retry
+from custom_components.smsmode import outbox_queue, retry
 from custom_components.smsmode.const import (
     CONF_OUTBOX_HORIZON,
     DOMAIN,
@@ -168,7 +167,7 @@ async def test_outage_backs_off_raises_an_issue_and_recovers(
     """Retries back off; after several, a repair issue; it goes once all is sent."""
     smsmode_simulator.add_fault(SEND, Fault.http_error(503), times=4)
     await _send(hass, entry, message="Water leak")
-    item = next(iter(entry.runtime_data.outbox._items.values()))
+    item = entry.runtime_data.outbox.queued()[0]
     first_wait = item.next_attempt - item.queued_at
     assert 7.5 <= first_wait <= 15
     for _ in range(3):
@@ -427,7 +426,7 @@ async def test_full_outbox_drops_the_oldest(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """The outbox is bounded: past its size the oldest message is given up."""
-    monkeypatch.setattr(outbox_module, "MAX_QUEUED", 2)
+    monkeypatch.setattr(outbox_queue, "MAX_QUEUED", 2)
     failed = async_capture_events(hass, EVENT_SEND_FAILED)
     smsmode_simulator.add_fault(SEND, Fault.code(50), times=3)
     for text in ("one", "two", "three"):
@@ -470,8 +469,8 @@ async def test_unload_waits_for_the_attempt_under_way(
     outbox = entry.runtime_data.outbox
     smsmode_simulator.add_fault(SEND, Fault.code(50))
     await _send(hass, entry)
-    (item,) = outbox._items.values()
-    outbox._items[item.outbox_id] = replace(item, next_attempt=0)
+    (item,) = outbox.queued()
+    outbox._queue.async_note(item, next_attempt=0)
     # smsmode takes it at once and answers 2 s late: the unload starts meanwhile
     # (the margin is for a loaded machine; nothing is timed).
     smsmode_simulator.add_fault(SEND, Fault.slow(2))
@@ -499,7 +498,7 @@ async def test_failed_lookup_keeps_the_outcome_unknown(
     smsmode_simulator.add_fault(LIST, Fault.code(50))
     await _send(hass, entry)
     await _tick(hass, freezer)
-    (item,) = entry.runtime_data.outbox._items.values()
+    (item,) = entry.runtime_data.outbox.queued()
     assert item.outcome_unknown
     await _tick(hass, freezer)
     assert len(smsmode_simulator.requests_to(LIST)) == 2
@@ -622,7 +621,7 @@ async def test_key_refused_while_looking_up(
     await _tick(hass, freezer)
     flows = hass.config_entries.flow.async_progress_by_handler(DOMAIN)
     assert [flow["context"]["source"] for flow in flows] == [SOURCE_REAUTH]
-    (item,) = entry.runtime_data.outbox._items.values()
+    (item,) = entry.runtime_data.outbox.queued()
     assert item.outcome_unknown
 
 
@@ -630,8 +629,8 @@ async def test_claimed_ids_are_bounded(
     hass: HomeAssistant, entry: MockConfigEntry, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Only the newest accepted ids are remembered."""
-    monkeypatch.setattr(outbox_module, "MAX_CLAIMED", 3)
+    monkeypatch.setattr(outbox_queue, "MAX_CLAIMED", 3)
     outbox = entry.runtime_data.outbox
     for sms_id in ("a", "b", "c", "d"):
         outbox.async_claim(sms_id)
-    assert list(outbox._claimed) == ["b", "c", "d"]
+    assert list(outbox._queue.claimed) == ["b", "c", "d"]

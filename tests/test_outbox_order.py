@@ -240,7 +240,7 @@ async def test_lookup_past_smsmode_limit_sends_nothing(
     await async_step_time(hass, freezer, timedelta(seconds=16))
     assert len(smsmode_simulator.requests_to(LIST)) == 2
     assert "Server down" not in _texts(smsmode_simulator)
-    (item,) = entry.runtime_data.outbox._items.values()
+    (item,) = entry.runtime_data.outbox.queued()
     assert item.outcome_unknown
     assert "too long to tell whether a queued SMS went" in caplog.text
 

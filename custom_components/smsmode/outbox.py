@@ -20,13 +20,11 @@ fail the SMS with `smsmode_send_failed`.
 """
 
 import asyncio
-from dataclasses import replace
 from datetime import timedelta
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Final
 from uuid import uuid4
 
 from homeassistant.core import HomeAssistant, callback
-from homeassistant.helpers.dispatcher import async_dispatcher_send
 from homeassistant.util import dt as dt_util
 
 from .api import (
@@ -41,7 +39,6 @@ from .const import (
     CONF_QUEUE_FAILED_SENDS,
     DEFAULT_OUTBOX_HORIZON,
     DEFAULT_QUEUE_FAILED_SENDS,
-    DOMAIN,
     LOGGER,
 )
 from .coordinator import SmsmodeConfigEntry
@@ -50,6 +47,7 @@ from .issues import (
     async_set_outbox_stuck,
     async_set_outbox_unreadable,
 )
+from .outbox_attempt import KeyRefused, Refused, Sent, TryLater, async_attempt
 from .outbox_events import (
     FAILED_CREDITS,
     FAILED_EXPIRED,
@@ -59,27 +57,14 @@ from .outbox_events import (
     async_fire_queued,
     async_fire_sent,
 )
-from .outbox_store import OutboxStore, OutboxUnreadableError, QueuedSms, StoredOutbox
-from .outgoing import (
-    LookupIncompleteError,
-    OutgoingSms,
-    async_find_sent,
-    is_queueable,
-    may_have_been_sent,
-)
-from .retry import due_at, not_before, retry_at
+from .outbox_queue import OutboxQueue
+from .outbox_store import OutboxUnreadableError, QueuedSms
+from .outgoing import OutgoingSms, is_queueable, may_have_been_sent
+from .retry import due_at, not_before, retry_at, retry_changes
 from .scheduling import ScheduledJob
 
 # The oldest SMS still queued after this many attempts raises the repair issue.
 STUCK_AFTER_ATTEMPTS: Final = 3
-# Queued SMS kept at most: an outage during a flood of alerts cannot grow the
-# store without bound.
-MAX_QUEUED: Final = 500
-# Ids of SMS smsmode accepted, remembered so that a list line is claimed once,
-# and the groups whose size is remembered.
-MAX_CLAIMED: Final = 1000
-MAX_GROUPS: Final = 100
-
 # Why an SMS was queued without being tried, in `smsmode_send_queued`.
 WAITING_BEHIND: Final = "Waiting behind earlier SMS"
 
@@ -88,14 +73,9 @@ if TYPE_CHECKING:
     from .sender import SmsmodeSender
 
 
-def outbox_signal(entry_id: str) -> str:
-    """Dispatcher signal sent when the outbox of an entry changes."""
-    return f"{DOMAIN}_{entry_id}_outbox"
-
-
 async def async_remove_outbox(hass: HomeAssistant, entry_id: str) -> None:
     """Delete an entry's stored outbox (the entry is being removed)."""
-    await OutboxStore(hass, entry_id).async_remove()
+    await OutboxQueue(hass, entry_id).async_remove()
 
 
 class OutboxClosedError(Exception):
@@ -125,10 +105,7 @@ class SmsmodeOutbox:
         self._entry = entry
         self._client = client
         self._sender = sender
-        self._store = OutboxStore(hass, entry.entry_id)
-        self._items: dict[str, QueuedSms] = {}
-        self._claimed: dict[str, str | None] = {}
-        self._group_sizes: dict[str, int] = {}
+        self._queue = OutboxQueue(hass, entry.entry_id)
         self.enabled = bool(
             entry.options.get(CONF_QUEUE_FAILED_SENDS, DEFAULT_QUEUE_FAILED_SENDS)
         )
@@ -151,18 +128,14 @@ class SmsmodeOutbox:
 
     def __len__(self) -> int:
         """Return how many SMS wait."""
-        return len(self._items)
+        return len(self._queue)
 
     async def async_load(self) -> None:
         """Read what waited when Home Assistant stopped (SMS are kept)."""
         try:
-            stored = await self._store.async_load()
+            await self._queue.async_load()
         except OutboxUnreadableError as err:
             async_set_outbox_unreadable(self._hass, self._entry, err.kept_as)
-            return
-        self._claimed = stored.claimed
-        self._group_sizes = stored.group_sizes
-        self._items = {item.outbox_id: item for item in stored.items}
 
     @callback
     def async_start(self) -> None:
@@ -180,23 +153,13 @@ class SmsmodeOutbox:
         async with self.turn:
             pass
 
-    async def _async_save(self) -> None:
-        await self._store.async_save(
-            StoredOutbox(list(self._items.values()), self._claimed, self._group_sizes)
-        )
-        async_dispatcher_send(self._hass, outbox_signal(self._entry.entry_id))
-
     @callback
     def async_claim(self, sms_id: str, group: str | None = None) -> None:
         """Remember an SMS smsmode accepted: no queued SMS can be that one.
 
         Its group, if any, lets a lookup learn the group's size from its line.
         """
-        self._claimed[sms_id] = group
-        while len(self._claimed) > MAX_CLAIMED:
-            del self._claimed[next(iter(self._claimed))]
-        while len(self._group_sizes) > MAX_GROUPS:
-            del self._group_sizes[next(iter(self._group_sizes))]
+        self._queue.async_claim(sms_id, group)
 
     async def async_send_in_turn(self, sms: OutgoingSms) -> SendResult | QueuedSms:
         """Send an SMS now when none waits, else queue it behind them at once.
@@ -206,7 +169,7 @@ class SmsmodeOutbox:
         smsmode cannot take now is queued. OutboxClosedError when this outbox
         was unloaded with SMS still queued.
         """
-        if self._items:
+        if self._queue:
             if self.closed:
                 raise OutboxClosedError
             item = await self._async_add(sms, WAITING_BEHIND, attempts=0)
@@ -256,31 +219,28 @@ class SmsmodeOutbox:
             attempts=attempts,
             outcome_unknown=outcome_unknown,
         )
-        if len(self._items) >= MAX_QUEUED:
-            oldest = self._head()
-            del self._items[oldest.outbox_id]
+        if (evicted := await self._queue.async_put(item)) is not None:
             async_fire_failed(
                 self._hass,
                 self._entry.entry_id,
-                oldest,
+                evicted,
                 FAILED_FULL,
                 "The outbox is full",
             )
-        self._items[item.outbox_id] = item
-        await self._async_save()
         async_fire_queued(
             self._hass,
             self._entry.entry_id,
             item,
             error,
-            due_at(self._head(), early=False),
+            due_at(self._queue.head(), early=False),
         )
         self._async_update_issue()
         self._async_schedule()
         return item
 
-    def _head(self) -> QueuedSms:
-        return next(iter(self._items.values()))
+    def queued(self) -> list[QueuedSms]:
+        """Return the SMS waiting, oldest first (diagnostics, tests)."""
+        return self._queue.items()
 
     @callback
     def _async_attempt_early(self) -> None:
@@ -289,7 +249,7 @@ class SmsmodeOutbox:
         In the background: the caller does not wait. Never for a head whose
         outcome is unknown, nor before an HTTP 429's wait is over.
         """
-        head = self._head()
+        head = self._queue.head()
         if (
             head.early_attempt_made
             or self._paused
@@ -297,7 +257,7 @@ class SmsmodeOutbox:
             or due_at(head, early=True) > dt_util.utcnow().timestamp()
         ):
             return
-        self._items[head.outbox_id] = replace(head, early_attempt_made=True)
+        self._queue.async_note(head, early_attempt_made=True)
         self._entry.async_create_background_task(
             self._hass, self.async_run(early=True), "smsmode outbox early attempt"
         )
@@ -305,10 +265,10 @@ class SmsmodeOutbox:
     @callback
     def _async_schedule(self) -> None:
         """Plan a run when the oldest SMS is due (none while paused or running)."""
-        if self._paused or not self._items:
+        if self._paused or not self._queue:
             self._job.async_cancel()
             return
-        due = due_at(self._head(), early=False)
+        due = due_at(self._queue.head(), early=False)
         self._job.async_plan(max(0.0, due - dt_util.utcnow().timestamp()))
 
     async def async_run(self, *, early: bool = False) -> None:
@@ -322,8 +282,8 @@ class SmsmodeOutbox:
             if self.closed:
                 return
             await self._async_expire()
-            while self._items and not (self._paused or self.closed):
-                head = self._head()
+            while self._queue and not (self._paused or self.closed):
+                head = self._queue.head()
                 moment = dt_util.utcnow().timestamp()
                 if due_at(head, early=early) > moment:
                     break
@@ -333,8 +293,8 @@ class SmsmodeOutbox:
                     )
                 except Exception:  # noqa: BLE001 - the outbox must keep going
                     LOGGER.exception("Unexpected error while sending a queued SMS")
-                    await self._async_retry_later(
-                        head, None, outcome_unknown=True, on_schedule=True
+                    await self._queue.async_update(
+                        head, **retry_changes(head, None, True, on_schedule=True)
                     )
                     went = False
                 if not went:
@@ -347,8 +307,8 @@ class SmsmodeOutbox:
     async def _async_expire(self) -> None:
         """Give up the SMS queued longer ago than the horizon."""
         horizon = (dt_util.utcnow() - self._horizon).timestamp()
-        for item in [i for i in self._items.values() if i.queued_at < horizon]:
-            await self._async_drop(item)
+        for item in [i for i in self._queue.items() if i.queued_at < horizon]:
+            await self._queue.async_drop(item)
             async_fire_failed(
                 self._hass,
                 self._entry.entry_id,
@@ -358,103 +318,53 @@ class SmsmodeOutbox:
             )
 
     async def _async_try(self, item: QueuedSms, *, on_schedule: bool) -> bool:
-        """Find out whether an SMS went, send it if not; True when it is done.
+        """Make one attempt and act on its outcome; True when the SMS is done.
 
         "Done" includes failed for good: only an SMS smsmode still cannot take
         (or a refused key) stops the run. An attempt made ahead of time, for a
         newer SMS (`on_schedule` False), leaves the backoff where it was.
         """
-        if item.outcome_unknown:
-            try:
-                sms_id = await async_find_sent(
-                    self._client,
-                    item.sms,
-                    first_attempt=dt_util.utc_from_timestamp(item.queued_at),
-                    last_attempt=dt_util.utc_from_timestamp(item.last_attempt),
-                    claimed=self._claimed,
-                    group_sizes=self._group_sizes,
-                )
-            except SmsModeAuthenticationError as err:
-                self._async_pause_for_reauth(err)
-                return False
-            except (SmsModeError, LookupIncompleteError) as err:
-                # Still unknown: the lookup failed, not the send.
-                if isinstance(err, LookupIncompleteError):
-                    LOGGER.warning(
-                        "smsmode's sent list is too long to tell whether a queued "
-                        "SMS went: it is looked up again later, not sent"
-                    )
-                await self._async_retry_later(
-                    item,
-                    err if isinstance(err, SmsModeError) else None,
-                    outcome_unknown=True,
-                    on_schedule=on_schedule,
-                )
-                return False
-            if sms_id is not None:
-                LOGGER.info("A queued SMS had reached smsmode after all: not re-sent")
-                self.async_claim(sms_id, item.sms.group)
-                await self._async_drop(item)
-                self._sender.async_follow_up(item.sms, sms_id)
+        item, outcome = await async_attempt(
+            self._sender, self._client, self._queue, item
+        )
+        match outcome:
+            case Sent(sms_id=sms_id, found=found):
+                if found:
+                    self.async_claim(sms_id, item.sms.group)
+                    self._sender.async_follow_up(item.sms, sms_id)
+                await self._queue.async_drop(item)
                 async_fire_sent(
                     self._hass,
                     self._entry.entry_id,
                     item,
                     sms_id,
-                    attempts=item.attempts,
-                    found=True,
+                    attempts=item.attempts + (not found),
+                    found=found,
                 )
                 return True
-        now = dt_util.utcnow()
-        # From here a cut or a restart leaves the outcome unknown again.
-        item = await self._async_update(
-            item, outcome_unknown=True, last_attempt=now.timestamp()
-        )
-        try:
-            result = await self._sender.async_deliver(item.due_sms(now))
-        except SmsModeAuthenticationError as err:
-            await self._async_update(item, outcome_unknown=False)
-            self._async_pause_for_reauth(err)
-            return False
-        except SmsModeError as err:
-            if is_queueable(err):
-                await self._async_retry_later(
-                    item,
-                    err,
-                    outcome_unknown=may_have_been_sent(err),
-                    on_schedule=on_schedule,
-                )
+            case KeyRefused(err=err):
+                self._async_pause_for_reauth(err)
                 return False
-            # What it means for the account, as for a direct send (code 33's issue).
-            self._sender.async_react(err)
-            # smsmode refused it: it did not go.
-            item = replace(item, outcome_unknown=False)
-            await self._async_drop(item)
-            async_fire_failed(
-                self._hass,
-                self._entry.entry_id,
-                item,
-                FAILED_CREDITS
-                if isinstance(err, SmsModeInsufficientCreditsError)
-                else FAILED_REFUSED,
-                str(err),
-            )
-            return True
-        LOGGER.info(
-            "A queued SMS went out (%s) after %d attempt(s)",
-            result.sms_id,
-            item.attempts + 1,
-        )
-        await self._async_drop(item)
-        async_fire_sent(
-            self._hass,
-            self._entry.entry_id,
-            item,
-            result.sms_id,
-            attempts=item.attempts + 1,
-            found=False,
-        )
-        return True
+            case TryLater(err=err, outcome_unknown=unknown):
+                await self._queue.async_update(
+                    item, **retry_changes(item, err, unknown, on_schedule=on_schedule)
+                )
+                LOGGER.debug("Queued SMS not sent yet: %s", err)
+                return False
+            case Refused(err=err):
+                # What it means for the account, as for a direct send (code 33).
+                self._sender.async_react(err)
+                await self._queue.async_drop(item)
+                async_fire_failed(
+                    self._hass,
+                    self._entry.entry_id,
+                    item,
+                    FAILED_CREDITS
+                    if isinstance(err, SmsModeInsufficientCreditsError)
+                    else FAILED_REFUSED,
+                    str(err),
+                )
+                return True
 
     @callback
     def _async_pause_for_reauth(self, err: SmsModeAuthenticationError) -> None:
@@ -463,52 +373,10 @@ class SmsmodeOutbox:
         self._sender.async_react(err)
         LOGGER.warning("smsmode refused the key: queued SMS wait for a new one")
 
-    async def _async_retry_later(
-        self,
-        item: QueuedSms,
-        err: SmsModeError | None,
-        *,
-        outcome_unknown: bool,
-        on_schedule: bool,
-    ) -> None:
-        """Keep the SMS for later; a scheduled attempt moves the backoff on.
-
-        An HTTP 429 holds it back as long as smsmode asked, either way, and an
-        unknown outcome keeps its wait even after an early attempt.
-        """
-        held_until = max(item.not_before, not_before(err))
-        attempts = item.attempts + 1 if on_schedule else item.attempts
-        next_attempt = retry_at(attempts, err, unknown=outcome_unknown)
-        if not on_schedule and not outcome_unknown:
-            next_attempt = max(item.next_attempt, held_until)
-        await self._async_update(
-            item,
-            attempts=attempts,
-            next_attempt=next_attempt,
-            outcome_unknown=outcome_unknown,
-            not_before=held_until,
-            # A new backoff step: a new SMS may bring it forward once more.
-            early_attempt_made=item.early_attempt_made and not on_schedule,
-        )
-        LOGGER.debug("Queued SMS not sent yet (attempt %d): %s", attempts, err)
-
-    async def _async_update(self, item: QueuedSms, **changes: Any) -> QueuedSms:
-        """Store a change; an SMS given up meanwhile (outbox full) stays gone."""
-        current = self._items.get(item.outbox_id, item)
-        updated = replace(current, **changes)
-        if item.outbox_id in self._items:
-            self._items[item.outbox_id] = updated
-            await self._async_save()
-        return updated
-
-    async def _async_drop(self, item: QueuedSms) -> None:
-        if self._items.pop(item.outbox_id, None) is not None:
-            await self._async_save()
-
     @callback
     def _async_update_issue(self) -> None:
         """Raise the repair issue while the oldest SMS has failed several times."""
-        if self._items and self._head().attempts >= STUCK_AFTER_ATTEMPTS:
-            async_set_outbox_stuck(self._hass, self._entry, len(self._items))
+        if self._queue and self._queue.head().attempts >= STUCK_AFTER_ATTEMPTS:
+            async_set_outbox_stuck(self._hass, self._entry, len(self._queue))
         else:
             async_clear_outbox_stuck(self._hass, self._entry)

@@ -8,7 +8,7 @@ before the sent list is read.
 
 from datetime import timedelta
 import random
-from typing import Final
+from typing import Any, Final
 
 from homeassistant.util import dt as dt_util
 
@@ -59,3 +59,26 @@ def due_at(item: QueuedSms, *, early: bool) -> float:
         waited = item.last_attempt + UNKNOWN_OUTCOME_WAIT.total_seconds()
         return max(item.next_attempt, item.not_before, waited)
     return item.not_before if early else max(item.next_attempt, item.not_before)
+
+
+def retry_changes(
+    item: QueuedSms, err: SmsModeError | None, unknown: bool, *, on_schedule: bool
+) -> dict[str, Any]:
+    """Return the changes to an SMS kept for later (a scheduled attempt: backoff).
+
+    An HTTP 429 holds it back as long as smsmode asked, either way, and an
+    unknown outcome keeps its wait even after an early attempt. A new backoff
+    step lets a new SMS bring the next attempt forward once more.
+    """
+    held_until = max(item.not_before, not_before(err))
+    attempts = item.attempts + 1 if on_schedule else item.attempts
+    next_attempt = retry_at(attempts, err, unknown=unknown)
+    if not on_schedule and not unknown:
+        next_attempt = max(item.next_attempt, held_until)
+    return {
+        "attempts": attempts,
+        "next_attempt": next_attempt,
+        "outcome_unknown": unknown,
+        "not_before": held_until,
+        "early_attempt_made": item.early_attempt_made and not on_schedule,
+    }

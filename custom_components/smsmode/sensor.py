@@ -9,7 +9,7 @@ from homeassistant.helpers.update_coordinator import CoordinatorEntity
 
 from .coordinator import SmsmodeBalanceCoordinator, SmsmodeConfigEntry
 from .entity import SmsmodeEntity
-from .outbox import outbox_signal
+from .outbox_queue import outbox_signal
 
 # Reads come from the coordinator or the outbox: no request per entity.
 PARALLEL_UPDATES = 0
