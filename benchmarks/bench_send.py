@@ -14,7 +14,7 @@ One more send goes to 10,000 numbers never seen, which phonenumbers parses
 once (the integration remembers what it normalised). After the table, the
 N = 10,000 send is split: the round trip, the simulator's own time, phonenumbers
 (timed apart on numbers never seen, as the integration calls it: once in the
-executor, then once more on the normalised numbers in `SmsModeClient.send_sms`).
+executor, then once more on the normalised numbers in `SmsmodeClient.send_sms`).
 """
 
 import asyncio
@@ -25,7 +25,7 @@ from typing import Final
 
 from homeassistant.core import HomeAssistant
 
-from custom_components.smsmode.api import SmsModeClient, normalize_numbers
+from custom_components.smsmode.api import SmsmodeClient, normalize_numbers
 from custom_components.smsmode.const import DOMAIN
 
 from .conftest import setup_entry
@@ -89,7 +89,7 @@ async def _median_run(simulator: LatencySimulator, endpoint: str, call: Call) ->
     return sorted(runs, key=lambda run: run.seconds)[len(runs) // 2]
 
 
-async def _one_round_trip(client: SmsModeClient) -> float:
+async def _one_round_trip(client: SmsmodeClient) -> float:
     """Return the median time of a balance read: one round trip, as seen."""
     times = []
     for _ in range(7):
@@ -99,12 +99,12 @@ async def _one_round_trip(client: SmsModeClient) -> float:
     return median(times)
 
 
-async def _sequential(client: SmsModeClient, numbers: Sequence[str]) -> None:
+async def _sequential(client: SmsmodeClient, numbers: Sequence[str]) -> None:
     for number in numbers:
         await client.send_sms(TEXT, [number])
 
 
-async def _concurrent(client: SmsModeClient, numbers: Sequence[str]) -> None:
+async def _concurrent(client: SmsmodeClient, numbers: Sequence[str]) -> None:
     await asyncio.gather(*(client.send_sms(TEXT, [number]) for number in numbers))
 
 
@@ -130,7 +130,7 @@ def _timed(function: Callable[[], object]) -> float:
 def _phonenumbers_seconds(numbers: Sequence[str]) -> tuple[float, float]:
     """Return the time to normalise the numbers, then to normalise them again.
 
-    The second pass is what `SmsModeClient.send_sms` does on the event loop with
+    The second pass is what `SmsmodeClient.send_sms` does on the event loop with
     the numbers the integration already normalised in the executor.
     """
     normalised: list[str] = []
@@ -243,7 +243,7 @@ async def test_fan_out(hass: HomeAssistant, simulator: LatencySimulator) -> None
         f"{ms(largest.server_seconds)}; phonenumbers, timed apart on {size:,} other "
         f"numbers never seen: {ms(executor_pass)} to normalise them (in the "
         f"executor, the first time only: the result is remembered) and "
-        f"{ms(loop_pass)} to check the result again (what SmsModeClient.send_sms "
+        f"{ms(loop_pass)} to check the result again (what SmsmodeClient.send_sms "
         f"does, on the event loop).\n"
     )
 

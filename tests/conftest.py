@@ -1,6 +1,6 @@
 """Fixtures shared by every test."""
 
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping
+from collections.abc import Awaitable, Callable, Iterator, Mapping
 import hashlib
 import logging
 import re
@@ -9,7 +9,6 @@ from typing import Any
 from unittest.mock import AsyncMock
 from urllib.parse import urlencode
 
-import aiohttp
 from freezegun.api import FrozenDateTimeFactory
 import homeassistant.components
 from homeassistant.const import CONF_API_KEY, CONF_URL, CONF_WEBHOOK_ID
@@ -205,13 +204,6 @@ async def entry(
     """
     freezer.move_to("2026-06-15 10:00:00+00:00")
     return await async_setup_account(hass, smsmode_simulator)
-
-
-@pytest.fixture
-async def session(socket_enabled: None) -> AsyncIterator[aiohttp.ClientSession]:
-    """Yield an aiohttp session of the test's own, sockets allowed."""
-    async with aiohttp.ClientSession() as client_session:
-        yield client_session
 
 
 # The cloudhook the fake Home Assistant Cloud makes.

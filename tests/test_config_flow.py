@@ -297,7 +297,7 @@ async def test_user_unexpected_error(
     with (
         caplog.at_level(logging.ERROR),
         patch(
-            "custom_components.smsmode.config_flow.SmsModeClient.get_balance",
+            "custom_components.smsmode.config_flow.SmsmodeClient.get_balance",
             side_effect=Exception("boom"),
         ),
     ):

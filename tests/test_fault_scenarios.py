@@ -35,7 +35,7 @@ from pytest_homeassistant_custom_component.common import (
 )
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
-from custom_components.smsmode.api import SmsModeClient
+from custom_components.smsmode.api import SmsmodeClient
 from custom_components.smsmode.const import (
     DOMAIN,
     EVENT_DELIVERY_REPORT,
@@ -340,7 +340,7 @@ async def queue_of_200_on_a_busy_account(h: Harness) -> ScenarioResult:
     h.simulator.add_fault(SEND, Fault.drop_after())
     await h.alert(texts[0])
     h.simulator.balance += 1000  # the 600 others' and the alerts'
-    other = SmsModeClient(
+    other = SmsmodeClient(
         async_get_clientsession(h.hass),
         h.simulator.api_key,
         base_url=h.simulator.url,

@@ -21,7 +21,7 @@ from pytest_homeassistant_custom_component.common import (
 )
 
 from custom_components.smsmode import outgoing, retry
-from custom_components.smsmode.api import SmsModeClient, client as api_client
+from custom_components.smsmode.api import SmsmodeClient, client as api_client
 from custom_components.smsmode.const import (
     CONF_OUTBOX_HORIZON,
     DOMAIN,
@@ -185,7 +185,7 @@ async def _fill_sent_list(
 ) -> None:
     """Another user of the account sends `count` SMS."""
     simulator.balance += count
-    other = SmsModeClient(
+    other = SmsmodeClient(
         async_get_clientsession(hass), simulator.api_key, base_url=simulator.url
     )
     for number in range(count):
@@ -316,7 +316,7 @@ async def test_group_send_is_matched_by_its_group_size(
     await hass.services.async_call(
         DOMAIN, "send_sms", {**group_send, "message": "Hello"}, blocking=True
     )
-    other = SmsModeClient(
+    other = SmsmodeClient(
         async_get_clientsession(hass),
         smsmode_simulator.api_key,
         base_url=smsmode_simulator.url,

@@ -7,13 +7,13 @@ import pytest
 from custom_components.smsmode.api import (
     Encoding,
     SentSms,
-    SmsModeConnectionError,
-    SmsModeError,
-    SmsModeInternalError,
-    SmsModeInvalidParameterError,
-    SmsModeRateLimitError,
-    SmsModeResponseError,
-    SmsModeUnavailableError,
+    SmsmodeConnectionError,
+    SmsmodeError,
+    SmsmodeInternalError,
+    SmsmodeInvalidParameterError,
+    SmsmodeRateLimitError,
+    SmsmodeResponseError,
+    SmsmodeUnavailableError,
     StopMode,
 )
 from custom_components.smsmode.outgoing import (
@@ -104,17 +104,17 @@ def test_international_stop_mention() -> None:
 @pytest.mark.parametrize(
     ("err", "queueable", "maybe_sent"),
     [
-        (SmsModeUnavailableError(50, "Temporairement inaccessible"), True, False),
-        (SmsModeInternalError(31, "Erreur interne"), True, True),
-        (SmsModeInvalidParameterError(35, "Paramètre"), False, False),
-        (SmsModeRateLimitError(None), True, False),
-        (SmsModeConnectionError("refused", may_have_been_sent=False), True, False),
-        (SmsModeConnectionError("cut", may_have_been_sent=True), True, True),
-        (SmsModeResponseError("Expected", "<html>"), True, True),
+        (SmsmodeUnavailableError(50, "Temporairement inaccessible"), True, False),
+        (SmsmodeInternalError(31, "Erreur interne"), True, True),
+        (SmsmodeInvalidParameterError(35, "Paramètre"), False, False),
+        (SmsmodeRateLimitError(None), True, False),
+        (SmsmodeConnectionError("refused", may_have_been_sent=False), True, False),
+        (SmsmodeConnectionError("cut", may_have_been_sent=True), True, True),
+        (SmsmodeResponseError("Expected", "<html>"), True, True),
     ],
 )
 def test_what_the_outbox_takes(
-    err: SmsModeError, queueable: bool, maybe_sent: bool
+    err: SmsmodeError, queueable: bool, maybe_sent: bool
 ) -> None:
     """Trying later can fix these; code 31 and unreadable answers may have gone."""
     assert is_queueable(err) is queueable

@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
-from custom_components.smsmode.api import SmsModeResponseError, parse_callback
+from custom_components.smsmode.api import SmsmodeResponseError, parse_callback
 
 from .test_webhook import DELIVERY, REPLY, capture_callback_events
 
@@ -52,7 +52,7 @@ def _accepted(params: dict[str, str]) -> bool:
     """Tell whether the callback parser takes these parameters."""
     try:
         parse_callback(params)
-    except SmsModeResponseError:
+    except SmsmodeResponseError:
         return False
     return True
 

@@ -17,7 +17,7 @@ from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.typing import ConfigType
 
 from . import notify, services, webhook
-from .api import SmsModeClient
+from .api import SmsmodeClient
 from .const import DEFAULT_URL, DOMAIN
 from .coordinator import (
     SmsmodeBalanceCoordinator,
@@ -48,7 +48,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: SmsmodeConfigEntry) -> b
     Only a refused key fails the setup: with smsmode out of reach the account
     loads all the same, so that what is sent meanwhile waits in the outbox.
     """
-    client = SmsModeClient(
+    client = SmsmodeClient(
         async_get_clientsession(hass),
         entry.data[CONF_API_KEY],
         base_url=entry.data.get(CONF_URL) or DEFAULT_URL,

@@ -31,7 +31,7 @@ from homeassistant.helpers.selector import (
 )
 import voluptuous as vol
 
-from .api import SmsModeAuthenticationError, SmsModeClient, SmsModeError
+from .api import SmsmodeAuthenticationError, SmsmodeClient, SmsmodeError
 from .api_url import same_server, url_error
 from .const import CONF_CLOUDHOOK_URL, DEFAULT_URL, DOMAIN, SUBENTRY_TYPE_RECIPIENT
 from .options_flow import SmsmodeOptionsFlow
@@ -89,12 +89,12 @@ async def _async_validate_account(
     """
     if not api_key:  # only blanks were typed
         return {"base": "invalid_auth"}
-    client = SmsModeClient(async_get_clientsession(hass), api_key, base_url=url)
+    client = SmsmodeClient(async_get_clientsession(hass), api_key, base_url=url)
     try:
         await client.get_balance()
-    except SmsModeAuthenticationError:
+    except SmsmodeAuthenticationError:
         return {"base": "invalid_auth"}
-    except SmsModeError:
+    except SmsmodeError:
         # Unreachable, HTTP 5xx, unexpected body, or another provider code.
         return {"base": "cannot_connect"}
     except Exception:

@@ -10,10 +10,10 @@ from homeassistant.exceptions import ConfigEntryAuthFailed, ConfigEntryNotReady
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
 
 from .api import (
-    SmsModeAuthenticationError,
-    SmsModeClient,
-    SmsModeError,
-    SmsModeRateLimitError,
+    SmsmodeAuthenticationError,
+    SmsmodeClient,
+    SmsmodeError,
+    SmsmodeRateLimitError,
 )
 from .const import (
     CONF_BALANCE_INTERVAL,
@@ -52,7 +52,7 @@ FIRST_READ_RETRY: Final = timedelta(minutes=1)
 class SmsmodeRuntimeData:
     """What one loaded smsmode account holds while Home Assistant runs."""
 
-    client: SmsModeClient
+    client: SmsmodeClient
     coordinator: SmsmodeBalanceCoordinator
     inbox: SmsmodeInbox
     reply_poller: SmsmodeReplyPoller
@@ -77,7 +77,7 @@ class SmsmodeBalanceCoordinator(DataUpdateCoordinator[float]):
     config_entry: SmsmodeConfigEntry
 
     def __init__(
-        self, hass: HomeAssistant, entry: SmsmodeConfigEntry, client: SmsModeClient
+        self, hass: HomeAssistant, entry: SmsmodeConfigEntry, client: SmsmodeClient
     ) -> None:
         """Poll on the interval chosen in the options (minutes)."""
         minutes = entry.options.get(CONF_BALANCE_INTERVAL)
@@ -137,14 +137,14 @@ class SmsmodeBalanceCoordinator(DataUpdateCoordinator[float]):
     async def _async_update_data(self) -> float:
         try:
             balance = await self.client.get_balance()
-        except SmsModeAuthenticationError as err:
+        except SmsmodeAuthenticationError as err:
             raise ConfigEntryAuthFailed(
                 translation_domain=DOMAIN, translation_key="invalid_auth"
             ) from err
-        except SmsModeError as err:
+        except SmsmodeError as err:
             # On HTTP 429 the next read waits as long as smsmode asked.
             retry_after = (
-                err.retry_after if isinstance(err, SmsModeRateLimitError) else None
+                err.retry_after if isinstance(err, SmsmodeRateLimitError) else None
             )
             if self._first_read:
                 # Core's first refresh ignores `retry_after` (a 429 at setup):

@@ -14,19 +14,19 @@ from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 
 from .api import (
     Encoding,
-    SmsModeApiError,
-    SmsModeAuthenticationError,
-    SmsModeBatchRowError,
-    SmsModeConnectionError,
-    SmsModeEncodingError,
-    SmsModeError,
-    SmsModeInsufficientCreditsError,
-    SmsModeInternalError,
-    SmsModeInvalidNumberError,
-    SmsModeInvalidParameterError,
-    SmsModeMessageTooLongError,
-    SmsModeRateLimitError,
-    SmsModeValidationError,
+    SmsmodeApiError,
+    SmsmodeAuthenticationError,
+    SmsmodeBatchRowError,
+    SmsmodeConnectionError,
+    SmsmodeEncodingError,
+    SmsmodeError,
+    SmsmodeInsufficientCreditsError,
+    SmsmodeInternalError,
+    SmsmodeInvalidNumberError,
+    SmsmodeInvalidParameterError,
+    SmsmodeMessageTooLongError,
+    SmsmodeRateLimitError,
+    SmsmodeValidationError,
 )
 from .const import DOMAIN
 from .coordinator import SmsmodeConfigEntry
@@ -53,27 +53,27 @@ VALIDATION_KEYS: Final = frozenset(
 
 @contextmanager
 def translate_errors(hass: HomeAssistant, entry: SmsmodeConfigEntry) -> Iterator[None]:
-    """Turn any `SmsModeError` raised in the block into a translated HA exception.
+    """Turn any `SmsmodeError` raised in the block into a translated HA exception.
 
     The account reacts first (reactions.py): 32 starts the reauth flow, 33
     raises the out-of-credit repair issue. The entry must be loaded.
     """
     try:
         yield
-    except SmsModeError as err:
+    except SmsmodeError as err:
         async_react(hass, entry, entry.runtime_data.coordinator, err)
         raise ha_error(err) from err
 
 
-def ha_error(err: SmsModeError) -> HomeAssistantError:
+def ha_error(err: SmsmodeError) -> HomeAssistantError:
     """Return the exception a user sees for one client error; nothing else."""
     placeholders = {"error": err.description}
-    if isinstance(err, SmsModeValidationError):
+    if isinstance(err, SmsmodeValidationError):
         key = err.reason if err.reason in VALIDATION_KEYS else "invalid_request"
-        if isinstance(err, SmsModeInvalidNumberError):
+        if isinstance(err, SmsmodeInvalidNumberError):
             key = "invalid_number"
             placeholders["numbers"] = ", ".join(err.numbers)
-        elif isinstance(err, SmsModeMessageTooLongError):
+        elif isinstance(err, SmsmodeMessageTooLongError):
             key = "message_too_long"
             placeholders |= {
                 "units": str(err.units),
@@ -81,32 +81,32 @@ def ha_error(err: SmsModeError) -> HomeAssistantError:
                 "max_segments": str(err.max_segments),
                 "encoding": "GSM" if err.encoding == Encoding.GSM7 else "Unicode",
             }
-        elif isinstance(err, SmsModeEncodingError):
+        elif isinstance(err, SmsmodeEncodingError):
             key = err.reason
             placeholders["characters"] = " ".join(repr(c) for c in err.characters)
-        elif isinstance(err, SmsModeBatchRowError):
+        elif isinstance(err, SmsmodeBatchRowError):
             key = err.reason
             placeholders["row"] = str(err.row)
         return _error(ServiceValidationError, key, placeholders)
-    if isinstance(err, SmsModeConnectionError):
+    if isinstance(err, SmsmodeConnectionError):
         key = (
             "connection_error_may_have_been_sent"
             if err.may_have_been_sent
             else "connection_error_not_sent"
         )
         return _error(HomeAssistantError, key, placeholders)
-    if isinstance(err, SmsModeRateLimitError):
+    if isinstance(err, SmsmodeRateLimitError):
         return _error(HomeAssistantError, "rate_limited", placeholders)
-    if not isinstance(err, SmsModeApiError):
+    if not isinstance(err, SmsmodeApiError):
         return _error(HomeAssistantError, "unexpected_response", placeholders)
     placeholders["code"] = str(err.code)
-    if isinstance(err, SmsModeAuthenticationError):
+    if isinstance(err, SmsmodeAuthenticationError):
         return _error(HomeAssistantError, "authentication_failed", placeholders)
-    if isinstance(err, SmsModeInsufficientCreditsError):
+    if isinstance(err, SmsmodeInsufficientCreditsError):
         return _error(HomeAssistantError, "insufficient_credits", placeholders)
-    if isinstance(err, SmsModeInvalidParameterError):
+    if isinstance(err, SmsmodeInvalidParameterError):
         return _error(ServiceValidationError, "invalid_parameter", placeholders)
-    if isinstance(err, SmsModeInternalError):
+    if isinstance(err, SmsmodeInternalError):
         # Nothing says what smsmode did before failing (see outgoing.py).
         return _error(HomeAssistantError, "internal_error", placeholders)
     return _error(HomeAssistantError, "api_error", placeholders)

@@ -22,7 +22,7 @@ from homeassistant.helpers.selector import (
 )
 import voluptuous as vol
 
-from .api import MAX_SEGMENTS, SmsModeInvalidSenderError, validate_sender
+from .api import MAX_SEGMENTS, SmsmodeInvalidSenderError, validate_sender
 from .const import (
     CONF_BALANCE_INTERVAL,
     CONF_DELIVERY_REPORTS,
@@ -151,7 +151,7 @@ def _options_errors(options: Mapping[str, Any]) -> dict[str, str]:
     errors: dict[str, str] = {}
     try:
         validate_sender(sender)
-    except SmsModeInvalidSenderError:
+    except SmsmodeInvalidSenderError:
         errors[CONF_SENDER] = "invalid_sender"
     if options[CONF_REPLY_ALLOWED]:
         errors["base"] = "sender_with_reply"

@@ -29,10 +29,10 @@ from homeassistant.util import dt as dt_util
 
 from .api import (
     SendResult,
-    SmsModeAuthenticationError,
-    SmsModeClient,
-    SmsModeError,
-    SmsModeInsufficientCreditsError,
+    SmsmodeAuthenticationError,
+    SmsmodeClient,
+    SmsmodeError,
+    SmsmodeInsufficientCreditsError,
 )
 from .const import (
     CONF_OUTBOX_HORIZON,
@@ -93,7 +93,7 @@ class SmsmodeOutbox:
         self,
         hass: HomeAssistant,
         entry: SmsmodeConfigEntry,
-        client: SmsModeClient,
+        client: SmsmodeClient,
         sender: SmsmodeSender,
     ) -> None:
         """Take the options; each attempt is the sender's `async_deliver`.
@@ -177,12 +177,12 @@ class SmsmodeOutbox:
             return item
         try:
             return await self._sender.async_deliver(sms)
-        except SmsModeError as err:
+        except SmsmodeError as err:
             if self.closed or not is_queueable(err):
                 raise
             return await self.async_enqueue(sms, err)
 
-    async def async_enqueue(self, sms: OutgoingSms, err: SmsModeError) -> QueuedSms:
+    async def async_enqueue(self, sms: OutgoingSms, err: SmsmodeError) -> QueuedSms:
         """Queue an SMS whose first attempt failed with `err` (callers check `closed`).
 
         `err` says whether the SMS may have gone, and may push the first retry
@@ -203,7 +203,7 @@ class SmsmodeOutbox:
         *,
         attempts: int,
         outcome_unknown: bool = False,
-        cause: SmsModeError | None = None,
+        cause: SmsmodeError | None = None,
     ) -> QueuedSms:
         now = dt_util.utcnow().timestamp()
         item = QueuedSms(
@@ -360,14 +360,14 @@ class SmsmodeOutbox:
                     self._entry.entry_id,
                     item,
                     FAILED_CREDITS
-                    if isinstance(err, SmsModeInsufficientCreditsError)
+                    if isinstance(err, SmsmodeInsufficientCreditsError)
                     else FAILED_REFUSED,
                     str(err),
                 )
                 return True
 
     @callback
-    def _async_pause_for_reauth(self, err: SmsModeAuthenticationError) -> None:
+    def _async_pause_for_reauth(self, err: SmsmodeAuthenticationError) -> None:
         """Start reauth; the queued SMS wait for the reload a new key brings."""
         self._paused = True
         self._sender.async_react(err)

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from homeassistant.util import dt as dt_util
 
-from .api import SmsModeAuthenticationError, SmsModeClient, SmsModeError
+from .api import SmsmodeAuthenticationError, SmsmodeClient, SmsmodeError
 from .const import LOGGER
 from .outbox_queue import OutboxQueue
 from .outbox_store import QueuedSms
@@ -36,7 +36,7 @@ class Sent:
 class TryLater:
     """smsmode could not take it now (`err`; None: the list could not tell)."""
 
-    err: SmsModeError | None
+    err: SmsmodeError | None
     outcome_unknown: bool
 
 
@@ -44,21 +44,21 @@ class TryLater:
 class KeyRefused:
     """smsmode refused the key (code 32): nothing can go until a new one."""
 
-    err: SmsModeAuthenticationError
+    err: SmsmodeAuthenticationError
 
 
 @dataclass(frozen=True, slots=True)
 class Refused:
     """smsmode refused the SMS for good (no credits, a bad parameter)."""
 
-    err: SmsModeError
+    err: SmsmodeError
 
 
 type Outcome = Sent | TryLater | KeyRefused | Refused
 
 
 async def async_attempt(
-    sender: SmsmodeSender, client: SmsModeClient, queue: OutboxQueue, item: QueuedSms
+    sender: SmsmodeSender, client: SmsmodeClient, queue: OutboxQueue, item: QueuedSms
 ) -> tuple[QueuedSms, Outcome]:
     """Find out whether an SMS went, send it if not; return it as stored now.
 
@@ -75,9 +75,9 @@ async def async_attempt(
                 claimed=queue.claimed,
                 group_sizes=queue.group_sizes,
             )
-        except SmsModeAuthenticationError as err:
+        except SmsmodeAuthenticationError as err:
             return item, KeyRefused(err)
-        except SmsModeError as err:
+        except SmsmodeError as err:
             return item, TryLater(err, outcome_unknown=True)
         except LookupIncompleteError:
             LOGGER.warning(
@@ -94,9 +94,9 @@ async def async_attempt(
     )
     try:
         result = await sender.async_deliver(item.due_sms(now))
-    except SmsModeAuthenticationError as err:
+    except SmsmodeAuthenticationError as err:
         return await queue.async_update(item, outcome_unknown=False), KeyRefused(err)
-    except SmsModeError as err:
+    except SmsmodeError as err:
         if is_queueable(err):
             return item, TryLater(err, outcome_unknown=may_have_been_sent(err))
         return await queue.async_update(item, outcome_unknown=False), Refused(err)

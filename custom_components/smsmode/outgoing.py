@@ -21,11 +21,11 @@ from .api import (
     SENT_LIST_MAX,
     Encoding,
     SentSms,
-    SmsModeClient,
-    SmsModeConnectionError,
-    SmsModeError,
-    SmsModeInternalError,
-    SmsModeResponseError,
+    SmsmodeClient,
+    SmsmodeConnectionError,
+    SmsmodeError,
+    SmsmodeInternalError,
+    SmsmodeResponseError,
     StopMode,
 )
 
@@ -49,7 +49,7 @@ class LookupIncompleteError(Exception):
     """
 
 
-def is_queueable(err: SmsModeError) -> bool:
+def is_queueable(err: SmsmodeError) -> bool:
     """Tell whether trying later can fix a failed send.
 
     What the client says is safe to send again (`retryable`: smsmode not
@@ -60,16 +60,16 @@ def is_queueable(err: SmsModeError) -> bool:
     return err.retryable or may_have_been_sent(err)
 
 
-def may_have_been_sent(err: SmsModeError) -> bool:
+def may_have_been_sent(err: SmsmodeError) -> bool:
     """Tell whether smsmode may have carried out the send that failed.
 
     Code 31 ("Erreur interne") says nothing of what smsmode did before it
     failed: like an HTTP 5xx, the outcome is unknown, so the SMS is looked up
     before it is sent again.
     """
-    if isinstance(err, SmsModeConnectionError):
+    if isinstance(err, SmsmodeConnectionError):
         return err.may_have_been_sent
-    return isinstance(err, SmsModeResponseError | SmsModeInternalError)
+    return isinstance(err, SmsmodeResponseError | SmsmodeInternalError)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -185,7 +185,7 @@ class OutgoingSms:
 
 
 async def async_find_sent(
-    client: SmsModeClient,
+    client: SmsmodeClient,
     sms: OutgoingSms,
     *,
     first_attempt: datetime,

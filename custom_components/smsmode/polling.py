@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.util import dt as dt_util
 
-from .api import SmsModeAuthenticationError, SmsModeClient, SmsModeError
+from .api import SmsmodeAuthenticationError, SmsmodeClient, SmsmodeError
 from .const import CONF_REPLY_POLL_INTERVAL, DEFAULT_REPLY_POLL_INTERVAL, LOGGER
 from .coordinator import SmsmodeConfigEntry
 from .inbox import SmsmodeInbox
@@ -32,7 +32,7 @@ class SmsmodePoller(ABC):
         self,
         hass: HomeAssistant,
         entry: SmsmodeConfigEntry,
-        client: SmsModeClient,
+        client: SmsmodeClient,
         inbox: SmsmodeInbox,
     ) -> None:
         """Take the interval from the options (minutes; 0 turns polling off)."""
@@ -54,7 +54,7 @@ class SmsmodePoller(ABC):
 
     @abstractmethod
     async def _async_read(self, now: datetime) -> None:
-        """Do one read and hand what is new to the inbox; SmsModeError on failure."""
+        """Do one read and hand what is new to the inbox; SmsmodeError on failure."""
 
     @callback
     def async_start(self) -> None:
@@ -77,11 +77,11 @@ class SmsmodePoller(ABC):
         try:
             async with self._job.lock:
                 await self._async_read(dt_util.utcnow())
-        except SmsModeAuthenticationError:
+        except SmsmodeAuthenticationError:
             LOGGER.warning("smsmode refused the API key while reading %s", self.subject)
             self._entry.async_start_reauth(self._hass)
             self._job.stopped = True
-        except SmsModeError as err:
+        except SmsmodeError as err:
             if not self._failing:
                 LOGGER.warning("Cannot read %s, will retry: %s", self.subject, err)
             self._failing = True

@@ -9,9 +9,9 @@ issue and tells the coordinator. Translating the error for the user is apart
 from homeassistant.core import HomeAssistant, callback
 
 from .api import (
-    SmsModeAuthenticationError,
-    SmsModeError,
-    SmsModeInsufficientCreditsError,
+    SmsmodeAuthenticationError,
+    SmsmodeError,
+    SmsmodeInsufficientCreditsError,
 )
 from .coordinator import SmsmodeBalanceCoordinator, SmsmodeConfigEntry
 from .issues import async_set_insufficient_credits
@@ -22,11 +22,11 @@ def async_react(
     hass: HomeAssistant,
     entry: SmsmodeConfigEntry,
     coordinator: SmsmodeBalanceCoordinator,
-    err: SmsModeError,
+    err: SmsmodeError,
 ) -> None:
     """Apply what `err` means for the account (nothing for most errors)."""
-    if isinstance(err, SmsModeAuthenticationError):
+    if isinstance(err, SmsmodeAuthenticationError):
         entry.async_start_reauth(hass)
-    elif isinstance(err, SmsModeInsufficientCreditsError):
+    elif isinstance(err, SmsmodeInsufficientCreditsError):
         async_set_insufficient_credits(hass, entry)
         coordinator.async_credits_refused()

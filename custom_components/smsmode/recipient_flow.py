@@ -15,7 +15,7 @@ from homeassistant.helpers.selector import (
 )
 import voluptuous as vol
 
-from .api import SmsModeInvalidNumberError, normalize_number
+from .api import SmsmodeInvalidNumberError, normalize_number
 from .const import CONF_NUMBER
 
 RECIPIENT_SCHEMA = vol.Schema(
@@ -64,7 +64,7 @@ class RecipientSubentryFlow(ConfigSubentryFlow):
                 number = await self.hass.async_add_executor_job(
                     normalize_number, user_input[CONF_NUMBER]
                 )
-            except SmsModeInvalidNumberError:
+            except SmsmodeInvalidNumberError:
                 errors[CONF_NUMBER] = "invalid_number"
             else:
                 entry = self._get_entry()

@@ -19,12 +19,12 @@ from homeassistant.core import callback
 
 from .api import (
     DeliveryCallback,
-    SmsModeAuthenticationError,
-    SmsModeConnectionError,
-    SmsModeError,
-    SmsModeNotFoundError,
-    SmsModeRateLimitError,
-    SmsModeUnavailableError,
+    SmsmodeAuthenticationError,
+    SmsmodeConnectionError,
+    SmsmodeError,
+    SmsmodeNotFoundError,
+    SmsmodeRateLimitError,
+    SmsmodeUnavailableError,
     is_final,
 )
 from .const import LOGGER
@@ -35,10 +35,10 @@ from .polling import SmsmodePoller
 REPORT_WINDOW: Final = timedelta(hours=48)
 # Errors that say smsmode itself cannot answer now: the round stops there.
 _ROUND_ENDING: Final = (
-    SmsModeAuthenticationError,
-    SmsModeConnectionError,
-    SmsModeRateLimitError,
-    SmsModeUnavailableError,
+    SmsmodeAuthenticationError,
+    SmsmodeConnectionError,
+    SmsmodeRateLimitError,
+    SmsmodeUnavailableError,
 )
 
 
@@ -72,7 +72,7 @@ class SmsmodeReportPoller(SmsmodePoller):
         A report that cannot be read is tried again next round, after the
         others; the round then fails with its error (one warning).
         """
-        failed: SmsModeError | None = None
+        failed: SmsmodeError | None = None
         for sms_id, (since, ref_client) in self._inbox.pending_reports.items():
             if now - since > REPORT_WINDOW:
                 self._inbox.async_reports_done(sms_id)
@@ -81,13 +81,13 @@ class SmsmodeReportPoller(SmsmodePoller):
                 continue
             try:
                 entries = await self._client.get_delivery_report(sms_id)
-            except SmsModeNotFoundError:
+            except SmsmodeNotFoundError:
                 LOGGER.debug("smsmode no longer knows %s: reports not polled", sms_id)
                 self._inbox.async_reports_done(sms_id)
                 continue
             except _ROUND_ENDING:
                 raise
-            except SmsModeError as err:
+            except SmsmodeError as err:
                 LOGGER.debug("Cannot read the report of %s now: %s", sms_id, err)
                 failed = failed or err
                 continue

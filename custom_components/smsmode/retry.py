@@ -12,7 +12,7 @@ from typing import Any, Final
 
 from homeassistant.util import dt as dt_util
 
-from .api import SmsModeError, SmsModeRateLimitError
+from .api import SmsmodeError, SmsmodeRateLimitError
 from .outbox_store import QueuedSms
 
 # Backoff: 15 s, 30 s, 1 min, … up to 15 min, each drawn between half and all of
@@ -30,14 +30,14 @@ def backoff(attempts: int) -> timedelta:
     return delay * random.uniform(0.5, 1.0)  # noqa: S311 - not cryptography
 
 
-def not_before(err: SmsModeError | None) -> float:
+def not_before(err: SmsmodeError | None) -> float:
     """When smsmode lets the SMS be tried again (HTTP 429 `Retry-After`), else 0."""
-    if isinstance(err, SmsModeRateLimitError) and err.retry_after is not None:
+    if isinstance(err, SmsmodeRateLimitError) and err.retry_after is not None:
         return (dt_util.utcnow() + timedelta(seconds=err.retry_after)).timestamp()
     return 0.0
 
 
-def retry_at(attempts: int, err: SmsModeError | None, *, unknown: bool) -> float:
+def retry_at(attempts: int, err: SmsmodeError | None, *, unknown: bool) -> float:
     """When to try again: the backoff, or later when smsmode said (HTTP 429).
 
     An unknown outcome waits at least UNKNOWN_OUTCOME_WAIT from now.
@@ -62,7 +62,7 @@ def due_at(item: QueuedSms, *, early: bool) -> float:
 
 
 def retry_changes(
-    item: QueuedSms, err: SmsModeError | None, unknown: bool, *, on_schedule: bool
+    item: QueuedSms, err: SmsmodeError | None, unknown: bool, *, on_schedule: bool
 ) -> dict[str, Any]:
     """Return the changes to an SMS kept for later (a scheduled attempt: backoff).
 

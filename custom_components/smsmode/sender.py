@@ -22,8 +22,8 @@ from .api import (
     DEFAULT_REGION,
     BatchMessage,
     SendResult,
-    SmsModeClient,
-    SmsModeError,
+    SmsmodeClient,
+    SmsmodeError,
     gsm_replace,
     normalize_each,
 )
@@ -54,7 +54,7 @@ class SmsmodeSender:
         self,
         hass: HomeAssistant,
         entry: SmsmodeConfigEntry,
-        client: SmsModeClient,
+        client: SmsmodeClient,
         *,
         coordinator: SmsmodeBalanceCoordinator,
         reply_poller: SmsmodeReplyPoller,
@@ -82,12 +82,12 @@ class SmsmodeSender:
         """Let the account react to a client error, then raise it translated."""
         try:
             yield
-        except SmsModeError as err:
+        except SmsmodeError as err:
             self.async_react(err)
             raise ha_error(err) from err
 
     @callback
-    def async_react(self, err: SmsModeError) -> None:
+    def async_react(self, err: SmsmodeError) -> None:
         """Apply what a client error means for the account (reauth, issues)."""
         async_react(self._hass, self._entry, self._coordinator, err)
 
@@ -130,7 +130,7 @@ class SmsmodeSender:
                     if outbox.enabled and (len(outbox) or not outbox.closed):
                         return await self._async_send_in_turn(sms)
                     return await self.async_deliver(sms)
-                except SmsModeError as err:
+                except SmsmodeError as err:
                     # A reload meanwhile gives the entry a new outbox: that one takes it.
                     current = self._live_outbox()
                     if current is None or not (
@@ -160,7 +160,7 @@ class SmsmodeSender:
             ) from None
 
     async def async_deliver(self, sms: OutgoingSms) -> SendResult:
-        """Send one prepared SMS now; a failure is the client's `SmsModeError`.
+        """Send one prepared SMS now; a failure is the client's `SmsmodeError`.
 
         The callback URLs are worked out now: a queued message gets the URL Home
         Assistant has when it finally goes.

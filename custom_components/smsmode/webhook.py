@@ -23,7 +23,7 @@ from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.network import NoURLAvailableError
 from homeassistant.util.aiohttp import MockRequest
 
-from .api import ReplyCallback, SmsModeCallbackError, parse_callback
+from .api import ReplyCallback, SmsmodeCallbackError, parse_callback
 from .const import CONF_CLOUDHOOK_URL, DOMAIN, LOGGER
 from .coordinator import SmsmodeConfigEntry
 from .event_data import delivery_report_data, reply_callback_data
@@ -173,7 +173,7 @@ async def _async_handle_callback(
         return web.Response(status=413)
     try:
         parsed = parse_callback(params)
-    except SmsModeCallbackError as err:
+    except SmsmodeCallbackError as err:
         LOGGER.debug(
             "Ignoring a callback that is not smsmode's (%s: %s)",
             err.reason,

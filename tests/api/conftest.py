@@ -9,6 +9,7 @@ in the client environment, run with `--confcutdir tests/api` and
 from the built wheel, and Home Assistant must not be importable.
 """
 
+from collections.abc import AsyncIterator
 import importlib
 import importlib.util
 import os
@@ -16,6 +17,7 @@ from pathlib import Path
 import pkgutil
 import sys
 
+import aiohttp
 import pytest
 
 REPO = Path(__file__).resolve().parents[2]
@@ -54,3 +56,10 @@ def pytest_report_header() -> str:
     """Say which client the tests run on."""
     module = sys.modules.get("aiosmsmode") or importlib.import_module("aiosmsmode")
     return f"aiosmsmode {module.__version__}: {Path(module.__file__ or '').parent}"
+
+
+@pytest.fixture
+async def session(socket_enabled: None) -> AsyncIterator[aiohttp.ClientSession]:
+    """Yield an aiohttp session of the test's own, sockets allowed."""
+    async with aiohttp.ClientSession() as client_session:
+        yield client_session

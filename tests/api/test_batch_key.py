@@ -16,10 +16,10 @@ import pytest
 import aiosmsmode
 from aiosmsmode import (
     BatchMessage,
-    SmsModeClient,
-    SmsModeConnectionError,
-    SmsModeError,
-    SmsModeResponseError,
+    SmsmodeClient,
+    SmsmodeConnectionError,
+    SmsmodeError,
+    SmsmodeResponseError,
 )
 from smsmode_simulator import Fault, Simulator
 
@@ -28,21 +28,21 @@ from .sockets import never_accepting_url
 NUMBER = "33612345678"
 ROWS = [BatchMessage(NUMBER, "Bonjour")]
 
-type Failure = Callable[[aiohttp.ClientSession, Simulator], Awaitable[SmsModeError]]
+type Failure = Callable[[aiohttp.ClientSession, Simulator], Awaitable[SmsmodeError]]
 
 
-async def _batch_error(client: SmsModeClient) -> SmsModeError:
+async def _batch_error(client: SmsmodeClient) -> SmsmodeError:
     """Send a batch that must fail, and return its error."""
-    with pytest.raises(SmsModeError) as err:
+    with pytest.raises(SmsmodeError) as err:
         await client.send_batch(ROWS)
     return err.value
 
 
 async def _simulator_fault(
     fault: Fault, session: aiohttp.ClientSession, simulator: Simulator
-) -> SmsModeError:
+) -> SmsmodeError:
     simulator.add_fault("sendSMSBatch.do", fault)
-    client = SmsModeClient(
+    client = SmsmodeClient(
         session, simulator.api_key, base_url=simulator.url, timeout=0.5
     )
     return await _batch_error(client)
@@ -50,26 +50,26 @@ async def _simulator_fault(
 
 async def _refused(
     session: aiohttp.ClientSession, simulator: Simulator
-) -> SmsModeError:
+) -> SmsmodeError:
     """Stop the simulator, so that the connection is refused."""
     url = simulator.url
     await simulator.stop()
-    client = SmsModeClient(session, simulator.api_key, base_url=url)
+    client = SmsmodeClient(session, simulator.api_key, base_url=url)
     return await _batch_error(client)
 
 
 async def _connect_timeout(
     session: aiohttp.ClientSession, simulator: Simulator
-) -> SmsModeError:
+) -> SmsmodeError:
     """Send to a server that never accepts: aiohttp's error names the whole URL."""
     with never_accepting_url() as url:
-        client = SmsModeClient(session, simulator.api_key, base_url=url, timeout=1)
+        client = SmsmodeClient(session, simulator.api_key, base_url=url, timeout=1)
         return await _batch_error(client)
 
 
 async def _malformed_reply(
     session: aiohttp.ClientSession, simulator: Simulator
-) -> SmsModeError:
+) -> SmsmodeError:
     """Answer what aiohttp cannot parse: its ClientResponseError holds the URL."""
 
     async def garbage(
@@ -83,7 +83,7 @@ async def _malformed_reply(
     server = await asyncio.start_server(garbage, "127.0.0.1", 0)
     port = server.sockets[0].getsockname()[1]
     try:
-        client = SmsModeClient(
+        client = SmsmodeClient(
             session, simulator.api_key, base_url=f"http://127.0.0.1:{port}"
         )
         return await _batch_error(client)
@@ -92,23 +92,23 @@ async def _malformed_reply(
         await server.wait_closed()
 
 
-async def _http_500(s: aiohttp.ClientSession, sim: Simulator) -> SmsModeError:
+async def _http_500(s: aiohttp.ClientSession, sim: Simulator) -> SmsmodeError:
     return await _simulator_fault(Fault.http_error(500), s, sim)
 
 
-async def _http_404(s: aiohttp.ClientSession, sim: Simulator) -> SmsModeError:
+async def _http_404(s: aiohttp.ClientSession, sim: Simulator) -> SmsmodeError:
     return await _simulator_fault(Fault.http_error(404), s, sim)
 
 
-async def _timeout(s: aiohttp.ClientSession, sim: Simulator) -> SmsModeError:
+async def _timeout(s: aiohttp.ClientSession, sim: Simulator) -> SmsmodeError:
     return await _simulator_fault(Fault.slow(5), s, sim)
 
 
-async def _cut(s: aiohttp.ClientSession, sim: Simulator) -> SmsModeError:
+async def _cut(s: aiohttp.ClientSession, sim: Simulator) -> SmsmodeError:
     return await _simulator_fault(Fault.drop_after(), s, sim)
 
 
-async def _refused_key(s: aiohttp.ClientSession, sim: Simulator) -> SmsModeError:
+async def _refused_key(s: aiohttp.ClientSession, sim: Simulator) -> SmsmodeError:
     return await _simulator_fault(Fault.code(32), s, sim)
 
 
@@ -128,14 +128,14 @@ def _chain(err: BaseException) -> Iterator[BaseException]:
 @pytest.mark.parametrize(
     ("failure", "kind"),
     [
-        (_refused, SmsModeConnectionError),
-        (_connect_timeout, SmsModeConnectionError),
-        (_timeout, SmsModeConnectionError),
-        (_cut, SmsModeConnectionError),
-        (_malformed_reply, SmsModeConnectionError),
-        (_http_500, SmsModeConnectionError),
-        (_http_404, SmsModeResponseError),
-        (_refused_key, SmsModeError),
+        (_refused, SmsmodeConnectionError),
+        (_connect_timeout, SmsmodeConnectionError),
+        (_timeout, SmsmodeConnectionError),
+        (_cut, SmsmodeConnectionError),
+        (_malformed_reply, SmsmodeConnectionError),
+        (_http_500, SmsmodeConnectionError),
+        (_http_404, SmsmodeResponseError),
+        (_refused_key, SmsmodeError),
     ],
 )
 async def test_batch_errors_never_carry_the_key(
@@ -143,7 +143,7 @@ async def test_batch_errors_never_carry_the_key(
     smsmode_simulator: Simulator,
     caplog: pytest.LogCaptureFixture,
     failure: Failure,
-    kind: type[SmsModeError],
+    kind: type[SmsmodeError],
 ) -> None:
     key = smsmode_simulator.api_key
     caplog.set_level(logging.DEBUG)

@@ -12,7 +12,7 @@ from aiosmsmode.callbacks import (
     parse_delivery_callback,
     parse_reply_callback,
 )
-from aiosmsmode.exceptions import SmsModeCallbackError
+from aiosmsmode.exceptions import SmsmodeCallbackError
 from aiosmsmode.models import DeliveryCallback, ReplyCallback
 
 # The reference's examples (sections 12 and 13), with a real-looking number.
@@ -253,7 +253,7 @@ def test_callback_identity_is_strict(
     """The fields that make a callback hold only what smsmode sends: else refused."""
     base, parse, number = IDENTITY[kind]
     params = {k: v for k, v in (base | change).items() if v is not None}
-    with pytest.raises(SmsModeCallbackError, match=f"Invalid {kind} callback") as err:
+    with pytest.raises(SmsmodeCallbackError, match=f"Invalid {kind} callback") as err:
         parse(params)
     assert err.value.field == field
     assert err.value.reason == f"{kind}_{field.lower()}"
@@ -299,7 +299,7 @@ def test_callback_kind_told_by_the_reply_fields() -> None:
     reply = {k: v for k, v in REPLY.items() if k != "responseID"} | {"RESPONSEID": "r"}
     assert isinstance(parse_callback(reply), ReplyCallback)
     assert isinstance(parse_callback(REPORT), DeliveryCallback)
-    with pytest.raises(SmsModeCallbackError, match="Invalid reply callback"):
+    with pytest.raises(SmsmodeCallbackError, match="Invalid reply callback"):
         parse_callback({**REPORT, "emetteur": ""})
-    with pytest.raises(SmsModeCallbackError, match="Invalid delivery callback"):
+    with pytest.raises(SmsmodeCallbackError, match="Invalid delivery callback"):
         parse_callback({})

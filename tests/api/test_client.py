@@ -16,18 +16,18 @@ from aiosmsmode import (
     DeliveryReportEntry,
     Encoding,
     MessageStatus,
-    SmsModeApiError,
-    SmsModeAuthenticationError,
-    SmsModeClient,
-    SmsModeConnectionError,
-    SmsModeError,
-    SmsModeIdentifierError,
-    SmsModeInsufficientCreditsError,
-    SmsModeInternalError,
-    SmsModeInvalidParameterError,
-    SmsModeInvalidScheduleError,
-    SmsModeNotFoundError,
-    SmsModeUnavailableError,
+    SmsmodeApiError,
+    SmsmodeAuthenticationError,
+    SmsmodeClient,
+    SmsmodeConnectionError,
+    SmsmodeError,
+    SmsmodeIdentifierError,
+    SmsmodeInsufficientCreditsError,
+    SmsmodeInternalError,
+    SmsmodeInvalidParameterError,
+    SmsmodeInvalidScheduleError,
+    SmsmodeNotFoundError,
+    SmsmodeUnavailableError,
     SmsStatus,
     StopMode,
     analyse,
@@ -40,14 +40,14 @@ from .test_message import NON_GSM_TEXTS
 NUMBER = "33612345678"
 OTHER = "33698765432"
 STOP_MENTION = "\nSTOP 36034"
-ERRORS: dict[int, type[SmsModeApiError]] = {
-    31: SmsModeInternalError,
-    32: SmsModeAuthenticationError,
-    33: SmsModeInsufficientCreditsError,
-    35: SmsModeInvalidParameterError,
-    41: SmsModeIdentifierError,
-    50: SmsModeUnavailableError,
-    61: SmsModeNotFoundError,
+ERRORS: dict[int, type[SmsmodeApiError]] = {
+    31: SmsmodeInternalError,
+    32: SmsmodeAuthenticationError,
+    33: SmsmodeInsufficientCreditsError,
+    35: SmsmodeInvalidParameterError,
+    41: SmsmodeIdentifierError,
+    50: SmsmodeUnavailableError,
+    61: SmsmodeNotFoundError,
 }
 
 
@@ -58,8 +58,8 @@ def simulator(smsmode_simulator: Simulator) -> Simulator:
 
 
 @pytest.fixture
-def client(simulator: Simulator, session: aiohttp.ClientSession) -> SmsModeClient:
-    return SmsModeClient(session, simulator.api_key, base_url=simulator.url, timeout=2)
+def client(simulator: Simulator, session: aiohttp.ClientSession) -> SmsmodeClient:
+    return SmsmodeClient(session, simulator.api_key, base_url=simulator.url, timeout=2)
 
 
 def last_params(simulator: Simulator, endpoint: str) -> dict[str, str]:
@@ -88,7 +88,7 @@ def assert_key_where_it_belongs(simulator: Simulator) -> None:
 # --- sending ---------------------------------------------------------------------
 
 
-async def test_send_sms(client: SmsModeClient, simulator: Simulator) -> None:
+async def test_send_sms(client: SmsmodeClient, simulator: Simulator) -> None:
     result = await client.send_sms("Bonjour", ["06 12 34 56 78", f"+{OTHER}"])
 
     message = simulator.messages[result.sms_id]
@@ -108,7 +108,7 @@ async def test_send_sms(client: SmsModeClient, simulator: Simulator) -> None:
 
 
 async def test_every_accepted_character_round_trips(
-    client: SmsModeClient, simulator: Simulator
+    client: SmsmodeClient, simulator: Simulator
 ) -> None:
     text = "".join(sorted(GSM_CHARACTERS))
     result = await client.send_sms(text, [NUMBER])
@@ -121,7 +121,7 @@ async def test_every_accepted_character_round_trips(
 
 
 async def test_euro_travels_as_iso_8859_15(
-    client: SmsModeClient, simulator: Simulator
+    client: SmsmodeClient, simulator: Simulator
 ) -> None:
     await client.send_sms("5€", [NUMBER])
     body = simulator.requests_to("sendSMS.do")[-1].body
@@ -130,7 +130,7 @@ async def test_euro_travels_as_iso_8859_15(
 
 @pytest.mark.parametrize("char", sorted(GSM_DOUBLE_CHARACTERS))
 async def test_double_count_characters(
-    client: SmsModeClient, simulator: Simulator, char: str
+    client: SmsmodeClient, simulator: Simulator, char: str
 ) -> None:
     one = await client.send_sms(char * 80, [NUMBER])
     two = await client.send_sms(char * 80 + "a", [NUMBER])
@@ -143,7 +143,7 @@ async def test_double_count_characters(
 
 @pytest.mark.parametrize("text", NON_GSM_TEXTS)
 async def test_non_gsm_texts_go_as_unicode(
-    client: SmsModeClient, simulator: Simulator, text: str
+    client: SmsmodeClient, simulator: Simulator, text: str
 ) -> None:
     result = await client.send_sms(f"Bonjour {text} !", [NUMBER])
 
@@ -176,7 +176,7 @@ async def test_non_gsm_texts_go_as_unicode(
     ],
 )
 async def test_segments_are_the_estimate_and_nbr_msg_the_cap(
-    client: SmsModeClient, simulator: Simulator, text: str, segments: int
+    client: SmsmodeClient, simulator: Simulator, text: str, segments: int
 ) -> None:
     result = await client.send_sms(text, [NUMBER, OTHER])
 
@@ -199,7 +199,7 @@ async def test_segments_are_the_estimate_and_nbr_msg_the_cap(
     ],
 )
 async def test_stop_mention(
-    client: SmsModeClient,
+    client: SmsmodeClient,
     simulator: Simulator,
     *,
     text: str,
@@ -218,7 +218,7 @@ async def test_stop_mention(
 
 
 async def test_three_hundred_and_more_recipients_in_one_request(
-    client: SmsModeClient, simulator: Simulator
+    client: SmsmodeClient, simulator: Simulator
 ) -> None:
     numbers = [f"06{10_000_000 + index:08d}" for index in range(350)]
     result = await client.send_sms("Bonjour à tous", [*numbers, numbers[0]])
@@ -230,7 +230,7 @@ async def test_three_hundred_and_more_recipients_in_one_request(
     assert result.recipients == tuple(message.numbers)
 
 
-async def test_options(client: SmsModeClient, simulator: Simulator) -> None:
+async def test_options(client: SmsmodeClient, simulator: Simulator) -> None:
     result = await client.send_sms(
         "Promo",
         [NUMBER],
@@ -246,7 +246,7 @@ async def test_options(client: SmsModeClient, simulator: Simulator) -> None:
 
 
 async def test_reply_allowed_is_class_4(
-    client: SmsModeClient, simulator: Simulator
+    client: SmsmodeClient, simulator: Simulator
 ) -> None:
     result = await client.send_sms("Répondez OUI ou NON", [NUMBER], reply_allowed=True)
     message = simulator.messages[result.sms_id]
@@ -256,7 +256,7 @@ async def test_reply_allowed_is_class_4(
 
 
 async def test_explicit_unicode_for_gsm_text(
-    client: SmsModeClient, simulator: Simulator
+    client: SmsmodeClient, simulator: Simulator
 ) -> None:
     result = await client.send_sms("Prix 5€", [NUMBER], encoding=Encoding.UNICODE)
     assert last_params(simulator, "sendSMS.do")["classe_msg"] == "9"
@@ -291,7 +291,7 @@ async def test_explicit_unicode_for_gsm_text(
     ],
 )
 async def test_scheduled_send_across_daylight_saving(
-    client: SmsModeClient,
+    client: SmsmodeClient,
     simulator: Simulator,
     now: datetime,
     scheduled_at: datetime,
@@ -315,11 +315,11 @@ async def test_scheduled_send_across_daylight_saving(
 
 
 async def test_scheduled_send_in_the_repeated_hour_refused(
-    client: SmsModeClient, simulator: Simulator
+    client: SmsmodeClient, simulator: Simulator
 ) -> None:
     """02:30 on the night Paris falls back happens twice: refused, nothing sent."""
     now = datetime(2026, 10, 24, 12, 0, tzinfo=UTC)
-    with pytest.raises(SmsModeInvalidScheduleError) as err:
+    with pytest.raises(SmsmodeInvalidScheduleError) as err:
         await client.send_sms(
             "Rappel",
             [NUMBER],
@@ -330,7 +330,7 @@ async def test_scheduled_send_in_the_repeated_hour_refused(
     assert simulator.requests_to("sendSMS.do") == []
 
 
-async def test_group_send(client: SmsModeClient, simulator: Simulator) -> None:
+async def test_group_send(client: SmsmodeClient, simulator: Simulator) -> None:
     await client.add_contact("Dupond", "06 12 34 56 78", groups=["Équipe", "Tous"])
     await client.add_contact(
         "Durand", f"+{OTHER}", first_name="Jean", groups=["Équipe"]
@@ -344,7 +344,7 @@ async def test_group_send(client: SmsModeClient, simulator: Simulator) -> None:
     assert "numero" not in last_params(simulator, "sendSMS.do")
 
 
-async def test_voice_message(client: SmsModeClient, simulator: Simulator) -> None:
+async def test_voice_message(client: SmsmodeClient, simulator: Simulator) -> None:
     text = "Bonjour, votre colis est arrivé. Ça coûte 5€, à bientôt !"
     result = await client.send_voice_message(
         text, ["0612345678"], title="Message de la société", language="fr-FR"
@@ -360,7 +360,7 @@ async def test_voice_message(client: SmsModeClient, simulator: Simulator) -> Non
 
 
 async def test_scheduled_voice_message(
-    client: SmsModeClient, simulator: Simulator
+    client: SmsmodeClient, simulator: Simulator
 ) -> None:
     later = datetime.now(UTC) + timedelta(days=1)
     result = await client.send_voice_message("Rappel", [NUMBER], scheduled_at=later)
@@ -369,7 +369,7 @@ async def test_scheduled_voice_message(
     assert scheduled.astimezone(UTC) == later.replace(second=0, microsecond=0)
 
 
-async def test_batch(client: SmsModeClient, simulator: Simulator) -> None:
+async def test_batch(client: SmsmodeClient, simulator: Simulator) -> None:
     rows = [
         BatchMessage(
             "06 12 34 56 78", 'Bonjour "Jean", 5€ ; à demain, merci', "RDV", "ref123"
@@ -400,7 +400,7 @@ async def test_batch(client: SmsModeClient, simulator: Simulator) -> None:
     assert_key_where_it_belongs(simulator)
 
 
-async def test_batch_reply_allowed(client: SmsModeClient, simulator: Simulator) -> None:
+async def test_batch_reply_allowed(client: SmsmodeClient, simulator: Simulator) -> None:
     result = await client.send_batch(
         [BatchMessage(NUMBER, "Oui ?")],
         reply_allowed=True,
@@ -417,7 +417,7 @@ async def test_batch_reply_allowed(client: SmsModeClient, simulator: Simulator) 
 
 
 async def test_delivery_report_and_status(
-    client: SmsModeClient, simulator: Simulator
+    client: SmsmodeClient, simulator: Simulator
 ) -> None:
     failing = "33612340034"
     result = await client.send_sms("Bonjour", [NUMBER, failing])
@@ -440,7 +440,7 @@ async def test_delivery_report_and_status(
 
 
 async def test_status_reception_error(
-    client: SmsModeClient, simulator: Simulator
+    client: SmsmodeClient, simulator: Simulator
 ) -> None:
     result = await client.send_sms("Bonjour", ["33612340035"])
     await simulator.advance_delivery(result.sms_id)
@@ -451,16 +451,16 @@ async def test_status_reception_error(
     assert status.status == MessageStatus.RECEPTION_FAILED
 
 
-async def test_unknown_sms(client: SmsModeClient) -> None:
-    with pytest.raises(SmsModeNotFoundError):
+async def test_unknown_sms(client: SmsmodeClient) -> None:
+    with pytest.raises(SmsmodeNotFoundError):
         await client.get_delivery_report("nope")
-    with pytest.raises(SmsModeNotFoundError):
+    with pytest.raises(SmsmodeNotFoundError):
         await client.get_sms_status("nope")
-    with pytest.raises(SmsModeNotFoundError):
+    with pytest.raises(SmsmodeNotFoundError):
         await client.delete_sms(sms_id="nope")
 
 
-async def test_balance(client: SmsModeClient, simulator: Simulator) -> None:
+async def test_balance(client: SmsmodeClient, simulator: Simulator) -> None:
     simulator.balance = 212.5
     assert await client.get_balance() == 212.5
     await client.send_sms("a" * 200, [NUMBER, OTHER])
@@ -469,7 +469,7 @@ async def test_balance(client: SmsModeClient, simulator: Simulator) -> None:
     assert await client.get_balance() == -12.0
 
 
-async def test_sent_sms_list(client: SmsModeClient, simulator: Simulator) -> None:
+async def test_sent_sms_list(client: SmsmodeClient, simulator: Simulator) -> None:
     first = await client.send_sms("Premier | avec barre", [NUMBER, OTHER])
     second = await client.send_sms("Ligne 1\nLigne 2 | x\r\nLigne 3", [NUMBER])
     third = await client.send_sms("Prix 5€ 😀", [OTHER])
@@ -488,11 +488,11 @@ async def test_sent_sms_list(client: SmsModeClient, simulator: Simulator) -> Non
     assert (params["start"], params["offset"]) == ("1", "1")
 
 
-async def test_sent_sms_list_empty(client: SmsModeClient) -> None:
+async def test_sent_sms_list_empty(client: SmsmodeClient) -> None:
     assert await client.list_sent_sms() == []
 
 
-async def test_replies(client: SmsModeClient, simulator: Simulator) -> None:
+async def test_replies(client: SmsmodeClient, simulator: Simulator) -> None:
     sent = await client.send_sms("Venez-vous ?", [NUMBER], reply_allowed=True)
     base = datetime(2026, 5, 10, 8, 0, tzinfo=UTC)
     await simulator.inject_reply(
@@ -521,7 +521,7 @@ async def test_replies(client: SmsModeClient, simulator: Simulator) -> None:
     )
 
 
-async def test_delete_sms(client: SmsModeClient, simulator: Simulator) -> None:
+async def test_delete_sms(client: SmsmodeClient, simulator: Simulator) -> None:
     first = await client.send_sms("Un", [NUMBER])
     second = await client.send_sms("Deux", [OTHER])
 
@@ -531,12 +531,12 @@ async def test_delete_sms(client: SmsModeClient, simulator: Simulator) -> None:
     assert simulator.messages[first.sms_id].deleted
     assert simulator.messages[second.sms_id].deleted
     assert last_params(simulator, "deleteSMS.do")["numero"] == OTHER
-    with pytest.raises(SmsModeNotFoundError) as err:
+    with pytest.raises(SmsmodeNotFoundError) as err:
         await client.delete_sms(number=NUMBER)
     assert err.value.code == 61
 
 
-async def test_add_contact(client: SmsModeClient, simulator: Simulator) -> None:
+async def test_add_contact(client: SmsmodeClient, simulator: Simulator) -> None:
     await client.add_contact(
         "Dupond",
         "06.12.34.56.78",
@@ -561,7 +561,7 @@ async def test_add_contact(client: SmsModeClient, simulator: Simulator) -> None:
 
 
 async def test_sub_account_and_transfer(
-    client: SmsModeClient, simulator: Simulator
+    client: SmsmodeClient, simulator: Simulator
 ) -> None:
     simulator.balance = 100
     await client.create_sub_account(
@@ -586,16 +586,16 @@ async def test_sub_account_and_transfer(
     await client.transfer_credits("filiale", 30, reference="T1")
     assert (simulator.balance, sub.balance) == (70, 30)
 
-    with pytest.raises(SmsModeIdentifierError):
+    with pytest.raises(SmsmodeIdentifierError):
         await client.create_sub_account("filiale", "other")
-    with pytest.raises(SmsModeIdentifierError):
+    with pytest.raises(SmsmodeIdentifierError):
         await client.transfer_credits("unknown", 1)
-    with pytest.raises(SmsModeInsufficientCreditsError):
+    with pytest.raises(SmsmodeInsufficientCreditsError):
         await client.transfer_credits("filiale", 71)
 
 
 async def test_create_api_key(
-    client: SmsModeClient, simulator: Simulator, session: aiohttp.ClientSession
+    client: SmsmodeClient, simulator: Simulator, session: aiohttp.ClientSession
 ) -> None:
     key = await client.create_api_key()
 
@@ -604,7 +604,7 @@ async def test_create_api_key(
     assert key.state == "ACTIVE"
     assert key.account == "simulateur"
     assert simulator.requests[-1].path == "/http/2.0/createAuthorisation.do"
-    other = SmsModeClient(session, key.access_token, base_url=simulator.url)
+    other = SmsmodeClient(session, key.access_token, base_url=simulator.url)
     assert await other.get_balance() == simulator.balance
 
 
@@ -612,25 +612,25 @@ async def test_create_api_key(
 
 
 async def test_wrong_key(simulator: Simulator, session: aiohttp.ClientSession) -> None:
-    client = SmsModeClient(session, "not-the-key", base_url=simulator.url)
-    with pytest.raises(SmsModeAuthenticationError) as err:
+    client = SmsmodeClient(session, "not-the-key", base_url=simulator.url)
+    with pytest.raises(SmsmodeAuthenticationError) as err:
         await client.get_balance()
     assert err.value.code == 32
     assert err.value.description == "Erreur d'authentification"
-    with pytest.raises(SmsModeAuthenticationError):
+    with pytest.raises(SmsmodeAuthenticationError):
         await client.send_sms("Bonjour", [NUMBER])
-    with pytest.raises(SmsModeAuthenticationError):
+    with pytest.raises(SmsmodeAuthenticationError):
         await client.create_api_key()
-    with pytest.raises(SmsModeAuthenticationError):
+    with pytest.raises(SmsmodeAuthenticationError):
         await client.list_replies()
     assert not simulator.messages
 
 
 async def test_insufficient_credits(
-    client: SmsModeClient, simulator: Simulator
+    client: SmsmodeClient, simulator: Simulator
 ) -> None:
     simulator.balance = 1
-    with pytest.raises(SmsModeInsufficientCreditsError):
+    with pytest.raises(SmsmodeInsufficientCreditsError):
         await client.send_sms("Bonjour", [NUMBER, OTHER])
     assert not simulator.messages
 
@@ -654,7 +654,7 @@ async def test_insufficient_credits(
     ],
 )
 async def test_every_error_code(
-    client: SmsModeClient, simulator: Simulator, endpoint: str, call: object, code: int
+    client: SmsmodeClient, simulator: Simulator, endpoint: str, call: object, code: int
 ) -> None:
     simulator.add_fault(endpoint, Fault.code(code))
     with pytest.raises(ERRORS[code]) as err:
@@ -668,7 +668,7 @@ async def test_every_error_code(
 
 @pytest.mark.parametrize("code", [31, 32, 61])
 async def test_sms_status_error_codes(
-    client: SmsModeClient, simulator: Simulator, code: int
+    client: SmsmodeClient, simulator: Simulator, code: int
 ) -> None:
     simulator.add_fault("smsStatus.do", Fault.code(code))
     with pytest.raises(ERRORS[code]):
@@ -676,18 +676,18 @@ async def test_sms_status_error_codes(
 
 
 async def test_sms_status_code_35_is_invalid_parameter(
-    client: SmsModeClient, simulator: Simulator
+    client: SmsmodeClient, simulator: Simulator
 ) -> None:
     simulator.add_fault("smsStatus.do", Fault.code(35))
-    with pytest.raises(SmsModeInvalidParameterError):
+    with pytest.raises(SmsmodeInvalidParameterError):
         await client.get_sms_status("x")
 
 
 async def test_unavailable_is_retryable_and_retry_succeeds(
-    client: SmsModeClient, simulator: Simulator
+    client: SmsmodeClient, simulator: Simulator
 ) -> None:
     simulator.add_fault("sendSMS.do", Fault.code(50))
-    with pytest.raises(SmsModeUnavailableError) as err:
+    with pytest.raises(SmsmodeUnavailableError) as err:
         await client.send_sms("Bonjour", [NUMBER])
     assert err.value.retryable
     assert not simulator.messages
@@ -697,11 +697,11 @@ async def test_unavailable_is_retryable_and_retry_succeeds(
 
 @pytest.mark.parametrize("status", [500, 502, 503])
 async def test_http_5xx_outcome_unknown(
-    client: SmsModeClient, simulator: Simulator, status: int
+    client: SmsmodeClient, simulator: Simulator, status: int
 ) -> None:
     """A 5xx may come from a gateway after smsmode took the request: not retried."""
     simulator.add_fault("sendSMS.do", Fault.http_error(status))
-    with pytest.raises(SmsModeConnectionError) as err:
+    with pytest.raises(SmsmodeConnectionError) as err:
         await client.send_sms("Bonjour", [NUMBER])
     assert err.value.may_have_been_sent is True
     assert not err.value.retryable
@@ -711,11 +711,11 @@ async def test_http_5xx_outcome_unknown(
 async def test_timeout_after_write_may_have_been_sent(
     simulator: Simulator, session: aiohttp.ClientSession
 ) -> None:
-    client = SmsModeClient(
+    client = SmsmodeClient(
         session, simulator.api_key, base_url=simulator.url, timeout=0.3
     )
     simulator.add_fault("sendSMS.do", Fault.slow(5))
-    with pytest.raises(SmsModeConnectionError) as err:
+    with pytest.raises(SmsmodeConnectionError) as err:
         await client.send_sms("Bonjour", [NUMBER])
     assert err.value.may_have_been_sent is True
     assert not err.value.retryable
@@ -728,10 +728,10 @@ async def test_timeout_after_write_may_have_been_sent(
     ("fault", "stored"), [(Fault.drop_before(), 0), (Fault.drop_after(), 1)]
 )
 async def test_dropped_connection_may_have_been_sent(
-    client: SmsModeClient, simulator: Simulator, fault: Fault, stored: int
+    client: SmsmodeClient, simulator: Simulator, fault: Fault, stored: int
 ) -> None:
     simulator.add_fault("sendSMS.do", fault)
-    with pytest.raises(SmsModeConnectionError) as err:
+    with pytest.raises(SmsmodeConnectionError) as err:
         await client.send_sms("Bonjour", [NUMBER])
     assert err.value.may_have_been_sent is True
     assert not err.value.retryable
@@ -745,19 +745,19 @@ async def test_connection_refused_vs_simulator(
     url = simulator.url
     api_key = simulator.api_key
     await simulator.stop()
-    client = SmsModeClient(session, api_key, base_url=url)
-    with pytest.raises(SmsModeConnectionError) as err:
+    client = SmsmodeClient(session, api_key, base_url=url)
+    with pytest.raises(SmsmodeConnectionError) as err:
         await client.send_sms("Bonjour", [NUMBER])
     assert err.value.may_have_been_sent is False
     assert err.value.retryable
 
 
 async def test_key_never_leaks(
-    client: SmsModeClient, simulator: Simulator, caplog: pytest.LogCaptureFixture
+    client: SmsmodeClient, simulator: Simulator, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.DEBUG)
     key = simulator.api_key
-    errors: list[SmsModeError] = []
+    errors: list[SmsmodeError] = []
     sent = await client.send_sms("Bonjour", [NUMBER], ref_client="r1")
     await client.send_batch([BatchMessage(NUMBER, "Bonjour")])
     await client.get_balance()
@@ -767,11 +767,11 @@ async def test_key_never_leaks(
         simulator.add_fault("sendSMS.do", fault)
         try:
             await client.send_sms("Bonjour", [NUMBER])
-        except SmsModeError as err:
+        except SmsmodeError as err:
             errors.append(err)
     try:
         await client.get_sms_status("unknown")
-    except SmsModeError as err:
+    except SmsmodeError as err:
         errors.append(err)
 
     assert len(errors) == 4
@@ -788,7 +788,7 @@ async def test_key_never_leaks(
 
 @pytest.mark.parametrize("max_segments", [1, 2, 3])
 async def test_nbr_msg_is_max_segments_whatever_the_text_needs(
-    client: SmsModeClient, simulator: Simulator, max_segments: int
+    client: SmsmodeClient, simulator: Simulator, max_segments: int
 ) -> None:
     single = await client.send_sms("Bonjour", [NUMBER], max_segments=max_segments)
     batch = await client.send_batch(
@@ -804,7 +804,7 @@ async def test_nbr_msg_is_max_segments_whatever_the_text_needs(
 
 
 async def test_max_segments_is_the_default_nbr_msg_bound(
-    client: SmsModeClient, simulator: Simulator
+    client: SmsmodeClient, simulator: Simulator
 ) -> None:
     text = "a" * 765
     assert analyse(text).segments == MAX_SEGMENTS

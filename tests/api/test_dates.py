@@ -12,7 +12,7 @@ from aiosmsmode.dates import (
     parse_list_datetime,
     parse_reply_callback_datetime,
 )
-from aiosmsmode.exceptions import SmsModeInvalidScheduleError
+from aiosmsmode.exceptions import SmsmodeInvalidScheduleError
 
 
 @pytest.mark.parametrize(
@@ -44,7 +44,7 @@ def test_format_other_zone() -> None:
 
 
 def test_format_refuses_naive() -> None:
-    with pytest.raises(SmsModeInvalidScheduleError) as err:
+    with pytest.raises(SmsmodeInvalidScheduleError) as err:
         format_smsmode_datetime(datetime(2026, 1, 1, 12, 0))  # noqa: DTZ001
     assert err.value.reason == "naive_datetime"
 

@@ -8,12 +8,12 @@ from typing import Any
 import pytest
 
 from aiosmsmode.exceptions import (
-    SmsModeApiError,
-    SmsModeAuthenticationError,
-    SmsModeInternalError,
-    SmsModeInvalidParameterError,
-    SmsModeNotFoundError,
-    SmsModeResponseError,
+    SmsmodeApiError,
+    SmsmodeAuthenticationError,
+    SmsmodeInternalError,
+    SmsmodeInvalidParameterError,
+    SmsmodeNotFoundError,
+    SmsmodeResponseError,
 )
 from aiosmsmode.models import CodeReply, DeliveryReportEntry, Reply, SentSms, SmsStatus
 from aiosmsmode.parsers import (
@@ -62,7 +62,7 @@ def test_code_reply(body: str, expected: CodeReply) -> None:
 
 def test_response_error_quotes_a_short_excerpt() -> None:
     body = "<html>" + "x" * 500 + "</html>"
-    with pytest.raises(SmsModeResponseError) as err:
+    with pytest.raises(SmsmodeResponseError) as err:
         parse_code_reply(body)
     assert err.value.excerpt.startswith("<html>xxx")
     assert len(err.value.excerpt) <= 81
@@ -288,7 +288,7 @@ def test_api_key_field_case_and_missing_optionals() -> None:
     ],
 )
 def test_api_key_malformed_never_quotes_the_token(body: str) -> None:
-    with pytest.raises(SmsModeResponseError) as err:
+    with pytest.raises(SmsmodeResponseError) as err:
         parse_api_key(body)
     assert TOKEN not in str(err.value)
     assert TOKEN not in err.value.excerpt
@@ -350,7 +350,7 @@ def test_api_key_malformed_never_quotes_the_token(body: str) -> None:
     ],
 )
 def test_malformed(parse: Parser, body: str) -> None:
-    with pytest.raises(SmsModeResponseError):
+    with pytest.raises(SmsmodeResponseError):
         parse(body)
 
 
@@ -360,7 +360,7 @@ def test_malformed(parse: Parser, body: str) -> None:
         pytest.param(
             parse_balance,
             "32 | Erreur d'authentification",
-            SmsModeAuthenticationError,
+            SmsmodeAuthenticationError,
             32,
             "Erreur d'authentification",
             id="balance-32",
@@ -368,7 +368,7 @@ def test_malformed(parse: Parser, body: str) -> None:
         pytest.param(
             parse_delivery_report,
             "61 | SMS non trouvé",
-            SmsModeNotFoundError,
+            SmsmodeNotFoundError,
             61,
             "SMS non trouvé",
             id="delivery_report-61",
@@ -376,7 +376,7 @@ def test_malformed(parse: Parser, body: str) -> None:
         pytest.param(
             parse_delivery_report,
             "31 | Erreur interne",
-            SmsModeInternalError,
+            SmsmodeInternalError,
             31,
             "Erreur interne",
             id="delivery_report-31",
@@ -384,7 +384,7 @@ def test_malformed(parse: Parser, body: str) -> None:
         pytest.param(
             parse_delivery_report,
             "35 | Paramètre manquant |",
-            SmsModeInvalidParameterError,
+            SmsmodeInvalidParameterError,
             35,
             "Paramètre manquant",
             id="delivery_report-35-trailing-bar",
@@ -392,7 +392,7 @@ def test_malformed(parse: Parser, body: str) -> None:
         pytest.param(
             parse_sent_sms_list,
             "32 | Erreur d'authentification\r\n",
-            SmsModeAuthenticationError,
+            SmsmodeAuthenticationError,
             32,
             "Erreur d'authentification",
             id="sent_sms_list-32",
@@ -400,7 +400,7 @@ def test_malformed(parse: Parser, body: str) -> None:
         pytest.param(
             parse_reply_list,
             "35 | Paramètre incorrect",
-            SmsModeInvalidParameterError,
+            SmsmodeInvalidParameterError,
             35,
             "Paramètre incorrect",
             id="reply_list-35",
@@ -408,7 +408,7 @@ def test_malformed(parse: Parser, body: str) -> None:
         pytest.param(
             parse_sms_status,
             "32 | Echec d'authentification",
-            SmsModeAuthenticationError,
+            SmsmodeAuthenticationError,
             32,
             "Echec d'authentification",
             id="sms_status-32",
@@ -416,7 +416,7 @@ def test_malformed(parse: Parser, body: str) -> None:
         pytest.param(
             parse_sms_status,
             "35 | Paramètre(s) incorrect(s)",
-            SmsModeInvalidParameterError,
+            SmsmodeInvalidParameterError,
             35,
             "Paramètre(s) incorrect(s)",
             id="sms_status-35",
@@ -424,7 +424,7 @@ def test_malformed(parse: Parser, body: str) -> None:
         pytest.param(
             parse_sms_status,
             "61 | smsID invalide",
-            SmsModeNotFoundError,
+            SmsmodeNotFoundError,
             61,
             "smsID invalide",
             id="sms_status-61",
@@ -432,7 +432,7 @@ def test_malformed(parse: Parser, body: str) -> None:
         pytest.param(
             parse_sms_status,
             "31 | Erreur interne",
-            SmsModeInternalError,
+            SmsmodeInternalError,
             31,
             "Erreur interne",
             id="sms_status-31",
@@ -440,7 +440,7 @@ def test_malformed(parse: Parser, body: str) -> None:
         pytest.param(
             parse_api_key,
             "32 | Erreur d'authentification",
-            SmsModeAuthenticationError,
+            SmsmodeAuthenticationError,
             32,
             "Erreur d'authentification",
             id="api_key-32",
@@ -450,7 +450,7 @@ def test_malformed(parse: Parser, body: str) -> None:
 def test_error_reply(
     parse: Parser,
     body: str,
-    error: type[SmsModeApiError],
+    error: type[SmsmodeApiError],
     code: int,
     description: str,
 ) -> None:

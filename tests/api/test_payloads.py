@@ -8,11 +8,11 @@ from urllib.parse import parse_qs
 import pytest
 
 from aiosmsmode.exceptions import (
-    SmsModeEncodingError,
-    SmsModeInvalidScheduleError,
-    SmsModeInvalidSenderError,
-    SmsModeMessageTooLongError,
-    SmsModeValidationError,
+    SmsmodeEncodingError,
+    SmsmodeInvalidScheduleError,
+    SmsmodeInvalidSenderError,
+    SmsmodeMessageTooLongError,
+    SmsmodeValidationError,
 )
 from aiosmsmode.message import Encoding, StopMode, analyse
 from aiosmsmode.models import BatchMessage
@@ -54,7 +54,7 @@ def test_urlencode_form_in_the_request_charset() -> None:
 
 def test_urlencode_form_refuses_what_the_charset_lacks() -> None:
     """ISO-8859-15 has no emoji nor "ł": refused, naming them, nothing built."""
-    with pytest.raises(SmsModeEncodingError) as err:
+    with pytest.raises(SmsmodeEncodingError) as err:
         urlencode_form({"nom": "Łukasz 😀 Été"})
     assert err.value.reason == "unsupported_characters"
     assert err.value.characters == ("Ł", "😀")
@@ -89,42 +89,42 @@ def test_check_text_accepts_up_to_the_limit() -> None:
 def test_check_text_refuses_too_long(
     message: str, max_segments: int, segments: int
 ) -> None:
-    with pytest.raises(SmsModeMessageTooLongError) as err:
+    with pytest.raises(SmsmodeMessageTooLongError) as err:
         check(message, max_segments=max_segments)
     assert (err.value.segments, err.value.max_segments) == (segments, max_segments)
 
 
 def test_check_text_counts_stop() -> None:
-    with pytest.raises(SmsModeMessageTooLongError):
+    with pytest.raises(SmsmodeMessageTooLongError):
         check("a" * 150, stop=StopMode.ALWAYS, max_segments=1)
     assert check("a" * 149, stop=StopMode.IF_FREE, max_segments=1).units == 160  # type: ignore[attr-defined]
 
 
 @pytest.mark.parametrize(("max_segments"), [0, 6, -1])
 def test_check_text_max_segments_bounds(max_segments: int) -> None:
-    with pytest.raises(SmsModeValidationError) as err:
+    with pytest.raises(SmsmodeValidationError) as err:
         check("a", max_segments=max_segments)
     assert err.value.reason == "invalid_max_segments"
 
 
 def test_check_text_empty() -> None:
-    with pytest.raises(SmsModeValidationError) as err:
+    with pytest.raises(SmsmodeValidationError) as err:
         check("")
     assert err.value.reason == "empty_message"
 
 
 def test_explicit_gsm_with_non_gsm_characters() -> None:
-    with pytest.raises(SmsModeEncodingError) as err:
+    with pytest.raises(SmsmodeEncodingError) as err:
         check("Ça coûte 5€ 😀", encoding=Encoding.GSM7)
     assert err.value.characters == ("û", "😀")
     assert err.value.reason == "non_gsm_characters"
 
 
 def test_reply_allowed_is_gsm_only() -> None:
-    with pytest.raises(SmsModeEncodingError) as err:
+    with pytest.raises(SmsmodeEncodingError) as err:
         check("Répondez 👍", reply_allowed=True)
     assert (err.value.reason, err.value.characters) == ("reply_requires_gsm", ("👍",))
-    with pytest.raises(SmsModeEncodingError):
+    with pytest.raises(SmsmodeEncodingError):
         check("plain", reply_allowed=True, encoding=Encoding.UNICODE)
     assert check("Répondez OUI", reply_allowed=True).encoding is Encoding.GSM7  # type: ignore[attr-defined]
 
@@ -169,10 +169,10 @@ def test_send_options() -> None:
 
 
 def test_sender_refused_with_reply() -> None:
-    with pytest.raises(SmsModeInvalidSenderError) as err:
+    with pytest.raises(SmsmodeInvalidSenderError) as err:
         sender_field("Shop", reply_allowed=True)
     assert err.value.reason == "sender_with_reply"
-    with pytest.raises(SmsModeInvalidSenderError):
+    with pytest.raises(SmsmodeInvalidSenderError):
         sender_field("06123", reply_allowed=False)
     assert sender_field(None, reply_allowed=True) is None
 
@@ -181,14 +181,14 @@ def test_schedule_field() -> None:
     assert schedule_field(None, NOW) is None
     assert schedule_field(NOW, NOW) == "01032026-13:00"
     assert schedule_field(NOW + timedelta(days=1), NOW) == "02032026-13:00"
-    with pytest.raises(SmsModeInvalidScheduleError) as err:
+    with pytest.raises(SmsmodeInvalidScheduleError) as err:
         schedule_field(NOW - timedelta(seconds=1), NOW)
     assert err.value.reason == "past_datetime"
-    with pytest.raises(SmsModeInvalidScheduleError) as err:
+    with pytest.raises(SmsmodeInvalidScheduleError) as err:
         schedule_field(datetime(2030, 1, 1), NOW)  # noqa: DTZ001
     assert err.value.reason == "naive_datetime"
     # Without `now`, the real clock.
-    with pytest.raises(SmsModeInvalidScheduleError):
+    with pytest.raises(SmsmodeInvalidScheduleError):
         schedule_field(datetime(2000, 1, 1, tzinfo=UTC), None)
     assert schedule_field(datetime(2999, 1, 1, tzinfo=UTC), None) == "01012999-01:00"
 
@@ -219,7 +219,7 @@ def test_schedule_field_around_clock_changes(utc_time: str, expected: str) -> No
 )
 def test_schedule_field_refuses_the_repeated_hour(utc_time: str) -> None:
     """Both readings of 02:xx on the night clocks go back are refused."""
-    with pytest.raises(SmsModeInvalidScheduleError) as err:
+    with pytest.raises(SmsmodeInvalidScheduleError) as err:
         schedule_field(datetime.fromisoformat(utc_time), NOW)
     assert err.value.reason == "ambiguous_datetime"
 
@@ -235,7 +235,7 @@ def test_latin9_text() -> None:
     assert latin9_text("Ça coûte 5€, œuvre") == "Ça coûte 5€, œuvre".encode(
         "iso-8859-15"
     )
-    with pytest.raises(SmsModeEncodingError) as err:
+    with pytest.raises(SmsmodeEncodingError) as err:
         latin9_text("Привет 😀 ok П")
     assert err.value.reason == "non_latin9_characters"
     assert err.value.characters == (*"Привет", "😀")
@@ -258,9 +258,9 @@ def test_batch_file() -> None:
 
 
 def test_batch_file_row_checks() -> None:
-    with pytest.raises(SmsModeInvalidSenderError):
+    with pytest.raises(SmsmodeInvalidSenderError):
         batch_file(["33612345678"], [BatchMessage("x", "m", "RDV")], reply_allowed=True)
-    with pytest.raises(SmsModeValidationError):
+    with pytest.raises(SmsmodeValidationError):
         batch_file(
             ["33612345678"],
             [BatchMessage("x", "m", None, "r" * 41)],

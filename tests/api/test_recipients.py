@@ -4,9 +4,9 @@ import pytest
 
 from aiosmsmode import recipients
 from aiosmsmode.exceptions import (
-    SmsModeInvalidNumberError,
-    SmsModeInvalidSenderError,
-    SmsModeValidationError,
+    SmsmodeInvalidNumberError,
+    SmsmodeInvalidSenderError,
+    SmsmodeValidationError,
 )
 from aiosmsmode.recipients import (
     normalize_each,
@@ -71,7 +71,7 @@ def test_other_regions(raw: str, region: str, expected: str) -> None:
     ],
 )
 def test_invalid_numbers(raw: str) -> None:
-    with pytest.raises(SmsModeInvalidNumberError) as err:
+    with pytest.raises(SmsmodeInvalidNumberError) as err:
         normalize_number(raw)
     assert err.value.numbers == (raw,)
     assert err.value.reason == "invalid_number"
@@ -91,7 +91,7 @@ def test_normalize_each_keeps_duplicates() -> None:
 
 
 def test_every_offender_listed() -> None:
-    with pytest.raises(SmsModeInvalidNumberError) as err:
+    with pytest.raises(SmsmodeInvalidNumberError) as err:
         normalize_numbers(["0612345678", "12", "0611111111", "abc"])
     assert err.value.numbers == ("12", "abc")
     assert "12, abc" in str(err.value)
@@ -125,7 +125,7 @@ def test_valid_senders(sender: str) -> None:
     ],
 )
 def test_invalid_senders(sender: str) -> None:
-    with pytest.raises(SmsModeInvalidSenderError) as err:
+    with pytest.raises(SmsmodeInvalidSenderError) as err:
         validate_sender(sender)
     assert err.value.reason == "invalid_sender"
 
@@ -137,7 +137,7 @@ def test_valid_ref_client(ref: str) -> None:
 
 @pytest.mark.parametrize("ref", ["", "x" * 41, "a\nb", "tab\there", "réf", "€"])
 def test_invalid_ref_client(ref: str) -> None:
-    with pytest.raises(SmsModeValidationError) as err:
+    with pytest.raises(SmsmodeValidationError) as err:
         validate_ref_client(ref)
     assert err.value.reason == "invalid_ref_client"
 

@@ -16,10 +16,10 @@ from aiohttp.test_utils import TestServer
 import pytest
 
 from aiosmsmode import (
-    SmsModeClient,
-    SmsModeConnectionError,
-    SmsModeRateLimitError,
-    SmsModeResponseError,
+    SmsmodeClient,
+    SmsmodeConnectionError,
+    SmsmodeRateLimitError,
+    SmsmodeResponseError,
 )
 
 from .sockets import never_accepting_url
@@ -83,11 +83,11 @@ def test_constructor_checks_and_repr() -> None:
     session = object()
     for base_url in ("", "ftp://example.org", "/relative"):
         with pytest.raises(ValueError, match="base URL"):
-            SmsModeClient(session, API_KEY, base_url=base_url)  # type: ignore[arg-type]
+            SmsmodeClient(session, API_KEY, base_url=base_url)  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="API key"):
-        SmsModeClient(session, "")  # type: ignore[arg-type]
-    client = SmsModeClient(session, API_KEY, base_url="http://127.0.0.1:1/")  # type: ignore[arg-type]
-    assert repr(client) == "SmsModeClient(base_url='http://127.0.0.1:1')"
+        SmsmodeClient(session, "")  # type: ignore[arg-type]
+    client = SmsmodeClient(session, API_KEY, base_url="http://127.0.0.1:1/")  # type: ignore[arg-type]
+    assert repr(client) == "SmsmodeClient(base_url='http://127.0.0.1:1')"
     assert API_KEY not in repr(client)
     assert API_KEY not in str(vars(client).keys())
 
@@ -95,7 +95,7 @@ def test_constructor_checks_and_repr() -> None:
 async def test_form_post_with_key_in_body_only(
     server: Server, session: aiohttp.ClientSession
 ) -> None:
-    client = SmsModeClient(session, API_KEY, base_url=server.url)
+    client = SmsmodeClient(session, API_KEY, base_url=server.url)
     assert await client.get_balance() == 212.5
     [(path_qs, url, content_type, body)] = server.requests
     assert path_qs == "/http/1.6/credit.do"
@@ -107,7 +107,7 @@ async def test_form_post_with_key_in_body_only(
 async def test_base_url_with_path(
     server: Server, session: aiohttp.ClientSession
 ) -> None:
-    client = SmsModeClient(session, API_KEY, base_url=f"{server.url}proxy/")
+    client = SmsmodeClient(session, API_KEY, base_url=f"{server.url}proxy/")
     await client.get_balance()
     assert server.requests[0][0] == "/proxy/http/1.6/credit.do"
 
@@ -119,8 +119,8 @@ async def test_redirect_not_followed(
         raise web.HTTPFound("/elsewhere")
 
     server.handler = redirect
-    client = SmsModeClient(session, API_KEY, base_url=server.url)
-    with pytest.raises(SmsModeResponseError, match="HTTP 302"):
+    client = SmsmodeClient(session, API_KEY, base_url=server.url)
+    with pytest.raises(SmsmodeResponseError, match="HTTP 302"):
         await client.get_balance()
     assert len(server.requests) == 1
 
@@ -132,8 +132,8 @@ async def test_client_error_status(
         return web.Response(status=404, text="Not Found")
 
     server.handler = not_found
-    client = SmsModeClient(session, API_KEY, base_url=server.url)
-    with pytest.raises(SmsModeResponseError, match="HTTP 404") as err:
+    client = SmsmodeClient(session, API_KEY, base_url=server.url)
+    with pytest.raises(SmsmodeResponseError, match="HTTP 404") as err:
         await client.get_balance()
     assert err.value.excerpt == "Not Found"
 
@@ -159,8 +159,8 @@ async def test_rate_limited(
         return web.Response(status=429, headers=headers, text="slow down")
 
     server.handler = too_many
-    client = SmsModeClient(session, API_KEY, base_url=server.url)
-    with pytest.raises(SmsModeRateLimitError) as err:
+    client = SmsmodeClient(session, API_KEY, base_url=server.url)
+    with pytest.raises(SmsmodeRateLimitError) as err:
         await client.send_sms("Bonjour", ["0612345678"])
     assert err.value.retry_after == expected
     assert err.value.retryable
@@ -176,8 +176,8 @@ async def test_rate_limit_wait_in_the_future(
         return web.Response(status=429, headers={"Retry-After": later})
 
     server.handler = too_many
-    client = SmsModeClient(session, API_KEY, base_url=server.url)
-    with pytest.raises(SmsModeRateLimitError) as err:
+    client = SmsmodeClient(session, API_KEY, base_url=server.url)
+    with pytest.raises(SmsmodeRateLimitError) as err:
         await client.get_balance()
     assert err.value.retry_after is not None
     assert 280 <= err.value.retry_after <= 300
@@ -191,8 +191,8 @@ async def test_server_error_outcome_unknown(
         return web.Response(status=status, text="oops")
 
     server.handler = failing
-    client = SmsModeClient(session, API_KEY, base_url=server.url)
-    with pytest.raises(SmsModeConnectionError) as err:
+    client = SmsmodeClient(session, API_KEY, base_url=server.url)
+    with pytest.raises(SmsmodeConnectionError) as err:
         await client.send_sms("Bonjour", ["0612345678"])
     assert err.value.may_have_been_sent is True
     assert not err.value.retryable
@@ -217,7 +217,7 @@ async def test_reply_charsets(
         return web.Response(body=body, headers={"Content-Type": content_type})
 
     server.handler = answer
-    client = SmsModeClient(session, API_KEY, base_url=server.url)
+    client = SmsmodeClient(session, API_KEY, base_url=server.url)
     result = await client.send_sms("Bonjour", ["0612345678"])
     assert result.sms_id == "abc"
 
@@ -229,9 +229,9 @@ async def test_echoed_key_is_redacted(
         return web.Response(text=f"<html>Bad request: {await request.text()}</html>")
 
     server.handler = echo
-    client = SmsModeClient(session, API_KEY, base_url=server.url)
+    client = SmsmodeClient(session, API_KEY, base_url=server.url)
     caplog.set_level(logging.DEBUG)
-    with pytest.raises(SmsModeResponseError) as err:
+    with pytest.raises(SmsmodeResponseError) as err:
         await client.get_balance()
     assert "accessToken=**********" in err.value.excerpt
     assert API_KEY not in str(err.value)
@@ -246,16 +246,16 @@ async def test_accepted_without_id(
         return web.Response(text="0 | Accepté")
 
     server.handler = no_id
-    client = SmsModeClient(session, API_KEY, base_url=server.url)
-    with pytest.raises(SmsModeResponseError, match="no id"):
+    client = SmsmodeClient(session, API_KEY, base_url=server.url)
+    with pytest.raises(SmsmodeResponseError, match="no id"):
         await client.send_sms("Bonjour", ["0612345678"])
 
 
 async def test_connection_refused_nothing_sent(session: aiohttp.ClientSession) -> None:
-    client = SmsModeClient(
+    client = SmsmodeClient(
         session, API_KEY, base_url=f"http://127.0.0.1:{closed_port()}"
     )
-    with pytest.raises(SmsModeConnectionError) as err:
+    with pytest.raises(SmsmodeConnectionError) as err:
         await client.send_sms("Bonjour", ["0612345678"])
     assert err.value.may_have_been_sent is False
     assert err.value.retryable
@@ -265,8 +265,8 @@ async def test_connection_refused_nothing_sent(session: aiohttp.ClientSession) -
 async def test_connect_timeout_nothing_sent(session: aiohttp.ClientSession) -> None:
     """A server that never accepts the connection: nothing can have been sent."""
     with never_accepting_url() as url:
-        client = SmsModeClient(session, API_KEY, base_url=url, timeout=1)
-        with pytest.raises(SmsModeConnectionError) as err:
+        client = SmsmodeClient(session, API_KEY, base_url=url, timeout=1)
+        with pytest.raises(SmsmodeConnectionError) as err:
             await client.get_balance()
     assert err.value.may_have_been_sent is False
     assert err.value.retryable

@@ -14,7 +14,7 @@ import math
 import re
 
 from .dates import parse_callback_datetime, parse_reply_callback_datetime
-from .exceptions import SmsModeCallbackError
+from .exceptions import SmsmodeCallbackError
 from .models import DeliveryCallback, ReplyCallback
 from .parsers import smsmode_decimal
 
@@ -110,7 +110,7 @@ class _Reader:
         value = self._values.get(name.lower())
         result = None if value is None else read(value)
         if result is None:
-            raise SmsModeCallbackError(self._kind, name, self._values)
+            raise SmsmodeCallbackError(self._kind, name, self._values)
         return result
 
     def optional[T](self, name: str, read: Callable[[str], T | None]) -> T | None:
@@ -126,7 +126,7 @@ class _Reader:
 def parse_delivery_callback(params: Mapping[str, str]) -> DeliveryCallback:
     """Parse the query of a delivery-report callback (`numero`, `statut`, …).
 
-    `numero`, `statut` and `smsID` must be valid (SmsModeCallbackError otherwise);
+    `numero`, `statut` and `smsID` must be valid (SmsmodeCallbackError otherwise);
     the other fields are None when missing or unreadable.
     """
     reader = _Reader("delivery", params)

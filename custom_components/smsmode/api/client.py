@@ -5,7 +5,7 @@ whose key goes in the query string as the reference's example has it (`transport
 keeps that URL out of every log line and error). Everything is validated before
 sending (see `payloads.py`): a request that would be cut, mangled or refused is not
 sent at all.
-The client never re-sends on its own: `SmsModeError.retryable` tells the caller when
+The client never re-sends on its own: `SmsmodeError.retryable` tells the caller when
 doing so is safe, and only the caller knows whether a delay is acceptable.
 """
 
@@ -38,9 +38,9 @@ from .const import (
     VOICE_LANGUAGES,
 )
 from .exceptions import (
-    SmsModeEncodingError,
-    SmsModeResponseError,
-    SmsModeValidationError,
+    SmsmodeEncodingError,
+    SmsmodeResponseError,
+    SmsmodeValidationError,
     api_error,
 )
 from .message import MAX_SEGMENTS, Encoding, StopMode, encode_text, non_gsm_characters
@@ -82,7 +82,7 @@ if TYPE_CHECKING:
     from datetime import date
 
 
-class SmsModeClient:
+class SmsmodeClient:
     """Client of one smsmode account, on a session the caller owns and closes."""
 
     def __init__(
@@ -168,7 +168,7 @@ class SmsModeClient:
         """Call a send endpoint and return the id of what smsmode accepted."""
         reply = await self._command(path, fields, csv_file=csv_file, charset=charset)
         if reply.id is None:
-            raise SmsModeResponseError(
+            raise SmsmodeResponseError(
                 "smsmode accepted (code 0) but gave no id", reply.description
             )
         return reply.id
@@ -177,13 +177,13 @@ class SmsModeClient:
         """Normalise the numbers, or check a group is used alone (exactly one)."""
         if group is not None:
             if recipients or not group.strip():
-                raise SmsModeValidationError(
+                raise SmsmodeValidationError(
                     "invalid_recipients", "Give either numbers or a group, not both"
                 )
             return []
         numbers = normalize_numbers(recipients, self._region)
         if not numbers:
-            raise SmsModeValidationError("invalid_recipients", "No recipient")
+            raise SmsmodeValidationError("invalid_recipients", "No recipient")
         return numbers
 
     async def create_api_key(self) -> ApiKey:
@@ -263,9 +263,9 @@ class SmsModeClient:
         """
         numbers = self._recipients(recipients, None)
         if not message:
-            raise SmsModeValidationError("empty_message", "The message is empty")
+            raise SmsmodeValidationError("empty_message", "The message is empty")
         if language is not None and language not in VOICE_LANGUAGES.values():
-            raise SmsModeValidationError(
+            raise SmsmodeValidationError(
                 "invalid_language",
                 f"Language must be one of {sorted(VOICE_LANGUAGES.values())}",
             )
@@ -299,11 +299,11 @@ class SmsModeClient:
         listed twice).
         """
         if not messages:
-            raise SmsModeValidationError("invalid_recipients", "No message to send")
+            raise SmsmodeValidationError("invalid_recipients", "No message to send")
         numbers = normalize_each((row.number for row in messages), self._region)
         non_gsm = non_gsm_characters("".join(row.message for row in messages))
         if non_gsm:
-            raise SmsModeEncodingError(non_gsm)
+            raise SmsmodeEncodingError(non_gsm)
         longest = max(
             (
                 check_text(
@@ -351,7 +351,7 @@ class SmsModeClient:
     ) -> list[SentSms]:
         """Sent SMS, newest first: `count` (at most 10000) from index `start`."""
         if start < 0 or not 0 < count <= SENT_LIST_MAX:
-            raise SmsModeValidationError(
+            raise SmsmodeValidationError(
                 "invalid_range", f"start must be >= 0 and count 1 to {SENT_LIST_MAX}"
             )
         body = await self._request(
@@ -380,7 +380,7 @@ class SmsModeClient:
             or (start is not None and start < 0)
             or (count is not None and count < 1)
         ):
-            raise SmsModeValidationError(
+            raise SmsmodeValidationError(
                 "invalid_range",
                 "Give start/count, or start_date and end_date together, not both",
             )
@@ -397,7 +397,7 @@ class SmsModeClient:
     ) -> None:
         """Delete an SMS (scheduled ones too) by id, or the newest sent to a number."""
         if (sms_id is None) == (number is None):
-            raise SmsModeValidationError(
+            raise SmsmodeValidationError(
                 "invalid_value", "Give either an SMS id or a number"
             )
         fields = {
@@ -422,7 +422,7 @@ class SmsModeClient:
         """Add a contact to the address book; missing groups are created."""
         group_names = list(groups)
         if any("," in name or not name.strip() for name in group_names):
-            raise SmsModeValidationError(
+            raise SmsmodeValidationError(
                 "invalid_value", "Group names must be non-empty and without commas"
             )
         fields = {
@@ -441,7 +441,7 @@ class SmsModeClient:
     ) -> None:
         """Transfer whole credits to another account (sub-account or parent)."""
         if isinstance(amount, bool) or amount <= 0:
-            raise SmsModeValidationError(
+            raise SmsmodeValidationError(
                 "invalid_amount", "The amount must be a positive whole number"
             )
         fields = {
@@ -471,7 +471,7 @@ class SmsModeClient:
     ) -> None:
         """Create a sub-account (identifier of at most 50 characters)."""
         if not 0 < len(pseudo) <= PSEUDO_MAX_LENGTH or not password:
-            raise SmsModeValidationError(
+            raise SmsmodeValidationError(
                 "invalid_value",
                 f"The identifier must be 1 to {PSEUDO_MAX_LENGTH} characters, "
                 "with a password",

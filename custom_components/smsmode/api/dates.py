@@ -10,7 +10,7 @@ from datetime import datetime
 import re
 
 from .const import PARIS
-from .exceptions import SmsModeInvalidScheduleError
+from .exceptions import SmsmodeInvalidScheduleError
 
 _SEND_FORMAT = "%d%m%Y-%H:%M"
 _CALLBACK_FORMAT = "%Y-%m-%d %H:%M:%S"
@@ -41,7 +41,7 @@ def format_smsmode_datetime(value: datetime) -> str:
     A naive datetime is refused: guessing its zone could shift a send by hours.
     """
     if value.tzinfo is None or value.utcoffset() is None:
-        raise SmsModeInvalidScheduleError(
+        raise SmsmodeInvalidScheduleError(
             "naive_datetime", "The date needs a time zone"
         )
     return value.astimezone(PARIS).strftime(_SEND_FORMAT)

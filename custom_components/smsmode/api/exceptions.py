@@ -1,6 +1,6 @@
 """The one exception tree of the smsmode client.
 
-Callers catch `SmsModeError` and look at `retryable` to know whether sending the same
+Callers catch `SmsmodeError` and look at `retryable` to know whether sending the same
 request again is safe: it is only when nothing can have been accepted by smsmode, so a
 retry never makes a recipient receive the same SMS twice. Retrying is left to the
 caller (the client never re-sends on its own): only the caller knows whether a delay is
@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 EXCERPT_LENGTH = 80
 
 
-class SmsModeError(Exception):
+class SmsmodeError(Exception):
     """Anything that went wrong while talking to smsmode.
 
     `code` is the provider's code when smsmode gave one, `description` its text (or
@@ -35,7 +35,7 @@ class SmsModeError(Exception):
         return False
 
 
-class SmsModeConnectionError(SmsModeError):
+class SmsmodeConnectionError(SmsmodeError):
     """smsmode could not be reached, or did not answer (DNS, refused, timeout, 5xx).
 
     `may_have_been_sent` is False only when the request cannot have been accepted:
@@ -55,7 +55,7 @@ class SmsModeConnectionError(SmsModeError):
         return not self.may_have_been_sent
 
 
-class SmsModeRateLimitError(SmsModeError):
+class SmsmodeRateLimitError(SmsmodeError):
     """smsmode (or a proxy in front of it) refused the request: HTTP 429.
 
     Nothing was carried out, so the request may be sent again, after
@@ -73,7 +73,7 @@ class SmsModeRateLimitError(SmsModeError):
         return True
 
 
-class SmsModeResponseError(SmsModeError):
+class SmsmodeResponseError(SmsmodeError):
     """The reply was not in the format the endpoint documents.
 
     The outcome of a send is then unknown, so this is never retryable. `excerpt` holds
@@ -88,7 +88,7 @@ class SmsModeResponseError(SmsModeError):
         super().__init__(f"{description}: {self.excerpt!r}")
 
 
-class SmsModeCallbackError(SmsModeResponseError):
+class SmsmodeCallbackError(SmsmodeResponseError):
     """A callback that is not smsmode's: `field`, one that identifies it, is not valid.
 
     `kind` is `delivery` or `reply`, `field` smsmode's parameter name (`smsID`);
@@ -108,7 +108,7 @@ class SmsModeCallbackError(SmsModeResponseError):
         return f"{self.kind}_{self.field.lower()}"
 
 
-class SmsModeApiError(SmsModeError):
+class SmsmodeApiError(SmsmodeError):
     """smsmode answered with a code other than 0 (the request was refused)."""
 
     def __init__(self, code: int, description: str) -> None:
@@ -120,27 +120,27 @@ class SmsModeApiError(SmsModeError):
         return f"smsmode error {self.code}: {self.description}"
 
 
-class SmsModeInternalError(SmsModeApiError):
+class SmsmodeInternalError(SmsmodeApiError):
     """Code 31: internal error at smsmode."""
 
 
-class SmsModeAuthenticationError(SmsModeApiError):
+class SmsmodeAuthenticationError(SmsmodeApiError):
     """Code 32: the API key was refused."""
 
 
-class SmsModeInsufficientCreditsError(SmsModeApiError):
+class SmsmodeInsufficientCreditsError(SmsmodeApiError):
     """Code 33: not enough credits on the account."""
 
 
-class SmsModeInvalidParameterError(SmsModeApiError):
+class SmsmodeInvalidParameterError(SmsmodeApiError):
     """Code 35: a mandatory parameter is missing or incorrect."""
 
 
-class SmsModeIdentifierError(SmsModeApiError):
+class SmsmodeIdentifierError(SmsmodeApiError):
     """Code 41: the sub-account already exists, or the transfer target does not."""
 
 
-class SmsModeUnavailableError(SmsModeApiError):
+class SmsmodeUnavailableError(SmsmodeApiError):
     """Code 50: smsmode is temporarily unavailable and accepted nothing."""
 
     @property
@@ -149,27 +149,27 @@ class SmsModeUnavailableError(SmsModeApiError):
         return True
 
 
-class SmsModeNotFoundError(SmsModeApiError):
+class SmsmodeNotFoundError(SmsmodeApiError):
     """Code 61: the SMS does not exist (any more)."""
 
 
-_API_ERRORS: dict[int, type[SmsModeApiError]] = {
-    31: SmsModeInternalError,
-    32: SmsModeAuthenticationError,
-    33: SmsModeInsufficientCreditsError,
-    35: SmsModeInvalidParameterError,
-    41: SmsModeIdentifierError,
-    50: SmsModeUnavailableError,
-    61: SmsModeNotFoundError,
+_API_ERRORS: dict[int, type[SmsmodeApiError]] = {
+    31: SmsmodeInternalError,
+    32: SmsmodeAuthenticationError,
+    33: SmsmodeInsufficientCreditsError,
+    35: SmsmodeInvalidParameterError,
+    41: SmsmodeIdentifierError,
+    50: SmsmodeUnavailableError,
+    61: SmsmodeNotFoundError,
 }
 
 
-def api_error(code: int, description: str) -> SmsModeApiError:
+def api_error(code: int, description: str) -> SmsmodeApiError:
     """Build the exception matching a provider code (the base class for others)."""
-    return _API_ERRORS.get(code, SmsModeApiError)(code, description)
+    return _API_ERRORS.get(code, SmsmodeApiError)(code, description)
 
 
-class SmsModeValidationError(SmsModeError):
+class SmsmodeValidationError(SmsmodeError):
     """The request was refused before sending: nothing was sent.
 
     `reason` is a stable slug a user interface can translate, e.g. `invalid_number`,
@@ -186,7 +186,7 @@ class SmsModeValidationError(SmsModeError):
         self.reason = reason
 
 
-class SmsModeInvalidNumberError(SmsModeValidationError):
+class SmsmodeInvalidNumberError(SmsmodeValidationError):
     """One or more phone numbers are not valid; `numbers` lists every offender."""
 
     def __init__(self, numbers: Iterable[str]) -> None:
@@ -197,11 +197,11 @@ class SmsModeInvalidNumberError(SmsModeValidationError):
         )
 
 
-class SmsModeInvalidSenderError(SmsModeValidationError):
+class SmsmodeInvalidSenderError(SmsmodeValidationError):
     """The custom sender (`emetteur`) is not allowed."""
 
 
-class SmsModeMessageTooLongError(SmsModeValidationError):
+class SmsmodeMessageTooLongError(SmsmodeValidationError):
     """The text needs more SMS than allowed; smsmode would cut it, so it is refused."""
 
     def __init__(
@@ -219,7 +219,7 @@ class SmsModeMessageTooLongError(SmsModeValidationError):
         )
 
 
-class SmsModeBatchRowError(SmsModeValidationError):
+class SmsmodeBatchRowError(SmsmodeValidationError):
     """A batch row smsmode may not read as meant; `row` is its number, from 1.
 
     Only a text with a line break so far: the reference does not say how smsmode
@@ -234,7 +234,7 @@ class SmsModeBatchRowError(SmsModeValidationError):
         )
 
 
-class SmsModeEncodingError(SmsModeValidationError):
+class SmsmodeEncodingError(SmsmodeValidationError):
     """Characters that cannot be sent with the required encoding (`characters`)."""
 
     def __init__(
@@ -250,5 +250,5 @@ class SmsModeEncodingError(SmsModeValidationError):
         super().__init__(reason, f"{description}: {listed}" if listed else description)
 
 
-class SmsModeInvalidScheduleError(SmsModeValidationError):
+class SmsmodeInvalidScheduleError(SmsmodeValidationError):
     """The scheduled time is naive (no time zone), ambiguous in Paris, or past."""

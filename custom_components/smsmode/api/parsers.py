@@ -2,9 +2,9 @@
 
 Every parser is tolerant of what a plain-text API varies on (spaces around "|", CRLF,
 a trailing separator, an empty list) and strict about everything else: a reply that
-is not in the expected format raises `SmsModeResponseError` quoting its start. An
+is not in the expected format raises `SmsmodeResponseError` quoting its start. An
 error reply (`32 | Erreur d'authentification`) where data was expected raises the
-matching `SmsModeApiError`.
+matching `SmsmodeApiError`.
 """
 
 import json
@@ -12,7 +12,7 @@ import re
 from typing import TYPE_CHECKING
 
 from .dates import parse_list_datetime
-from .exceptions import SmsModeResponseError, api_error
+from .exceptions import SmsmodeResponseError, api_error
 from .models import ApiKey, CodeReply, DeliveryReportEntry, Reply, SentSms, SmsStatus
 
 if TYPE_CHECKING:
@@ -57,7 +57,7 @@ def parse_code_reply(body: str) -> CodeReply:
     text = body.strip()
     fields = _fields(text)
     if "\n" in text or len(fields) > 3 or not _INTEGER.fullmatch(fields[0]):
-        raise SmsModeResponseError("Expected 'code | description | id'", body)
+        raise SmsmodeResponseError("Expected 'code | description | id'", body)
     description = fields[1] if len(fields) > 1 else ""
     reply_id = fields[2] if len(fields) > 2 else ""
     return CodeReply(int(fields[0]), description, reply_id or None)
@@ -73,7 +73,7 @@ def parse_balance(body: str) -> float:
     _raise_if_error_reply(body)
     text = body.strip()
     if not _DECIMAL.fullmatch(text):
-        raise SmsModeResponseError("Expected a number of credits", body)
+        raise SmsmodeResponseError("Expected a number of credits", body)
     return smsmode_decimal(text)
 
 
@@ -86,7 +86,7 @@ def parse_delivery_report(body: str) -> list[DeliveryReportEntry]:
             continue
         match = _REPORT_ENTRY.fullmatch(item.strip())
         if match is None:
-            raise SmsModeResponseError("Expected 'number status | …'", body)
+            raise SmsmodeResponseError("Expected 'number status | …'", body)
         entries.append(DeliveryReportEntry(match[1], int(match[2])))
     return entries
 
@@ -129,7 +129,7 @@ def _parse_records[T](
                 pending = None
                 break
     if pending is not None:
-        raise SmsModeResponseError("Incomplete list record", pending)
+        raise SmsmodeResponseError("Incomplete list record", pending)
     return records
 
 
@@ -198,15 +198,15 @@ def parse_api_key(body: str) -> ApiKey:
         data = json.loads(body)
     except ValueError:
         _raise_if_error_reply(body)
-        raise SmsModeResponseError(
+        raise SmsmodeResponseError(
             "Expected a JSON API key", _SECRET_LIKE.sub("…", body)
         ) from None
     if not isinstance(data, dict):
-        raise SmsModeResponseError("Expected a JSON object", type(data).__name__)
+        raise SmsmodeResponseError("Expected a JSON object", type(data).__name__)
     values = {str(key).lower(): value for key, value in data.items()}
     token = values.get("accesstoken")
     if values.get("id") in (None, "") or not isinstance(token, str) or not token:
-        raise SmsModeResponseError(
+        raise SmsmodeResponseError(
             "Expected 'id' and 'accessToken'", ", ".join(map(str, data))
         )
 

@@ -14,12 +14,12 @@ from urllib.parse import quote_plus
 from .const import PARIS
 from .dates import format_smsmode_datetime
 from .exceptions import (
-    SmsModeBatchRowError,
-    SmsModeEncodingError,
-    SmsModeInvalidScheduleError,
-    SmsModeInvalidSenderError,
-    SmsModeMessageTooLongError,
-    SmsModeValidationError,
+    SmsmodeBatchRowError,
+    SmsmodeEncodingError,
+    SmsmodeInvalidScheduleError,
+    SmsmodeInvalidSenderError,
+    SmsmodeMessageTooLongError,
+    SmsmodeValidationError,
 )
 from .message import MAX_SEGMENTS, Encoding, MessageAnalysis, StopMode, analyse
 from .recipients import validate_ref_client, validate_sender
@@ -53,7 +53,7 @@ def urlencode_form(fields: Fields, charset: str = LATIN9) -> bytes:
         try:
             raw = value.encode(charset) if isinstance(value, str) else value
         except UnicodeEncodeError:
-            raise SmsModeEncodingError(
+            raise SmsmodeEncodingError(
                 _unencodable(str(value), charset),
                 reason="unsupported_characters",
                 description=f"smsmode cannot take these characters in {name}",
@@ -81,22 +81,22 @@ def check_text(
     than sent as class 9 without the reply feature the caller asked for.
     """
     if not message:
-        raise SmsModeValidationError("empty_message", "The message is empty")
+        raise SmsmodeValidationError("empty_message", "The message is empty")
     if not 0 < max_segments <= MAX_SEGMENTS:
-        raise SmsModeValidationError(
+        raise SmsmodeValidationError(
             "invalid_max_segments", f"max_segments must be 1 to {MAX_SEGMENTS}"
         )
     analysis = analyse(message, encoding=encoding, stop=stop)
     if reply_allowed and analysis.encoding is not Encoding.GSM7:
-        raise SmsModeEncodingError(
+        raise SmsmodeEncodingError(
             analysis.non_gsm,
             reason="reply_requires_gsm",
             description="SMS allowing replies (class 4) only carry GSM characters",
         )
     if analysis.encoding is Encoding.GSM7 and analysis.non_gsm:
-        raise SmsModeEncodingError(analysis.non_gsm)
+        raise SmsmodeEncodingError(analysis.non_gsm)
     if analysis.segments > max_segments:
-        raise SmsModeMessageTooLongError(
+        raise SmsmodeMessageTooLongError(
             units=analysis.units,
             segments=analysis.segments,
             max_segments=max_segments,
@@ -140,7 +140,7 @@ def sender_field(sender: str | None, *, reply_allowed: bool) -> str | None:
     if sender is None:
         return None
     if reply_allowed:
-        raise SmsModeInvalidSenderError(
+        raise SmsmodeInvalidSenderError(
             "sender_with_reply", "SMS allowing replies cannot have a custom sender"
         )
     return validate_sender(sender)
@@ -158,12 +158,12 @@ def schedule_field(scheduled_at: datetime | None, now: datetime | None) -> str |
     value = format_smsmode_datetime(scheduled_at)
     local = scheduled_at.astimezone(PARIS)
     if local.replace(fold=1 - local.fold).utcoffset() != local.utcoffset():
-        raise SmsModeInvalidScheduleError(
+        raise SmsmodeInvalidScheduleError(
             "ambiguous_datetime",
             "The scheduled time falls in the hour repeated when clocks go back",
         )
     if scheduled_at < (now or datetime.now(UTC)):
-        raise SmsModeInvalidScheduleError(
+        raise SmsmodeInvalidScheduleError(
             "past_datetime", "The scheduled time is in the past"
         )
     return value
@@ -184,7 +184,7 @@ def latin9_text(text: str) -> bytes:
     try:
         return text.encode(LATIN9)
     except UnicodeEncodeError:
-        raise SmsModeEncodingError(
+        raise SmsmodeEncodingError(
             _unencodable(text, LATIN9),
             reason="non_latin9_characters",
             description="Voice messages only carry ISO-8859-15 characters",
@@ -206,7 +206,7 @@ def batch_file(
     writer.writerow(_BATCH_HEADER)
     for index, (number, row) in enumerate(zip(numbers, rows, strict=True), 1):
         if "\n" in row.message or "\r" in row.message:
-            raise SmsModeBatchRowError(index)
+            raise SmsmodeBatchRowError(index)
         writer.writerow(
             (
                 number,

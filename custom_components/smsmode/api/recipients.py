@@ -15,9 +15,9 @@ import phonenumbers
 
 from .const import DEFAULT_REGION
 from .exceptions import (
-    SmsModeInvalidNumberError,
-    SmsModeInvalidSenderError,
-    SmsModeValidationError,
+    SmsmodeInvalidNumberError,
+    SmsmodeInvalidSenderError,
+    SmsmodeValidationError,
 )
 
 if TYPE_CHECKING:
@@ -84,7 +84,7 @@ def normalize_number(raw: str, region: str = DEFAULT_REGION) -> str:
     """Normalise one number (`06 12…`, `+33 6…`, `0033…`) to `33612…`."""
     number = _normalize(raw, region)
     if number is None:
-        raise SmsModeInvalidNumberError([raw])
+        raise SmsmodeInvalidNumberError([raw])
     return number
 
 
@@ -99,7 +99,7 @@ def normalize_each(raws: Iterable[str], region: str = DEFAULT_REGION) -> list[st
     results = [(raw, _normalize(raw, region)) for raw in raws]
     invalid = [raw for raw, number in results if number is None]
     if invalid:
-        raise SmsModeInvalidNumberError(invalid)
+        raise SmsmodeInvalidNumberError(invalid)
     return [number for _, number in results if number is not None]
 
 
@@ -115,7 +115,7 @@ def validate_sender(sender: str) -> str:
     number, which smsmode forbids.
     """
     if not _SENDER.fullmatch(sender) or sender.isdigit():
-        raise SmsModeInvalidSenderError(
+        raise SmsmodeInvalidSenderError(
             "invalid_sender",
             "The sender must be 1 to 11 ASCII letters or digits, not only digits",
         )
@@ -132,7 +132,7 @@ def validate_ref_client(ref: str) -> str:
     if not (
         0 < len(ref) <= _REF_CLIENT_MAX_LENGTH and ref.isascii() and ref.isprintable()
     ):
-        raise SmsModeValidationError(
+        raise SmsmodeValidationError(
             "invalid_ref_client",
             "The client reference must be 1 to 40 printable ASCII characters",
         )

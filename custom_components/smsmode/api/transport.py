@@ -4,7 +4,7 @@ The batch endpoint takes the API key in the query string, like the reference's o
 example (`sendSMSBatch.do?accessToken=…`, the CSV file alone in the body); aiohttp
 then writes that URL into some of its errors (a connect timeout, a malformed reply,
 a body it cannot write). So no aiohttp error leaves this module: each becomes an
-`SmsModeConnectionError` raised outside the `except` block (neither its cause nor
+`SmsmodeConnectionError` raised outside the `except` block (neither its cause nor
 its context holds the original), whose text has the key replaced, and logs show the
 URL without its query string.
 """
@@ -21,9 +21,9 @@ import aiohttp
 from yarl import URL
 
 from .exceptions import (
-    SmsModeConnectionError,
-    SmsModeRateLimitError,
-    SmsModeResponseError,
+    SmsmodeConnectionError,
+    SmsmodeRateLimitError,
+    SmsmodeResponseError,
 )
 from .payloads import LATIN9, Fields, urlencode_form
 
@@ -88,7 +88,7 @@ async def post(
     _LOGGER.debug("POST %s", url.with_user(None))
     if request.query:
         url = URL(f"{url}?{request.query}", encoded=True)
-    failure: SmsModeConnectionError | None = None
+    failure: SmsmodeConnectionError | None = None
     try:
         async with session.post(
             url,
@@ -99,16 +99,16 @@ async def post(
         ) as response:
             raw = await response.read()
     except (aiohttp.ClientConnectorError, aiohttp.ConnectionTimeoutError) as err:
-        failure = SmsModeConnectionError(
+        failure = SmsmodeConnectionError(
             f"Cannot connect to smsmode: {_redact(err, secret)}",
             may_have_been_sent=False,
         )
     except TimeoutError:
-        failure = SmsModeConnectionError(
+        failure = SmsmodeConnectionError(
             "smsmode did not answer in time", may_have_been_sent=True
         )
     except aiohttp.ClientError as err:
-        failure = SmsModeConnectionError(
+        failure = SmsmodeConnectionError(
             f"Connection to smsmode lost: {_redact(err, secret)}",
             may_have_been_sent=True,
         )
@@ -119,13 +119,13 @@ async def post(
     )
     body = _without(_decode(raw, response.charset), secret)
     if response.status >= HTTPStatus.INTERNAL_SERVER_ERROR:
-        raise SmsModeConnectionError(
+        raise SmsmodeConnectionError(
             f"smsmode answered HTTP {response.status}", may_have_been_sent=True
         )
     if response.status == HTTPStatus.TOO_MANY_REQUESTS:
-        raise SmsModeRateLimitError(_retry_after(response.headers))
+        raise SmsmodeRateLimitError(_retry_after(response.headers))
     if response.status >= HTTPStatus.MULTIPLE_CHOICES:
-        raise SmsModeResponseError(f"Unexpected HTTP {response.status}", body)
+        raise SmsmodeResponseError(f"Unexpected HTTP {response.status}", body)
     return body
 
 
