@@ -25,7 +25,7 @@ from homeassistant.core import HomeAssistant
 import pytest
 
 from custom_components.smsmode import retry
-from custom_components.smsmode.api import client as api_client
+from custom_components.smsmode.api import connection as api_connection
 from custom_components.smsmode.const import DOMAIN
 from smsmode_simulator import Fault
 
@@ -46,7 +46,7 @@ BLACK_HOLE: Final = Fault.late(3600)
 @pytest.fixture(autouse=True)
 def compressed_time(monkeypatch: pytest.MonkeyPatch) -> None:
     """Play the outage SPEED_UP times faster (see the module docstring)."""
-    monkeypatch.setattr(api_client, "DEFAULT_TIMEOUT", 10 / SPEED_UP)
+    monkeypatch.setattr(api_connection, "DEFAULT_TIMEOUT", 10 / SPEED_UP)
     monkeypatch.setattr(retry, "RETRY_BASE", timedelta(seconds=15 / SPEED_UP))
     monkeypatch.setattr(retry, "RETRY_MAX", timedelta(seconds=900 / SPEED_UP))
     monkeypatch.setattr(retry, "UNKNOWN_OUTCOME_WAIT", timedelta(seconds=15 / SPEED_UP))

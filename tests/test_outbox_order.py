@@ -21,7 +21,7 @@ from pytest_homeassistant_custom_component.common import (
 )
 
 from custom_components.smsmode import outgoing, retry
-from custom_components.smsmode.api import SmsmodeClient, client as api_client
+from custom_components.smsmode.api import SmsmodeClient
 from custom_components.smsmode.const import (
     CONF_OUTBOX_HORIZON,
     DOMAIN,
@@ -131,7 +131,7 @@ async def test_smsmode_still_taking_an_sms_after_the_timeout(
     time, ten times faster than in production (timeout 1 s, wait 1.5 s):
     aiohttp's timeout is not driven by a frozen clock on every version.
     """
-    monkeypatch.setattr(api_client, "DEFAULT_TIMEOUT", 1.0)
+    monkeypatch.setattr(api_connection, "DEFAULT_TIMEOUT", 1.0)
     monkeypatch.setattr(retry, "RETRY_BASE", timedelta(seconds=1.5))
     monkeypatch.setattr(retry, "UNKNOWN_OUTCOME_WAIT", timedelta(seconds=1.5))
     entry = await async_setup_account(hass, smsmode_simulator)

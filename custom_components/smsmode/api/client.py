@@ -1,8 +1,6 @@
-"""Async client of the smsmode HTTP API 1.6.
+"""Async client of the smsmode HTTP API 1.6: one method per endpoint.
 
-Every call is one POST with the API key in the form body, except the batch send,
-whose key goes in the query string as the reference's example has it (`transport.py`
-keeps that URL out of every log line and error). Everything is validated before
+How a request travels is `connection.py`'s. Everything is validated before
 sending (see `payloads.py`): a request that would be cut, mangled or refused is not
 sent at all.
 The client never re-sends on its own: `SmsmodeError.retryable` tells the caller when
@@ -10,15 +8,10 @@ doing so is safe, and only the caller knows whether a delay is acceptable.
 """
 
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Unpack
 
-import aiohttp
-from yarl import URL
-
+from .connection import SmsmodeConnection
 from .const import (
-    DEFAULT_BASE_URL,
-    DEFAULT_REGION,
-    DEFAULT_TIMEOUT,
     LIST_DEFAULT_COUNT,
     PATH_ADD_CONTACT,
     PATH_BALANCE,
@@ -37,17 +30,11 @@ from .const import (
     SENT_LIST_MAX,
     VOICE_LANGUAGES,
 )
-from .exceptions import (
-    SmsmodeEncodingError,
-    SmsmodeResponseError,
-    SmsmodeValidationError,
-    api_error,
-)
+from .exceptions import SmsmodeEncodingError, SmsmodeValidationError
 from .message import MAX_SEGMENTS, Encoding, StopMode, encode_text, non_gsm_characters
 from .models import (
     ApiKey,
     BatchMessage,
-    CodeReply,
     DeliveryReportEntry,
     Reply,
     SendResult,
@@ -57,7 +44,6 @@ from .models import (
 from .parsers import (
     parse_api_key,
     parse_balance,
-    parse_code_reply,
     parse_delivery_report,
     parse_reply_list,
     parse_sent_sms_list,
@@ -65,7 +51,7 @@ from .parsers import (
 )
 from .payloads import (
     LATIN9,
-    Fields,
+    SubAccountDetails,
     batch_file,
     birth_date_field,
     check_text,
@@ -73,118 +59,20 @@ from .payloads import (
     latin9_text,
     schedule_field,
     send_options,
+    sub_account_fields,
 )
-from .recipients import normalize_each, normalize_number, normalize_numbers
-from .transport import batch_request, form_request, post
+from .recipients import normalize_each, normalize_number
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence
     from datetime import date
 
 
-class SmsmodeClient:
-    """Client of one smsmode account, on a session the caller owns and closes."""
+class SmsmodeClient(SmsmodeConnection):
+    """Client of one smsmode account, on a session the caller owns and closes.
 
-    def __init__(
-        self,
-        session: aiohttp.ClientSession,
-        api_key: str,
-        *,
-        base_url: str = DEFAULT_BASE_URL,
-        timeout: float | None = None,
-        region: str = DEFAULT_REGION,
-    ) -> None:
-        """Bind the client to a session, an API key and a server (the simulator's).
-
-        `region` is the country national numbers (`06…`) are read in; `timeout`
-        (seconds) defaults to DEFAULT_TIMEOUT as it is when the client is made.
-        """
-        url = URL(base_url)
-        if not api_key or not url.absolute or url.scheme not in ("http", "https"):
-            raise ValueError("An API key and an absolute http(s) base URL are needed")
-        self._session = session
-        self._api_key = api_key
-        self._base_url = str(url).rstrip("/")
-        # The connection gets half the time on its own, so that a server that
-        # never accepts it is told apart ("nothing sent") from one that never
-        # answers a request already written ("may have been sent").
-        timeout = DEFAULT_TIMEOUT if timeout is None else timeout
-        self._timeout = aiohttp.ClientTimeout(total=timeout, sock_connect=timeout / 2)
-        self._region = region
-
-    def __repr__(self) -> str:
-        """Show the server only: the API key is a secret."""
-        return f"{type(self).__name__}(base_url={self._base_url!r})"
-
-    async def _request(
-        self,
-        path: str,
-        fields: Fields,
-        *,
-        csv_file: bytes | None = None,
-        charset: str = LATIN9,
-    ) -> str:
-        """POST the fields (and the batch file) and return the decoded reply body.
-
-        Text fields go in `charset`, the request's (UTF-8 for a Unicode SMS).
-        """
-        request = (
-            form_request(path, self._api_key, fields, charset)
-            if csv_file is None
-            else batch_request(path, self._api_key, fields, csv_file)
-        )
-        return await post(
-            self._session,
-            self._base_url,
-            request,
-            secret=self._api_key,
-            limits=self._timeout,
-        )
-
-    async def _command(
-        self,
-        path: str,
-        fields: Fields,
-        *,
-        csv_file: bytes | None = None,
-        charset: str = LATIN9,
-    ) -> CodeReply:
-        """Call an endpoint answering `code | description | id`; raise unless 0."""
-        reply = parse_code_reply(
-            await self._request(path, fields, csv_file=csv_file, charset=charset)
-        )
-        if reply.code != 0:
-            raise api_error(reply.code, reply.description)
-        return reply
-
-    async def _send(
-        self,
-        path: str,
-        fields: Fields,
-        *,
-        csv_file: bytes | None = None,
-        charset: str = LATIN9,
-    ) -> str:
-        """Call a send endpoint and return the id of what smsmode accepted."""
-        reply = await self._command(path, fields, csv_file=csv_file, charset=charset)
-        if reply.id is None:
-            raise SmsmodeResponseError(
-                "smsmode accepted (code 0) but gave no id", reply.description
-            )
-        return reply.id
-
-    def _recipients(self, recipients: Sequence[str], group: str | None) -> list[str]:
-        """Normalise the numbers, or check a group is used alone (exactly one)."""
-        if group is not None:
-            if recipients or not group.strip():
-                raise SmsmodeValidationError(
-                    "invalid_recipients", "Give either numbers or a group, not both"
-                )
-            return []
-        numbers = normalize_numbers(recipients, self._region)
-        if not numbers:
-            raise SmsmodeValidationError("invalid_recipients", "No recipient")
-        return numbers
+    One method per endpoint; how a request travels is `SmsmodeConnection`'s.
+    """
 
     async def create_api_key(self) -> ApiKey:
         """Create a further API key for the account (API 2.0, JSON reply)."""
@@ -456,18 +344,8 @@ class SmsmodeClient:
         pseudo: str,
         password: str,
         *,
-        reference: str | None = None,
-        last_name: str | None = None,
-        first_name: str | None = None,
-        company: str | None = None,
-        address: str | None = None,
-        city: str | None = None,
-        postal_code: str | None = None,
-        mobile: str | None = None,
-        phone: str | None = None,
-        fax: str | None = None,
-        email: str | None = None,
         birth_date: date | None = None,
+        **details: Unpack[SubAccountDetails],
     ) -> None:
         """Create a sub-account (identifier of at most 50 characters)."""
         if not 0 < len(pseudo) <= PSEUDO_MAX_LENGTH or not password:
@@ -479,17 +357,7 @@ class SmsmodeClient:
         fields = {
             "newPseudo": pseudo,
             "newPass": password,
-            "reference": reference,
-            "nom": last_name,
-            "prenom": first_name,
-            "societe": company,
-            "adresse": address,
-            "ville": city,
-            "codePostal": postal_code,
-            "mobile": mobile,
-            "telephone": phone,
-            "fax": fax,
-            "email": email,
             "date": birth_date_field(birth_date),
+            **sub_account_fields(details),
         }
         await self._command(PATH_CREATE_SUB_ACCOUNT, fields)

@@ -8,7 +8,7 @@ from collections.abc import Mapping, Sequence
 import csv
 from datetime import UTC, date, datetime
 import io
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypedDict
 from urllib.parse import quote_plus
 
 from .const import PARIS
@@ -216,3 +216,47 @@ def batch_file(
             )
         )
     return buffer.getvalue().encode(LATIN9)
+
+
+class SubAccountDetails(TypedDict, total=False):
+    """A sub-account's optional details, by their English names."""
+
+    reference: str | None
+    last_name: str | None
+    first_name: str | None
+    company: str | None
+    address: str | None
+    city: str | None
+    postal_code: str | None
+    mobile: str | None
+    phone: str | None
+    fax: str | None
+    email: str | None
+
+
+# smsmode's name for each detail of a sub-account.
+_SUB_ACCOUNT_FIELDS = {
+    "reference": "reference",
+    "last_name": "nom",
+    "first_name": "prenom",
+    "company": "societe",
+    "address": "adresse",
+    "city": "ville",
+    "postal_code": "codePostal",
+    "mobile": "mobile",
+    "phone": "telephone",
+    "fax": "fax",
+    "email": "email",
+}
+
+
+def sub_account_fields(details: SubAccountDetails) -> dict[str, str | None]:
+    """Return a sub-account's details as smsmode's createSubAccount fields.
+
+    Each is text or None (absent), as SubAccountDetails types it.
+    """
+    return {
+        _SUB_ACCOUNT_FIELDS[name]: value
+        for name, value in details.items()
+        if isinstance(value, str | None)
+    }
