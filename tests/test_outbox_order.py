@@ -21,7 +21,7 @@ from pytest_homeassistant_custom_component.common import (
 )
 
 from custom_components.smsmode import outgoing, retry
-from custom_components.smsmode.api import SmsmodeClient
+from custom_components.smsmode.api import SmsmodeClient, connection as api_connection
 from custom_components.smsmode.const import (
     CONF_OUTBOX_HORIZON,
     DOMAIN,
