@@ -29,7 +29,7 @@ from .api import (
     SmsmodeValidationError,
 )
 from .const import DOMAIN
-from .coordinator import SmsmodeConfigEntry
+from .coordinator import SmsmodeBalanceCoordinator, SmsmodeConfigEntry
 from .reactions import async_react
 
 # Validation reasons of the client that have their own translated message.
@@ -52,16 +52,21 @@ VALIDATION_KEYS: Final = frozenset(
 
 
 @contextmanager
-def translate_errors(hass: HomeAssistant, entry: SmsmodeConfigEntry) -> Iterator[None]:
+def translate_errors(
+    hass: HomeAssistant,
+    entry: SmsmodeConfigEntry,
+    coordinator: SmsmodeBalanceCoordinator | None = None,
+) -> Iterator[None]:
     """Turn any `SmsmodeError` raised in the block into a translated HA exception.
 
     The account reacts first (reactions.py): 32 starts the reauth flow, 33
-    raises the out-of-credit repair issue. The entry must be loaded.
+    raises the out-of-credit repair issue. Without a `coordinator`, the loaded
+    entry's; the sender passes its own (a send may end after the unload).
     """
     try:
         yield
     except SmsmodeError as err:
-        async_react(hass, entry, entry.runtime_data.coordinator, err)
+        async_react(hass, entry, coordinator or entry.runtime_data.coordinator, err)
         raise ha_error(err) from err
 
 

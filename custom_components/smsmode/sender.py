@@ -8,8 +8,8 @@ outbox, which calls back `async_deliver` when it retries. After a send, the
 sender follows it: replies and delivery reports expected, the balance read.
 """
 
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
+from contextlib import AbstractContextManager
 from dataclasses import replace
 from datetime import datetime
 
@@ -29,7 +29,7 @@ from .api import (
 )
 from .const import DOMAIN, LOGGER, EncodingPolicy
 from .coordinator import SmsmodeBalanceCoordinator, SmsmodeConfigEntry
-from .errors import ha_error
+from .errors import translate_errors
 from .issues import async_clear_no_external_url, async_set_no_external_url
 from .outbox import OutboxClosedError, SmsmodeOutbox
 from .outbox_store import QueuedSms
@@ -77,14 +77,9 @@ class SmsmodeSender:
         """Stop following sends (the entry is unloading; its pollers are shut)."""
         self._closed = True
 
-    @contextmanager
-    def _translated(self) -> Iterator[None]:
-        """Let the account react to a client error, then raise it translated."""
-        try:
-            yield
-        except SmsmodeError as err:
-            self.async_react(err)
-            raise ha_error(err) from err
+    def _translated(self) -> AbstractContextManager[None]:
+        """Translate a client error, after the account reacted to it."""
+        return translate_errors(self._hass, self._entry, self._coordinator)
 
     @callback
     def async_react(self, err: SmsmodeError) -> None:
