@@ -6,6 +6,7 @@ from homeassistant.helpers import issue_registry as ir
 
 from .const import (
     DOMAIN,
+    ISSUE_CALLBACK_URL_NOT_HTTPS,
     ISSUE_CALLBACKS_REFUSED,
     ISSUE_INSUFFICIENT_CREDITS,
     ISSUE_LOW_CREDIT,
@@ -112,6 +113,27 @@ def async_clear_no_external_url(hass: HomeAssistant, entry: ConfigEntry) -> None
 
 
 @callback
+def async_set_callback_url_not_https(hass: HomeAssistant, entry: ConfigEntry) -> None:
+    """Say that smsmode would call back over plain HTTP, webhook id in clear.
+
+    The URL itself is not shown: it holds the secret id.
+    """
+    _async_create_issue(
+        hass,
+        entry,
+        translation_key=ISSUE_CALLBACK_URL_NOT_HTTPS,
+        severity=ir.IssueSeverity.WARNING,
+        learn_more_url="https://www.home-assistant.io/docs/configuration/remote/",
+    )
+
+
+@callback
+def async_clear_callback_url_not_https(hass: HomeAssistant, entry: ConfigEntry) -> None:
+    """Clear the plain-HTTP callback issue (HTTPS, Cloud, or no URL at all now)."""
+    _async_delete_issue(hass, entry, ISSUE_CALLBACK_URL_NOT_HTTPS)
+
+
+@callback
 def async_set_outbox_stuck(hass: HomeAssistant, entry: ConfigEntry, count: int) -> None:
     """Say that queued SMS keep failing to go out (smsmode unreachable)."""
     _async_create_issue(
@@ -173,6 +195,7 @@ def async_clear_all(hass: HomeAssistant, entry: ConfigEntry) -> None:
     async_clear_low_credit(hass, entry)
     async_clear_insufficient_credits(hass, entry)
     async_clear_no_external_url(hass, entry)
+    async_clear_callback_url_not_https(hass, entry)
     async_clear_outbox_stuck(hass, entry)
     _async_delete_issue(hass, entry, ISSUE_OUTBOX_UNREADABLE)
     async_clear_callbacks_refused(hass, entry)
