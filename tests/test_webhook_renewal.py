@@ -94,24 +94,32 @@ async def test_new_webhook_url_without_any_url(
     assert await _garbage_status(hass, webhook_id) == 200
 
 
+@pytest.fixture
+async def cloud_entry(
+    hass: HomeAssistant, loaded_entry: MockConfigEntry, fake_cloud: SimpleNamespace
+) -> MockConfigEntry:
+    """Return the loaded entry once reloaded with Cloud: it has its cloudhook."""
+    await hass.config_entries.async_reload(loaded_entry.entry_id)
+    await hass.async_block_till_done()
+    assert loaded_entry.data[CONF_CLOUDHOOK_URL] == CLOUDHOOK
+    return loaded_entry
+
+
 async def test_new_webhook_url_replaces_the_cloudhook(
     hass: HomeAssistant,
-    loaded_entry: MockConfigEntry,
+    cloud_entry: MockConfigEntry,
     fake_cloud: SimpleNamespace,
     webhook_id: str,
 ) -> None:
     """With Cloud, the new id gets a new cloudhook, shown; the old one is deleted."""
-    await hass.config_entries.async_reload(loaded_entry.entry_id)
-    await hass.async_block_till_done()
-    assert loaded_entry.data[CONF_CLOUDHOOK_URL] == CLOUDHOOK
     fake_cloud.async_create_cloudhook.return_value = NEW_CLOUDHOOK
 
-    result = await _renew(hass, loaded_entry)
+    result = await _renew(hass, cloud_entry)
 
-    new_id = loaded_entry.data[CONF_WEBHOOK_ID]
+    new_id = cloud_entry.data[CONF_WEBHOOK_ID]
     fake_cloud.async_create_cloudhook.assert_awaited_with(hass, new_id)
     fake_cloud.async_delete_cloudhook.assert_awaited_once_with(hass, webhook_id)
-    assert loaded_entry.data[CONF_CLOUDHOOK_URL] == NEW_CLOUDHOOK
+    assert cloud_entry.data[CONF_CLOUDHOOK_URL] == NEW_CLOUDHOOK
     assert result["description_placeholders"] == {"webhook_url": NEW_CLOUDHOOK}
     # The reload found the new cloudhook stored: it made no third one.
     assert fake_cloud.async_create_cloudhook.await_count == 2
@@ -119,22 +127,19 @@ async def test_new_webhook_url_replaces_the_cloudhook(
     assert await _garbage_status(hass, new_id) == 400
 
 
-@pytest.mark.usefixtures("smsmode_simulator")
 async def test_cloud_down_leaves_the_cloudhook_to_the_next_setup(
     hass: HomeAssistant,
-    loaded_entry: MockConfigEntry,
+    cloud_entry: MockConfigEntry,
     fake_cloud: SimpleNamespace,
     webhook_id: str,
 ) -> None:
     """A disconnected Cloud: no cloudhook yet, none pointing at the old id kept."""
-    await hass.config_entries.async_reload(loaded_entry.entry_id)
-    await hass.async_block_till_done()
     cloud_down = fake_cloud.CloudNotAvailable
     fake_cloud.async_create_cloudhook.side_effect = cloud_down
     fake_cloud.async_delete_cloudhook.side_effect = cloud_down
 
-    result = await _renew(hass, loaded_entry)
+    result = await _renew(hass, cloud_entry)
 
-    assert CONF_CLOUDHOOK_URL not in loaded_entry.data
+    assert CONF_CLOUDHOOK_URL not in cloud_entry.data
     assert result["reason"] == "webhook_url_renewed_no_url"
     assert await _garbage_status(hass, webhook_id) == 200

@@ -15,6 +15,9 @@ from .const import (
     ISSUE_OUTBOX_UNREADABLE,
 )
 
+# Home Assistant's page on reaching it from the internet (external URL, Cloud).
+REMOTE_ACCESS_DOCS = "https://www.home-assistant.io/docs/configuration/remote/"
+
 
 def _issue_id(kind: str, entry: ConfigEntry) -> str:
     return f"{kind}_{entry.entry_id}"
@@ -102,7 +105,7 @@ def async_set_no_external_url(hass: HomeAssistant, entry: ConfigEntry) -> None:
         entry,
         translation_key=ISSUE_NO_EXTERNAL_URL,
         severity=ir.IssueSeverity.WARNING,
-        learn_more_url="https://www.home-assistant.io/docs/configuration/remote/",
+        learn_more_url=REMOTE_ACCESS_DOCS,
     )
 
 
@@ -123,7 +126,7 @@ def async_set_callback_url_not_https(hass: HomeAssistant, entry: ConfigEntry) ->
         entry,
         translation_key=ISSUE_CALLBACK_URL_NOT_HTTPS,
         severity=ir.IssueSeverity.WARNING,
-        learn_more_url="https://www.home-assistant.io/docs/configuration/remote/",
+        learn_more_url=REMOTE_ACCESS_DOCS,
     )
 
 
