@@ -2,9 +2,7 @@
 
 import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable
-from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -58,7 +56,7 @@ async def messages_to(api: Api, number: str, count: int) -> list[Json] | None:
 
 async def test_blueprints_are_listed(api: Api) -> None:
     """List every blueprint file, with its name and without error."""
-    assert len(BLUEPRINT_PATHS) == 3
+    assert len(BLUEPRINT_PATHS) == 4
     ws = await api.websocket()
     listed = await ws.command("blueprint/list", domain="automation")
     for path in BLUEPRINT_PATHS:
@@ -69,6 +67,7 @@ async def test_blueprints_are_listed(api: Api) -> None:
         "SMS alert when an entity goes down and when it recovers",
         "Answer SMS commands",
         "Low smsmode credit warning",
+        "Ask by SMS",
     }
 
 
@@ -99,17 +98,8 @@ async def test_answer_sms_commands(
     )
     sms_id = result["service_response"]["sms_id"]
 
-    # A stranger's STATUS, straight to the webhook: no answer.
-    stranger = {
-        "numero": "36034",
-        "message": "STATUS",
-        "emetteur": "33611223399",
-        "date_reception": datetime.now(ZoneInfo("Europe/Paris")).strftime(
-            "%d%m%Y-%H%M%S"
-        ),
-        "responseID": "e2e-stranger",
-    }
-    assert await api.webhook(entry.webhook_path, stranger) == 200
+    # A stranger's STATUS, a real reply smsmode has: no answer all the same.
+    await api.sim("POST", "/replies", {"text": "STATUS", "sender": "33611223399"})
     # The allowed number's, in the simulator: it calls the webhook back.
     await api.sim(
         "POST",
@@ -212,3 +202,58 @@ async def test_low_credit_warning(api: Api, automation: MakeAutomation) -> None:
         await api.call(
             "homeassistant", "update_entity", {"entity_id": "sensor.smsmode_balance"}
         )
+
+
+async def test_ask_by_sms(api: Api, entry: Entry, automation: MakeAutomation) -> None:
+    """Ask, get a word that matches nothing, ask again, act on the answer."""
+    await automation(
+        "e2e_ask_garage",
+        "smsmode/ask_by_sms.yaml",
+        {
+            "trigger": [
+                {
+                    "trigger": "state",
+                    "entity_id": "input_boolean.garage_open",
+                    "to": "on",
+                }
+            ],
+            "account": entry.entry_id,
+            "number": "06 11 22 33 60",
+            "action_1": [
+                {
+                    "action": "input_boolean.turn_off",
+                    "target": {"entity_id": "input_boolean.garage_open"},
+                }
+            ],
+        },
+    )
+    await api.call(
+        "input_boolean", "turn_on", {"entity_id": "input_boolean.garage_open"}
+    )
+    question = (
+        await wait_for(lambda: messages_to(api, "33611223360", 1), "no question sent")
+    )[0]
+    assert question["text"].startswith("The garage is open. Reply CLOSE")
+    assert question["class"] == 4
+    await api.sim(
+        "POST",
+        "/replies",
+        {"text": "maybe", "sender": "33611223360", "sms_id": question["sms_id"]},
+    )
+    again = (
+        await wait_for(lambda: messages_to(api, "33611223360", 2), "no second question")
+    )[-1]
+    assert again["text"] == "Please answer CLOSE or LEAVE."
+    # An answer to the first SMS no longer counts; one to the second does.
+    await api.sim(
+        "POST",
+        "/replies",
+        {"text": " Close ", "sender": "33611223360", "sms_id": again["sms_id"]},
+    )
+
+    async def closed() -> Json:
+        state = await api.state("input_boolean.garage_open")
+        return state if state is not None and state["state"] == "off" else None
+
+    await wait_for(closed, "the garage was not closed")
+    assert len(await api.sim_messages_to("33611223360")) == 2

@@ -199,31 +199,40 @@ async def test_send_sms_over_rest_then_callbacks_to_the_webhook(
     event = await next_event(reports, lambda e: e["data"]["sms_id"] == sms_id)
     assert event["data"]["delivered"] is True
 
+    # The reply, as smsmode has it: the simulator calls the webhook back.
+    injected = await api.sim(
+        "POST", "/replies", {"text": "YES", "sender": "33611223303", "sms_id": sms_id}
+    )
+    event = await next_event(replies)
+    assert event["data"]["config_entry_id"] == entry.entry_id
+    assert event["data"]["sender"] == "33611223303"
+    assert event["data"]["message"] == "YES"
+    assert event["data"]["response_id"] == injected["response_id"]
+    assert event["data"]["sms_id"] == sms_id
+    assert event["data"]["reply_to_sms_id"] == sms_id
+    assert event["data"]["reply_to_message"] == "Reply YES to confirm"
+
     reply = {
         "numero": "36034",
         "message": "YES",
         "emetteur": "33611223303",
         "date_reception": paris_now("%d%m%Y-%H%M%S"),
         "smsID": sms_id,
-        "responseID": "e2e-reply-1",
+        "responseID": injected["response_id"],
     }
-    assert await api.webhook(entry.webhook_path, reply) == 200
-    event = await next_event(replies)
-    assert event["data"]["config_entry_id"] == entry.entry_id
-    assert event["data"]["sender"] == "33611223303"
-    assert event["data"]["message"] == "YES"
-    assert event["data"]["response_id"] == "e2e-reply-1"
-    assert event["data"]["sms_id"] == sms_id
-
     # smsmode repeats a callback until it likes the answer: one event only.
     assert await api.webhook(entry.webhook_path, reply) == 200
     # Not smsmode's: refused, nothing fired.
     assert await api.webhook(entry.webhook_path, {**reply, "emetteur": "x"}) == 400
+    # Forged: well formed, but smsmode has no such reply: answered, never fired.
+    forged = {**reply, "message": "DISARM", "responseID": "e2e-forged"}
+    assert await api.webhook(entry.webhook_path, forged) == 200
     # A new reply after them: the next event is that one, so they fired nothing.
-    sentinel = {**reply, "message": "NEXT", "responseID": "e2e-reply-2"}
-    assert await api.webhook(entry.webhook_path, sentinel) == 200
+    sentinel = await api.sim(
+        "POST", "/replies", {"text": "NEXT", "sender": "33611223303", "sms_id": sms_id}
+    )
     event = await next_event(replies)
-    assert event["data"]["response_id"] == "e2e-reply-2"
+    assert event["data"]["response_id"] == sentinel["response_id"]
     assert replies.empty()
 
     state = await api.state(RECEIVED)
@@ -238,6 +247,17 @@ async def test_callbacks_relayed_over_the_websocket(api: Api, entry: Entry) -> N
     cloudhooks use: a report by GET and an ISO-8859-15 reply by POST fire their
     events; a callback that is not smsmode's is answered 400.
     """
+    result = await api.call(
+        "smsmode",
+        "send_sms",
+        {
+            "config_entry_id": entry.entry_id,
+            "recipients": "0611223307",
+            "message": "Relayed",
+        },
+        return_response=True,
+    )
+    sms_id = result["service_response"]["sms_id"]
     ws = await api.websocket()
     reports = await ws.subscribe("smsmode_delivery_report")
     replies = await ws.subscribe("smsmode_message_received")
@@ -256,28 +276,33 @@ async def test_callbacks_relayed_over_the_websocket(api: Api, entry: Entry) -> N
         return status
 
     report = {
-        "numero": "33611223305",
+        "numero": "33611223307",
         "date_reception": paris_now("%Y-%m-%d %H:%M:%S"),
         "statut": "11",
-        "smsID": "e2e-relayed-1",
+        "smsID": sms_id,
         "mcc_mnc": "20801",
         "cost": "1",
     }
     assert await relay("GET", query=urlencode(report)) == 200
-    event = await next_event(reports, lambda e: e["data"]["sms_id"] == "e2e-relayed-1")
+    event = await next_event(reports, lambda e: e["data"]["sms_id"] == sms_id)
     assert event["data"]["delivered"] is True
 
+    # A reply smsmode has (to no SMS of ours: the simulator calls nobody back),
+    # relayed as its callback would be.
+    text = "Reçu, à demain €"
+    injected = await api.sim(
+        "POST", "/replies", {"text": text, "sender": "33611223307"}
+    )
     reply = {
         "numero": "36034",
-        "emetteur": "33611223305",
+        "emetteur": "33611223307",
         "date_reception": paris_now("%d%m%Y-%H%M%S"),
-        "responseID": "e2e-relayed-reply",
+        "responseID": injected["response_id"],
     }
-    text = "Reçu, à demain €"
     body = f"{urlencode(reply)}&message={quote(text, encoding='iso-8859-15')}"
     assert await relay("POST", body=body) == 200
     event = await next_event(
-        replies, lambda e: e["data"]["response_id"] == "e2e-relayed-reply"
+        replies, lambda e: e["data"]["response_id"] == injected["response_id"]
     )
     assert event["data"]["message"] == text
 
