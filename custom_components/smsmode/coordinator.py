@@ -33,6 +33,7 @@ from .refusals import CallbackRefusals
 
 if TYPE_CHECKING:
     # These modules use SmsmodeConfigEntry, defined here.
+    from .assist import SmsmodeAssist
     from .inbox import SmsmodeInbox
     from .notify import SmsmodeNotificationService
     from .outbox import SmsmodeOutbox
@@ -60,6 +61,8 @@ class SmsmodeRuntimeData:
     # Every send goes through it; the outbox is the sender's.
     sender: SmsmodeSender
     outbox: SmsmodeOutbox
+    # Assist by SMS: answers recipients who text Home Assistant.
+    assist: SmsmodeAssist
     # `notify.smsmode…`, handed to the notify component by discovery.
     legacy_notify: SmsmodeNotificationService | None = None
     # Callbacks the webhook refused (diagnostics, warnings, repair issue).

@@ -1,11 +1,12 @@
 """Repair issues the integration raises, and clears once the cause is gone."""
 
-from homeassistant.config_entries import ConfigEntry
+from homeassistant.config_entries import ConfigEntry, ConfigSubentry
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers import issue_registry as ir
 
 from .const import (
     DOMAIN,
+    ISSUE_ASSIST_STOPPED,
     ISSUE_CALLBACKS_REFUSED,
     ISSUE_INSUFFICIENT_CREDITS,
     ISSUE_LOW_CREDIT,
@@ -15,8 +16,9 @@ from .const import (
 )
 
 
-def _issue_id(kind: str, entry: ConfigEntry) -> str:
-    return f"{kind}_{entry.entry_id}"
+def _issue_id(kind: str, entry: ConfigEntry, subject: str | None = None) -> str:
+    """Name an entry's issue; `subject` tells apart those of one kind (recipients)."""
+    return f"{kind}_{entry.entry_id}" + (f"_{subject}" if subject else "")
 
 
 @callback
@@ -28,13 +30,14 @@ def _async_create_issue(
     severity: ir.IssueSeverity,
     persistent: bool = False,
     learn_more_url: str | None = None,
+    subject: str | None = None,
     **placeholders: str,
 ) -> None:
     """Raise one of the entry's issues, named by its title: none is fixable here."""
     ir.async_create_issue(
         hass,
         DOMAIN,
-        _issue_id(translation_key, entry),
+        _issue_id(translation_key, entry, subject),
         is_fixable=False,
         is_persistent=persistent,
         severity=severity,
@@ -70,8 +73,10 @@ def async_set_insufficient_credits(hass: HomeAssistant, entry: ConfigEntry) -> N
 
 
 @callback
-def _async_delete_issue(hass: HomeAssistant, entry: ConfigEntry, kind: str) -> None:
-    ir.async_delete_issue(hass, DOMAIN, _issue_id(kind, entry))
+def _async_delete_issue(
+    hass: HomeAssistant, entry: ConfigEntry, kind: str, subject: str | None = None
+) -> None:
+    ir.async_delete_issue(hass, DOMAIN, _issue_id(kind, entry, subject))
 
 
 @callback
@@ -168,6 +173,33 @@ def async_clear_callbacks_refused(hass: HomeAssistant, entry: ConfigEntry) -> No
 
 
 @callback
+def async_set_assist_stopped(
+    hass: HomeAssistant, entry: ConfigEntry, recipient: ConfigSubentry
+) -> None:
+    """Say that a recipient texted STOP: Assist is off for its number.
+
+    Persistent: the person asked, and turning it back on is the user's choice.
+    """
+    _async_create_issue(
+        hass,
+        entry,
+        translation_key=ISSUE_ASSIST_STOPPED,
+        severity=ir.IssueSeverity.WARNING,
+        persistent=True,
+        subject=recipient.subentry_id,
+        recipient=recipient.title,
+    )
+
+
+@callback
+def async_clear_assist_stopped(
+    hass: HomeAssistant, entry: ConfigEntry, recipient: ConfigSubentry
+) -> None:
+    """Clear a recipient's STOP issue (Assist is on again, or it is removed)."""
+    _async_delete_issue(hass, entry, ISSUE_ASSIST_STOPPED, recipient.subentry_id)
+
+
+@callback
 def async_clear_all(hass: HomeAssistant, entry: ConfigEntry) -> None:
     """Clear every issue of an entry (it is being removed)."""
     async_clear_low_credit(hass, entry)
@@ -176,3 +208,5 @@ def async_clear_all(hass: HomeAssistant, entry: ConfigEntry) -> None:
     async_clear_outbox_stuck(hass, entry)
     _async_delete_issue(hass, entry, ISSUE_OUTBOX_UNREADABLE)
     async_clear_callbacks_refused(hass, entry)
+    for recipient in entry.subentries.values():
+        async_clear_assist_stopped(hass, entry, recipient)

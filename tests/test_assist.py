@@ -1,0 +1,273 @@
+"""Assist by SMS through the real path: simulator, reply polling, conversation.
+
+Each test sets up a person with a user, Home Assistant's conversation component
+and an account whose recipient Alice has Assist on; her replies come back by
+reply polling, as for a home smsmode cannot reach.
+"""
+
+from datetime import timedelta
+from typing import Any
+
+from freezegun.api import FrozenDateTimeFactory
+from homeassistant.config_entries import ConfigSubentryData
+from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import ServiceValidationError
+from homeassistant.helpers import issue_registry as ir
+from homeassistant.setup import async_setup_component
+import pytest
+from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
+    async_capture_events,
+)
+
+from custom_components.smsmode.const import (
+    CONF_ASSIST,
+    CONF_ASSIST_LANGUAGE,
+    CONF_ASSIST_PERSON,
+    CONF_ASSIST_SECRET,
+    CONF_NUMBER,
+    DOMAIN,
+    EVENT_ASSIST_ANSWERED,
+    ISSUE_ASSIST_STOPPED,
+    SUBENTRY_TYPE_RECIPIENT,
+)
+from smsmode_simulator import Simulator
+
+from .sending_helpers import ALICE, BOB, async_setup_account, async_step_time, sent
+
+OPENING = "Home Assistant here: text me what you need."
+
+
+def assist_recipient(
+    name: str, number: str, **assist: Any
+) -> ConfigSubentryData:
+    """A recipient with Assist on, acting as person.alice unless told otherwise."""
+    return ConfigSubentryData(
+        data={
+            "name": name,
+            CONF_NUMBER: number,
+            CONF_ASSIST: True,
+            CONF_ASSIST_PERSON: "person.alice",
+            **assist,
+        },
+        subentry_type=SUBENTRY_TYPE_RECIPIENT,
+        title=name,
+        unique_id=number,
+    )
+
+
+async def async_setup_assist(hass: HomeAssistant) -> str:
+    """Set up conversations and Alice's person with a user; return the user id."""
+    user = await hass.auth.async_create_user("Alice")
+    assert await async_setup_component(hass, "homeassistant", {})
+    assert await async_setup_component(hass, "conversation", {})
+    assert await async_setup_component(
+        hass,
+        "person",
+        {"person": [{"id": "alice", "name": "Alice", "user_id": user.id}]},
+    )
+    return user.id
+
+
+@pytest.fixture
+async def account(
+    hass: HomeAssistant,
+    smsmode_simulator: Simulator,
+    freezer: FrozenDateTimeFactory,
+) -> MockConfigEntry:
+    """Alice with Assist on, Bob without; time frozen to be stepped."""
+    freezer.move_to("2026-06-15 10:00:00+00:00")
+    await async_setup_assist(hass)
+    return await async_setup_account(
+        hass,
+        smsmode_simulator,
+        recipients=[BOB],
+        extra=[assist_recipient(*ALICE)],
+    )
+
+
+async def _start(hass: HomeAssistant, entry: MockConfigEntry, recipient: str) -> Any:
+    return await hass.services.async_call(
+        DOMAIN,
+        "start_conversation",
+        {"config_entry_id": entry.entry_id, "recipient": recipient},
+        blocking=True,
+        return_response=True,
+    )
+
+
+async def _text(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    simulator: Simulator,
+    message: str,
+    sender: str = ALICE[1],
+) -> None:
+    """A person texts back; reply polling reads it within a minute."""
+    await simulator.inject_reply(message, sender)
+    await async_step_time(hass, freezer, timedelta(minutes=1))
+
+
+async def test_start_conversation_sends_the_opening(
+    hass: HomeAssistant, account: MockConfigEntry, smsmode_simulator: Simulator
+) -> None:
+    """The opening SMS goes to the recipient only, replies allowed."""
+    response = await _start(hass, account, "Alice")
+    (params,) = sent(smsmode_simulator)
+    assert params["numero"] == ALICE[1]
+    assert params["classe_msg"] == "4"
+    assert params["message"] == OPENING
+    assert response == {
+        "message": OPENING,
+        "sms_id": params and response["sms_id"],
+        "queued": False,
+    }
+    assert response["sms_id"]
+    # By number too.
+    await _start(hass, account, ALICE[1])
+    assert len(sent(smsmode_simulator)) == 2
+
+
+async def test_start_conversation_in_the_recipient_language(
+    hass: HomeAssistant,
+    smsmode_simulator: Simulator,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """The opening SMS is in the recipient's Assist language."""
+    await async_setup_assist(hass)
+    entry = await async_setup_account(
+        hass,
+        smsmode_simulator,
+        extra=[assist_recipient(*ALICE, **{CONF_ASSIST_LANGUAGE: "fr"})],
+    )
+    await _start(hass, entry, "Alice")
+    assert sent(smsmode_simulator)[-1]["message"] == (
+        "Ici Home Assistant : écrivez-moi ce dont vous avez besoin."
+    )
+
+
+async def test_start_conversation_refused_without_assist(
+    hass: HomeAssistant, account: MockConfigEntry, smsmode_simulator: Simulator
+) -> None:
+    """Bob has no Assist, and nobody is Carol: refused, nothing sent."""
+    for recipient in ("Bob", "Carol"):
+        with pytest.raises(ServiceValidationError) as err:
+            await _start(hass, account, recipient)
+        assert err.value.translation_key == "assist_not_enabled"
+    assert sent(smsmode_simulator) == []
+
+
+@pytest.mark.parametrize("message", ["STOP", "Arrêt !"])
+async def test_stop_turns_assist_off(
+    hass: HomeAssistant,
+    account: MockConfigEntry,
+    smsmode_simulator: Simulator,
+    freezer: FrozenDateTimeFactory,
+    message: str,
+) -> None:
+    """STOP turns Assist off for the number, raises an issue, answers nothing."""
+    await _start(hass, account, "Alice")
+    await _text(hass, freezer, smsmode_simulator, message)
+    alice = next(s for s in account.subentries.values() if s.title == "Alice")
+    assert alice.data[CONF_ASSIST] is False
+    assert alice.data[CONF_ASSIST_PERSON] == "person.alice"
+    issue = ir.async_get(hass).async_get_issue(
+        DOMAIN, f"{ISSUE_ASSIST_STOPPED}_{account.entry_id}_{alice.subentry_id}"
+    )
+    assert issue is not None
+    assert issue.translation_placeholders == {
+        "title": account.title,
+        "recipient": "Alice",
+    }
+    assert len(sent(smsmode_simulator)) == 1  # the opening only
+    # The entry reloaded with Assist off: the service now refuses her.
+    with pytest.raises(ServiceValidationError):
+        await _start(hass, account, "Alice")
+
+    # Turned on again by the user: the issue goes.
+    hass.config_entries.async_update_subentry(
+        account, alice, data={**alice.data, CONF_ASSIST: True}
+    )
+    await hass.async_block_till_done()
+    assert ir.async_get(hass).async_get_issue(DOMAIN, issue.issue_id) is None
+
+
+# --- the recipient form ----------------------------------------------------------
+
+
+async def _recipient_form(
+    hass: HomeAssistant, entry: MockConfigEntry, user_input: dict[str, Any]
+) -> Any:
+    result = await hass.config_entries.subentries.async_init(
+        (entry.entry_id, SUBENTRY_TYPE_RECIPIENT), context={"source": "user"}
+    )
+    return await hass.config_entries.subentries.async_configure(
+        result["flow_id"], user_input
+    )
+
+
+async def test_recipient_form_turns_assist_on(
+    hass: HomeAssistant, account: MockConfigEntry
+) -> None:
+    """Assist on, with a person who has a user: stored with the recipient."""
+    result = await _recipient_form(
+        hass,
+        account,
+        {
+            "name": "Carol",
+            CONF_NUMBER: "+33 6 11 22 33 44",
+            CONF_ASSIST: True,
+            CONF_ASSIST_PERSON: "person.alice",
+            CONF_ASSIST_SECRET: "sesame",
+            CONF_ASSIST_LANGUAGE: "",
+        },
+    )
+    assert result["type"] == "create_entry"
+    await hass.async_block_till_done()
+    carol = next(s for s in account.subentries.values() if s.title == "Carol")
+    assert dict(carol.data) == {
+        "name": "Carol",
+        CONF_NUMBER: "33611223344",
+        CONF_ASSIST: True,
+        CONF_ASSIST_PERSON: "person.alice",
+        CONF_ASSIST_SECRET: "sesame",
+    }
+
+
+async def test_recipient_form_off_by_default(
+    hass: HomeAssistant, account: MockConfigEntry
+) -> None:
+    """Untouched, the form stores a name and a number only."""
+    result = await _recipient_form(
+        hass, account, {"name": "Carol", CONF_NUMBER: "06 11 22 33 44"}
+    )
+    assert result["type"] == "create_entry"
+    assert result["data"] == {"name": "Carol", CONF_NUMBER: "33611223344"}
+
+
+@pytest.mark.parametrize("person", [None, "person.nobody", "person.bob"])
+async def test_recipient_form_needs_a_person_with_a_user(
+    hass: HomeAssistant, account: MockConfigEntry, person: str | None
+) -> None:
+    """Assist acts as a user: no person, or one without a user, is refused."""
+    hass.states.async_set("person.bob", "home", {"user_id": None})
+    user_input = {"name": "Carol", CONF_NUMBER: "0611223344", CONF_ASSIST: True}
+    if person is not None:
+        user_input[CONF_ASSIST_PERSON] = person
+    result = await _recipient_form(hass, account, user_input)
+    assert result["type"] == "form"
+    assert result["errors"] == {CONF_ASSIST_PERSON: "person_without_user"}
+
+
+async def test_recipient_form_needs_conversations(
+    hass: HomeAssistant, smsmode_simulator: Simulator
+) -> None:
+    """Without the conversation component Assist cannot be turned on."""
+    entry = await async_setup_account(hass, smsmode_simulator)
+    result = await _recipient_form(
+        hass,
+        entry,
+        {"name": "Carol", CONF_NUMBER: "0611223344", CONF_ASSIST: True},
+    )
+    assert result["type"] == "form"
+    assert result["errors"] == {"base": "assist_unavailable"}
