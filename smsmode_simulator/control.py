@@ -11,7 +11,8 @@ balance, move the clock.
 - `POST /_sim/faults` `{"endpoint", "kind", "code"|"status"|"seconds", "times"?,
   "retry_after"?}` (`retry_after`: an HTTP error's `Retry-After`, seconds)
 - `DELETE /_sim/faults`
-- `POST /_sim/account` `{"balance"?, "reply_notification_url"?}`
+- `POST /_sim/account` `{"balance"?, "reply_notification_url"?,
+  "reply_list_lag_seconds"?}` (how long a reply takes to show in responseList.do)
 - `POST /_sim/clock` `{"advance_seconds"}` or `{"now": ISO 8601 with offset}`
 """
 
@@ -291,10 +292,16 @@ class ControlApi:
             self._simulator.reply_notification_url = _optional(
                 data, "reply_notification_url", str
             )
+        lag = _optional(data, "reply_list_lag_seconds", float)
+        if lag is not None:
+            self._simulator.reply_list_lag = timedelta(seconds=max(lag, 0.0))
         return web.json_response(
             {
                 "balance": self._simulator.account.balance,
                 "reply_notification_url": self._simulator.reply_notification_url,
+                "reply_list_lag_seconds": (
+                    self._simulator.reply_list_lag.total_seconds()
+                ),
             }
         )
 

@@ -451,12 +451,18 @@ def sms_status(call: ApiCall) -> ReplyBody:
 def response_list(call: ApiCall) -> ReplyBody:
     """Inbound replies, newest first, by page or between two dates (inclusive).
 
+    A reply shows only once its `listed_at` has come (`reply_list_lag`).
     `startDate` and `endDate` go together and exclude `start`/`offset`.
     """
     params = call.params
     start_date = _date(params, "startDate")
     end_date = _date(params, "endDate")
-    replies = list(reversed(call.account.replies))
+    now = call.account.clock.now()
+    replies = [
+        reply
+        for reply in reversed(call.account.replies)
+        if reply.listed_at is None or reply.listed_at <= now
+    ]
     if start_date is None and end_date is None:
         start = params.integer("start", 0)
         count = params.integer("offset", _LIST_DEFAULT_COUNT)

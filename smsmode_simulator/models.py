@@ -120,6 +120,8 @@ class InboundReply:
     recipient: str
     sms_id: str | None
     ref_client: str | None
+    # When smsmode's list shows it: its callback may come before (a lagging list).
+    listed_at: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)

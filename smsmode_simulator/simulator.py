@@ -82,6 +82,8 @@ class Simulator:
         self.requests: list[RecordedRequest] = []
         self.reply_notification_url = reply_notification_url
         self.auto_delivery_delay = auto_delivery_delay
+        # How long a reply takes to show in responseList.do after its callback.
+        self.reply_list_lag = timedelta()
         self._callbacks = CallbackSender()
         self._runner: web.AppRunner | None = None
         self._url: str | None = None
@@ -279,14 +281,16 @@ class Simulator:
             message = self.account.latest_reply_allowed_to(number)
         if received_at is not None and received_at.tzinfo is None:
             raise SimulatorError("received_at must be aware")
+        received = received_at or self.clock.now()
         reply = InboundReply(
             response_id=self.account.new_response_id(),
-            received_at=received_at or self.clock.now(),
+            received_at=received,
             sender=number,
             text=text,
             recipient=to,
             sms_id=None if message is None else message.sms_id,
             ref_client=None if message is None else message.ref_client,
+            listed_at=max(received, self.clock.now()) + self.reply_list_lag,
         )
         self.account.replies.append(reply)
         url = (

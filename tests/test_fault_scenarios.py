@@ -297,16 +297,29 @@ def _reports_result(
     return result
 
 
+async def _sent_ids(h: Harness, count: int) -> list[str]:
+    """Send `count` alerts; return their SMS ids, which reports may name."""
+    h.simulator.balance += count
+    for n in range(count):
+        await h.alert(f"Alert {n}")
+    return list(h.simulator.messages)[-count:]
+
+
 async def flood_of_callbacks(h: Harness, client: Any) -> ScenarioResult:
-    """200 delivery reports, each sent 3 times, among 300 malformed callbacks."""
+    """200 delivery reports, each sent 3 times, among 600 forged or malformed.
+
+    The forged ones are well formed but name SMS smsmode never sent: each
+    costs at most one report read, coalesced, and fires nothing.
+    """
+    sms_ids = await _sent_ids(h, 200)
     events = async_capture_events(h.hass, EVENT_DELIVERY_REPORT)
     statuses: Counter[int] = Counter()
-    for n in range(200):
+    for n, sms_id in enumerate(sms_ids):
         report = {
             "numero": ALICE[1],
             "date_reception": "2026-06-15 12:00:00",
             "statut": "11",
-            "smsID": f"flood{n}",
+            "smsID": sms_id,
         }
         for _ in range(3):
             response = await client.get(
@@ -317,16 +330,27 @@ async def flood_of_callbacks(h: Harness, client: Any) -> ScenarioResult:
             {**report, "statut": "eleven"},
             {**report, "numero": "x"},
             {"smsID": "?" * 100},
+            {**report, "smsID": f"forged{n}"},
         ):
             response = await client.get(
                 f"/api/webhook/{WEBHOOK_ID}?{urlencode(garbage)}"
             )
             statuses[response.status] += 1
-    await h.hass.async_block_till_done()
+    # Ten minutes: every forged report is settled, refused or dropped.
+    await h.step(40, timedelta(seconds=15))
     assert set(statuses) == {200, 400}, statuses
-    return _reports_result(
-        "Flood of duplicate and malformed callbacks", events, statuses
+    # Report polling reads the sent SMS's later statuses meanwhile: not counted.
+    reported = [event for event in events if event.data["status"] == 11]
+    assert all(not e.data["sms_id"].startswith("forged") for e in events)
+    result = _reports_result(
+        "Flood of duplicate, forged and malformed callbacks", reported, statuses
     )
+    reads = sum(
+        request.params.get("smsID", "").startswith("forged")
+        for request in h.simulator.requests_to("compteRendu.do")
+    )
+    result.notes.append(f"reads for 200 forged reports: {reads}")
+    return result
 
 
 async def queue_of_200_on_a_busy_account(h: Harness) -> ScenarioResult:
@@ -363,15 +387,16 @@ async def callbacks_relayed_in_process(h: Harness) -> ScenarioResult:
     Cloud (and the websocket command `webhook/handle`) hands the handler a
     `MockRequest`, not an aiohttp request: half of them GET, half POST.
     """
+    sms_ids = await _sent_ids(h, 200)
     events = async_capture_events(h.hass, EVENT_DELIVERY_REPORT)
     statuses: Counter[int] = Counter()
-    for n in range(200):
+    for n, sms_id in enumerate(sms_ids):
         report = urlencode(
             {
                 "numero": ALICE[1],
                 "date_reception": "2026-06-15 12:00:00",
                 "statut": "11",
-                "smsID": f"relayed{n}",
+                "smsID": sms_id,
             }
         )
         method = "GET" if n % 2 else "POST"

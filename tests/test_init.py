@@ -29,6 +29,7 @@ from custom_components.smsmode.const import (
 )
 from smsmode_simulator import Fault, Simulator
 
+from .callback_helpers import async_send_around
 from .sending_helpers import (
     ALICE,
     WEBHOOK_ID,
@@ -315,9 +316,12 @@ async def test_alert_sent_during_the_outage_goes_once_when_smsmode_is_back(
 ) -> None:
     """Set up with smsmode stopped: the alert is queued, callbacks are taken.
 
-    Once smsmode answers again, the alert reaches it exactly once, and the
-    balance sensor comes back.
+    Once smsmode answers again, the alert reaches it exactly once, the report
+    taken meanwhile (about an SMS sent before, not through this account) is
+    confirmed and fires, and the balance sensor comes back.
     """
+    before = await async_send_around(hass, smsmode_simulator, ALICE[1])
+    await smsmode_simulator.set_delivery_status(before, ALICE[1], 11)
     entry = await _async_set_up_offline(hass, smsmode_simulator, None)
     reports = async_capture_events(hass, EVENT_DELIVERY_REPORT)
     client = await hass_client_no_auth()
@@ -327,12 +331,12 @@ async def test_alert_sent_during_the_outage_goes_once_when_smsmode_is_back(
             "numero": ALICE[1],
             "date_reception": "2026-06-15 12:00:00",
             "statut": "11",
-            "smsID": "sentbeforethecut",
+            "smsID": before,
         },
     )
     assert response.status == 200
     await hass.async_block_till_done()
-    assert [event.data["sms_id"] for event in reports] == ["sentbeforethecut"]
+    assert reports == []
 
     await hass.services.async_call(
         "notify",
@@ -348,7 +352,11 @@ async def test_alert_sent_during_the_outage_goes_once_when_smsmode_is_back(
             break
         await async_step_time(hass, freezer, STEP)
     await async_step_time(hass, freezer, timedelta(hours=1))
-    assert [m.text for m in smsmode_simulator.messages.values()] == ["Server down"]
+    assert [m.text for m in smsmode_simulator.messages.values()] == [
+        "Bonjour",
+        "Server down",
+    ]
+    assert [e.data["status"] for e in reports if e.data["sms_id"] == before] == [11]
     assert hass.states.get(OUTBOX).state == "0"
     assert float(hass.states.get(BALANCE).state) == smsmode_simulator.balance
 

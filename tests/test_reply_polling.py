@@ -26,6 +26,7 @@ from custom_components.smsmode.const import (
 from custom_components.smsmode.inbox import MAX_SEEN, SEEN_MAX_AGE, SmsmodeInbox
 from smsmode_simulator import Fault, Simulator
 
+from .callback_helpers import async_send_sms
 from .conftest import CallWebhook
 from .sending_helpers import (
     ALICE,
@@ -232,9 +233,11 @@ async def test_webhook_and_polling_fire_a_reply_once(
     await hass.async_block_till_done()
     assert len(calls) == 1
     assert len(events) == 1
+    # The callback was confirmed in the list: one read.
+    assert len(smsmode_simulator.requests_to(LIST)) == 1
 
     await _tick(hass, freezer, timedelta(minutes=1))
-    assert len(smsmode_simulator.requests_to(LIST)) == 1
+    assert len(smsmode_simulator.requests_to(LIST)) == 2
     assert len(events) == 1
 
     # smsmode repeats a callback it did not like the answer to: still one event.
@@ -254,7 +257,7 @@ async def test_delivery_report_repeated_is_one_event(
         "numero": ALICE[1],
         "date_reception": "2026-06-15 12:00:01",
         "statut": "13",
-        "smsID": "abc123",
+        "smsID": await async_send_sms(hass, entry, ALICE[1]),
     }
     for _ in range(3):
         assert await call_webhook(report) == 200

@@ -25,26 +25,19 @@ from custom_components.smsmode.const import (
 )
 from smsmode_simulator import Simulator
 
+from .callback_helpers import (
+    DELIVERY_EXAMPLE,
+    REPLY_EXAMPLE,
+    async_reply,
+    async_report,
+    async_send_sms,
+)
 from .conftest import CallWebhook
 
-DELIVERY = {
-    "numero": "33612345678",
-    "date_reception": "2026-03-29 02:30:17",
-    "statut": "11",
-    "smsID": "S7EpYZ5kmS87",
-    "refClient": "12azer34",
-    "mcc_mnc": "20801",
-    "cost": "1",
-}
-REPLY = {
-    "numero": "36034",
-    "message": "bonjour",
-    "emetteur": "33601020304",
-    "date_reception": "01012013-122233",
-    "smsID": "abcd1234",
-    "refClient": "monclient123",
-    "responseID": "azertyu123",
-}
+DELIVERY = DELIVERY_EXAMPLE
+REPLY = REPLY_EXAMPLE
+ALICE = "33612345678"
+BOB = "33601020304"
 
 
 def capture_callback_events(hass: HomeAssistant) -> list[Event]:
@@ -61,66 +54,106 @@ def capture_callback_events(hass: HomeAssistant) -> list[Event]:
 
 
 async def test_delivery_report_callback(
-    hass: HomeAssistant, loaded_entry: MockConfigEntry, call_webhook: CallWebhook
+    hass: HomeAssistant,
+    loaded_entry: MockConfigEntry,
+    call_webhook: CallWebhook,
+    smsmode_simulator: Simulator,
 ) -> None:
-    """The reference's example delivery callback fires the documented event."""
+    """A report about an SMS this account sent fires the documented event."""
     events = async_capture_events(hass, EVENT_DELIVERY_REPORT)
-    assert await call_webhook(DELIVERY) == 200
+    sms_id = await async_send_sms(hass, loaded_entry, ALICE, ref_client="12azer34")
+    params = await async_report(smsmode_simulator, sms_id, ALICE, 11)
+    assert await call_webhook(params) == 200
     await hass.async_block_till_done()
     assert len(events) == 1
+    received = params["date_reception"].replace(" ", "T")
     assert events[0].data == {
         "config_entry_id": loaded_entry.entry_id,
-        "number": "33612345678",
+        "number": ALICE,
         "status": 11,
         "status_name": "received",
         "delivered": True,
         "final": True,
-        "received_at": "2026-03-29T02:30:17+01:00",
-        "sms_id": "S7EpYZ5kmS87",
+        "received_at": events[0].data["received_at"],
+        "sms_id": sms_id,
         "ref_client": "12azer34",
         "mcc_mnc": "20801",
         "cost": 1.0,
     }
+    assert events[0].data["received_at"].startswith(received)
     state = hass.states.get("event.smsmode_delivery_report")
     assert state is not None
     assert state.attributes["event_type"] == "delivered"
-    assert state.attributes["sms_id"] == "S7EpYZ5kmS87"
+    assert state.attributes["sms_id"] == sms_id
+
+
+async def test_reference_examples_fire_nothing(
+    hass: HomeAssistant,
+    loaded_entry: MockConfigEntry,
+    call_webhook: CallWebhook,
+    smsmode_simulator: Simulator,
+) -> None:
+    """The reference's examples are well formed, but smsmode has neither: no event.
+
+    Each is answered 200 (it is a callback as smsmode sends them), checked once
+    at smsmode, and dropped.
+    """
+    events = capture_callback_events(hass)
+    assert await call_webhook(DELIVERY) == 200
+    assert await call_webhook(REPLY) == 200
+    await hass.async_block_till_done()
+    assert events == []
+    assert len(smsmode_simulator.requests_to("compteRendu.do")) == 1
+    assert len(smsmode_simulator.requests_to("responseList.do")) == 1
 
 
 @pytest.mark.parametrize(
-    ("status", "event_type"), [("13", "pending"), ("34", "failed"), ("0", "pending")]
+    ("status", "event_type"), [(13, "pending"), (34, "failed"), (0, "pending")]
 )
 async def test_delivery_report_event_types(
     hass: HomeAssistant,
     loaded_entry: MockConfigEntry,
     call_webhook: CallWebhook,
-    status: str,
+    smsmode_simulator: Simulator,
+    status: int,
     event_type: str,
 ) -> None:
     """The event entity sorts statuses into delivered / failed / pending."""
-    assert await call_webhook({**DELIVERY, "statut": status}) == 200
+    sms_id = await async_send_sms(hass, loaded_entry, ALICE)
+    assert (
+        await call_webhook({**DELIVERY, "smsID": sms_id, "statut": str(status)}) == 200
+    )
     await hass.async_block_till_done()
     state = hass.states.get("event.smsmode_delivery_report")
     assert state.attributes["event_type"] == event_type
 
 
 async def test_reply_callback(
-    hass: HomeAssistant, loaded_entry: MockConfigEntry, call_webhook: CallWebhook
+    hass: HomeAssistant,
+    loaded_entry: MockConfigEntry,
+    call_webhook: CallWebhook,
+    smsmode_simulator: Simulator,
 ) -> None:
-    """The reference's example reply callback fires `smsmode_message_received`."""
+    """A reply callback fires `smsmode_message_received` once smsmode lists it."""
     events = async_capture_events(hass, EVENT_MESSAGE_RECEIVED)
-    assert await call_webhook(REPLY) == 200
+    params = await async_reply(smsmode_simulator, "bonjour", BOB)
+    assert await call_webhook(params) == 200
     await hass.async_block_till_done()
+    (reply,) = smsmode_simulator.replies
     assert [event.data for event in events] == [
         {
             "config_entry_id": loaded_entry.entry_id,
-            "sender": "33601020304",
+            "sender": BOB,
             "message": "bonjour",
-            "received_at": "2013-01-01T12:22:33+01:00",
-            "sms_id": "abcd1234",
-            "ref_client": "monclient123",
-            "response_id": "azertyu123",
+            "received_at": reply.received_at.replace(microsecond=0).isoformat(),
+            "sms_id": None,
+            "ref_client": None,
+            "response_id": reply.response_id,
             "smsmode_number": "36034",
+            "reply_to_sms_id": None,
+            "reply_to_ref_client": None,
+            "reply_to_message": None,
+            "recipient": None,
         }
     ]
     state = hass.states.get("event.smsmode_received_sms")
@@ -144,13 +177,15 @@ async def test_reply_text_in_either_encoding(
     loaded_entry: MockConfigEntry,
     hass_client_no_auth: ClientSessionGenerator,
     webhook_id: str,
+    smsmode_simulator: Simulator,
     encoded: str,
     text: str,
 ) -> None:
     """A reply's text arrives right whether smsmode sends UTF-8 or ISO-8859-15."""
     events = async_capture_events(hass, EVENT_MESSAGE_RECEIVED)
     client = await hass_client_no_auth()
-    others = urlencode({k: v for k, v in REPLY.items() if k != "message"})
+    reply = await async_reply(smsmode_simulator, text, BOB)
+    others = urlencode({k: v for k, v in reply.items() if k != "message"})
     response = await client.get(f"/api/webhook/{webhook_id}?{others}&message={encoded}")
     assert response.status == 200
     await hass.async_block_till_done()
@@ -162,11 +197,13 @@ async def test_post_callback(
     loaded_entry: MockConfigEntry,
     hass_client_no_auth: ClientSessionGenerator,
     webhook_id: str,
+    smsmode_simulator: Simulator,
 ) -> None:
     """A callback posted as a form is read like a GET one."""
     events = async_capture_events(hass, EVENT_MESSAGE_RECEIVED)
     client = await hass_client_no_auth()
-    response = await client.post(f"/api/webhook/{webhook_id}", data=REPLY)
+    reply = await async_reply(smsmode_simulator, "bonjour", BOB)
+    response = await client.post(f"/api/webhook/{webhook_id}", data=reply)
     assert response.status == 200
     await hass.async_block_till_done()
     assert len(events) == 1
@@ -202,6 +239,7 @@ async def test_report_with_unreadable_details_fires_with_nulls(
     hass: HomeAssistant,
     loaded_entry: MockConfigEntry,
     call_webhook: CallWebhook,
+    smsmode_simulator: Simulator,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     """A report whose number, status and SMS id are valid fires, whatever the rest.
@@ -210,11 +248,12 @@ async def test_report_with_unreadable_details_fires_with_nulls(
     them; a cost with a comma and a Java timestamp's `.0` are read.
     """
     events = async_capture_events(hass, EVENT_DELIVERY_REPORT)
-    odd = {**DELIVERY, "mcc_mnc": "0", "cost": "0,045"}
+    ours = {**DELIVERY, "smsID": await async_send_sms(hass, loaded_entry, ALICE)}
+    odd = {**ours, "mcc_mnc": "0", "cost": "0,045"}
     odd["date_reception"] += ".0"
     assert await call_webhook(odd) == 200
     caplog.set_level(logging.DEBUG, logger="custom_components.smsmode")
-    worse = {**DELIVERY, "statut": "13", "date_reception": "yesterday", "cost": "?"}
+    worse = {**ours, "statut": "13", "date_reception": "yesterday", "cost": "?"}
     assert await call_webhook(worse) == 200
     await hass.async_block_till_done()
     assert [
@@ -229,18 +268,33 @@ async def test_report_with_unreadable_details_fires_with_nulls(
     assert state.attributes["received_at"] is None
 
 
-async def test_reply_with_unreadable_details_fires_with_nulls(
-    hass: HomeAssistant, loaded_entry: MockConfigEntry, call_webhook: CallWebhook
+async def test_reply_with_unreadable_details_fires_from_the_list(
+    hass: HomeAssistant,
+    loaded_entry: MockConfigEntry,
+    call_webhook: CallWebhook,
+    smsmode_simulator: Simulator,
 ) -> None:
-    """A reply needs only its id, sender and text: the rest may be null."""
+    """A reply needs only its id, sender and text: the rest comes from the list.
+
+    What fires is smsmode's listed reply, so details the callback could not
+    give (its date to the second, the number it came to) are the list's.
+    """
     events = async_capture_events(hass, EVENT_MESSAGE_RECEIVED)
-    odd = {**REPLY, "date_reception": "2013-01-01", "numero": "", "smsID": "a b"}
+    reply = await async_reply(smsmode_simulator, "bonjour", BOB)
+    odd = {**reply, "date_reception": "2013-01-01", "numero": "", "smsID": "a b"}
     assert await call_webhook(odd) == 200
     await hass.async_block_till_done()
+    (listed,) = smsmode_simulator.replies
     assert [
         (e.data["message"], e.data["received_at"], e.data["smsmode_number"])
         for e in events
-    ] == [("bonjour", None, None)]
+    ] == [
+        (
+            "bonjour",
+            listed.received_at.replace(second=0, microsecond=0).isoformat(),
+            "36034",
+        )
+    ]
     assert events[0].data["sms_id"] is None
 
 

@@ -18,8 +18,10 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 from pytest_homeassistant_custom_component.typing import WebSocketGenerator
 
 from custom_components.smsmode.webhook import MAX_CALLBACK_BYTES
+from smsmode_simulator import Simulator
 
-from .test_webhook import DELIVERY, REPLY, capture_callback_events
+from .callback_helpers import async_reply, async_report, async_send_sms
+from .test_webhook import ALICE, BOB, DELIVERY, REPLY, capture_callback_events
 
 # (method, query string, body) -> the HTTP status the webhook answered.
 type Relay = Callable[[str, str, str], Awaitable[int]]
@@ -81,14 +83,20 @@ def _call(method: str, params: dict[str, str]) -> tuple[str, str, str]:
 
 @pytest.mark.parametrize("method", ["GET", "POST"])
 async def test_relayed_delivery_report(
-    hass: HomeAssistant, loaded_entry: MockConfigEntry, relay: Relay, method: str
+    hass: HomeAssistant,
+    loaded_entry: MockConfigEntry,
+    smsmode_simulator: Simulator,
+    relay: Relay,
+    method: str,
 ) -> None:
-    """The reference's delivery report, relayed, fires its event."""
+    """A delivery report about one of our SMS, relayed, fires its event."""
     events = capture_callback_events(hass)
-    assert await relay(*_call(method, DELIVERY)) == 200
+    sms_id = await async_send_sms(hass, loaded_entry, ALICE)
+    params = await async_report(smsmode_simulator, sms_id, ALICE, 11)
+    assert await relay(*_call(method, params)) == 200
     await hass.async_block_till_done()
     assert [(e.event_type, e.data["sms_id"], e.data["status"]) for e in events] == [
-        ("smsmode_delivery_report", "S7EpYZ5kmS87", 11)
+        ("smsmode_delivery_report", sms_id, 11)
     ]
 
 
@@ -97,13 +105,15 @@ async def test_relayed_delivery_report(
 async def test_relayed_reply_in_either_encoding(
     hass: HomeAssistant,
     loaded_entry: MockConfigEntry,
+    smsmode_simulator: Simulator,
     relay: Relay,
     method: str,
     encoding: str,
 ) -> None:
     """A relayed reply's percent-encoded text reads right in UTF-8 or ISO-8859-15."""
     events = capture_callback_events(hass)
-    others = urlencode({k: v for k, v in REPLY.items() if k != "message"})
+    reply = await async_reply(smsmode_simulator, TEXT, BOB)
+    others = urlencode({k: v for k, v in reply.items() if k != "message"})
     encoded = f"{others}&message={quote(TEXT, encoding=encoding)}"
     call = (method, encoded, "") if method == "GET" else (method, "", encoded)
     assert await relay(*call) == 200
@@ -114,11 +124,15 @@ async def test_relayed_reply_in_either_encoding(
 
 
 async def test_relayed_query_already_decoded(
-    hass: HomeAssistant, loaded_entry: MockConfigEntry, relay: Relay
+    hass: HomeAssistant,
+    loaded_entry: MockConfigEntry,
+    smsmode_simulator: Simulator,
+    relay: Relay,
 ) -> None:
     """A relay that hands over the text itself, not percent-encoded, is read as is."""
     events = capture_callback_events(hass)
-    others = urlencode({k: v for k, v in REPLY.items() if k != "message"})
+    reply = await async_reply(smsmode_simulator, TEXT, BOB)
+    others = urlencode({k: v for k, v in reply.items() if k != "message"})
     assert await relay("GET", f"{others}&message={TEXT}", "") == 200
     await hass.async_block_till_done()
     assert [e.data["message"] for e in events] == [TEXT]
@@ -176,11 +190,17 @@ async def test_relayed_raw_bytes_are_refused(
 
 
 async def test_relayed_multi_line_reply(
-    hass: HomeAssistant, loaded_entry: MockConfigEntry, relay: Relay
+    hass: HomeAssistant,
+    loaded_entry: MockConfigEntry,
+    smsmode_simulator: Simulator,
+    relay: Relay,
 ) -> None:
-    """A relayed reply keeps its line breaks: the HTTP security filter is not on the way."""
+    """A relayed reply keeps its line breaks: the HTTP security filter is not on the way.
+
+    smsmode's list prints the text over two lines; it is read back whole.
+    """
     events = capture_callback_events(hass)
-    query = urlencode({**REPLY, "message": "Oui\nà demain"})
+    query = urlencode(await async_reply(smsmode_simulator, "Oui\nà demain", BOB))
     assert await relay("GET", query, "") == 200
     await hass.async_block_till_done()
     assert [e.data["message"] for e in events] == ["Oui\nà demain"]

@@ -28,9 +28,12 @@ from .coordinator import (
 from .inbox import SmsmodeInbox, async_remove_inbox
 from .issues import async_clear_all
 from .outbox import async_remove_outbox
+from .reply_confirmation import SmsmodeReplyConfirmer
 from .reply_poller import SmsmodeReplyPoller
+from .report_confirmation import SmsmodeReportConfirmer
 from .report_poller import SmsmodeReportPoller
 from .sender import SmsmodeSender
+from .sent_memory import SmsmodeSentMemory, async_remove_sent_memory
 
 PLATFORMS: list[Platform] = [Platform.EVENT, Platform.NOTIFY, Platform.SENSOR]
 
@@ -60,7 +63,9 @@ async def async_setup_entry(hass: HomeAssistant, entry: SmsmodeConfigEntry) -> b
     await coordinator.async_setup_refresh()
     inbox = SmsmodeInbox(hass, entry.entry_id)
     await inbox.async_load()
-    reply_poller = SmsmodeReplyPoller(hass, entry, client, inbox)
+    memory = SmsmodeSentMemory(hass, entry.entry_id)
+    await memory.async_load()
+    reply_poller = SmsmodeReplyPoller(hass, entry, client, inbox, memory)
     report_poller = SmsmodeReportPoller(hass, entry, client, inbox)
     sender = SmsmodeSender(
         hass,
@@ -69,6 +74,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: SmsmodeConfigEntry) -> b
         coordinator=coordinator,
         reply_poller=reply_poller,
         report_poller=report_poller,
+        memory=memory,
     )
     outbox = sender.outbox
     await outbox.async_load()
@@ -76,8 +82,11 @@ async def async_setup_entry(hass: HomeAssistant, entry: SmsmodeConfigEntry) -> b
         client=client,
         coordinator=coordinator,
         inbox=inbox,
+        sent_memory=memory,
         reply_poller=reply_poller,
         report_poller=report_poller,
+        reply_confirmer=SmsmodeReplyConfirmer(hass, entry, client, inbox, memory),
+        report_confirmer=SmsmodeReportConfirmer(hass, entry, client, inbox, memory),
         sender=sender,
         outbox=outbox,
         assist=SmsmodeAssist(hass, entry),
@@ -141,8 +150,8 @@ def _async_reload_on_change(entry: SmsmodeConfigEntry) -> CALLBACK_TYPE:
 async def async_unload_entry(hass: HomeAssistant, entry: SmsmodeConfigEntry) -> bool:
     """Unload the platforms, then stop everything that feeds the stores.
 
-    The webhook goes first, the pollers and the outbox finish what they have
-    under way, and only then is the inbox written: the outbox and inbox a reload
+    The webhook goes first, the pollers, confirmations and the outbox finish
+    what they have under way, and only then are the inbox and sends written: the outbox and inbox a reload
     reads must be where these left off, and nothing may write after them.
     """
     if not await hass.config_entries.async_unload_platforms(entry, PLATFORMS):
@@ -151,10 +160,13 @@ async def async_unload_entry(hass: HomeAssistant, entry: SmsmodeConfigEntry) -> 
     webhook.async_unregister(hass, entry)
     await runtime.reply_poller.async_shutdown()
     await runtime.report_poller.async_shutdown()
+    await runtime.reply_confirmer.async_shutdown()
+    await runtime.report_confirmer.async_shutdown()
     await runtime.outbox.async_shutdown()
     runtime.sender.async_close()
     await notify.async_unload_legacy_notify(hass, entry)
     await runtime.inbox.async_save()
+    await runtime.sent_memory.async_save()
     return True
 
 
@@ -167,3 +179,4 @@ async def async_remove_entry(hass: HomeAssistant, entry: SmsmodeConfigEntry) -> 
     async_clear_all(hass, entry)
     await async_remove_inbox(hass, entry.entry_id)
     await async_remove_outbox(hass, entry.entry_id)
+    await async_remove_sent_memory(hass, entry.entry_id)

@@ -148,12 +148,8 @@ class SmsmodeAssist:
         if (sms_id := data.get("reply_to_sms_id")) is None:
             return False
         sent = self._entry.runtime_data.sent_memory.lookup(str(sms_id))
-        return (
-            sent is not None
-            and sent.reply_allowed
-            and sent.numbers is not None
-            and number in sent.numbers
-        )
+        # Numbers not kept (a group, a large send): not known to be that number's.
+        return sent is not None and sent.reply_allowed and sent.went_to(number) is True
 
     @callback
     def _async_stop(self, settings: AssistSettings) -> None:

@@ -71,6 +71,8 @@ REPLY_EXPECTED_INTERVAL: Final = timedelta(minutes=1)
 REPLY_EXPECTED_FOR: Final = timedelta(minutes=30)
 # smsmode keeps replies (and answers about SMS) for 30 days.
 REPLY_WINDOW: Final = timedelta(days=30)
+# Operators report within 48 hours (section 4 of the reference).
+REPORT_WINDOW: Final = timedelta(hours=48)
 # The outbox (outbox.py): on by default; a queued SMS is given up after the
 # horizon, in hours.
 DEFAULT_QUEUE_FAILED_SENDS: Final = True

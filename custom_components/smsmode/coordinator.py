@@ -37,9 +37,12 @@ if TYPE_CHECKING:
     from .inbox import SmsmodeInbox
     from .notify import SmsmodeNotificationService
     from .outbox import SmsmodeOutbox
+    from .reply_confirmation import SmsmodeReplyConfirmer
     from .reply_poller import SmsmodeReplyPoller
+    from .report_confirmation import SmsmodeReportConfirmer
     from .report_poller import SmsmodeReportPoller
     from .sender import SmsmodeSender
+    from .sent_memory import SmsmodeSentMemory
 
 type SmsmodeConfigEntry = ConfigEntry[SmsmodeRuntimeData]
 
@@ -56,8 +59,13 @@ class SmsmodeRuntimeData:
     client: SmsmodeClient
     coordinator: SmsmodeBalanceCoordinator
     inbox: SmsmodeInbox
+    # What was sent: callbacks about it are believed, replies linked to it.
+    sent_memory: SmsmodeSentMemory
     reply_poller: SmsmodeReplyPoller
     report_poller: SmsmodeReportPoller
+    # Callbacks this account cannot vouch for wait there for smsmode's word.
+    reply_confirmer: SmsmodeReplyConfirmer
+    report_confirmer: SmsmodeReportConfirmer
     # Every send goes through it; the outbox is the sender's.
     sender: SmsmodeSender
     outbox: SmsmodeOutbox

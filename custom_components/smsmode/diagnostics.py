@@ -26,7 +26,7 @@ TO_REDACT = {
 async def async_get_config_entry_diagnostics(
     hass: HomeAssistant, entry: SmsmodeConfigEntry
 ) -> dict[str, Any]:
-    """Return the entry's settings, recipients, balance, outbox size, refusals.
+    """Return the entry's settings, recipients, balance, outbox, callback counts.
 
     Built field by field rather than from `entry.as_dict()`: unique ids (a key
     hash, and each recipient's number) stay out, whatever core adds later. The API
@@ -54,6 +54,12 @@ async def async_get_config_entry_diagnostics(
         "outbox_length": len(entry.runtime_data.outbox),
         # Counts only: what a refused callback held came from whoever called.
         "callbacks_refused": entry.runtime_data.callback_refusals.as_dict(),
+        # What became of the callbacks checked against smsmode's own lists.
+        "callbacks_confirmed": {
+            "replies": entry.runtime_data.reply_confirmer.as_dict(),
+            "delivery_reports": entry.runtime_data.report_confirmer.as_dict(),
+        },
+        "sent_sms_remembered": len(entry.runtime_data.sent_memory),
         # Messages Assist by SMS did not answer, by reason (counts only).
         "assist_not_answered": dict(entry.runtime_data.assist.refused),
     }

@@ -1,21 +1,14 @@
-"""The data of the integration's events, one builder per way a callback arrives.
+"""The data of the integration's events, from what smsmode lists or calls back.
 
-A reply read from smsmode's list is shaped like one the webhook received, so an
-automation sees the same keys whichever way it came; `smsmode.list_replies`
-answers with the same shape.
+Every reply event comes from smsmode's reply list (a reply callback is only
+confirmed against it), so an automation sees the same keys whichever way it
+came; `smsmode.list_replies` answers with the same shape.
 """
 
 from datetime import datetime
 from typing import Any
 
-from .api import (
-    DeliveryCallback,
-    Reply,
-    ReplyCallback,
-    is_delivered,
-    is_final,
-    status_slug,
-)
+from .api import DeliveryCallback, Reply, is_delivered, is_final, status_slug
 
 
 def isoformat(value: datetime | None) -> str | None:
@@ -33,23 +26,11 @@ def status_data(status: int) -> dict[str, Any]:
     }
 
 
-def reply_callback_data(reply: ReplyCallback) -> dict[str, Any]:
-    """Event data of a reply received by the webhook."""
-    return {
-        "sender": reply.sender,
-        "message": reply.message,
-        "received_at": isoformat(reply.received_at),
-        "sms_id": reply.sms_id,
-        "ref_client": reply.ref_client,
-        "response_id": reply.response_id,
-        "smsmode_number": reply.smsmode_number,
-    }
-
-
 def reply_list_data(reply: Reply) -> dict[str, Any]:
-    """Event data of a reply read from the list, shaped like the webhook's.
+    """Event data of a reply read from the list.
 
-    The list gives no `refClient`, and its dates stop at the minute.
+    The list gives no `refClient` (the reply links give it, reply_links.py),
+    and its dates stop at the minute.
     """
     return {
         "sender": reply.sender,

@@ -187,6 +187,10 @@ class SmsmodeInbox:
         if self._data.get("pending_reports", {}).pop(sms_id, None) is not None:
             self._async_changed()
 
+    def has_reply(self, response_id: str) -> bool:
+        """Whether this reply was already fired (its callback needs no check)."""
+        return response_id in self._data["replies"]
+
     @callback
     def async_reply(self, data: dict[str, Any]) -> bool:
         """Fire `smsmode_message_received` unless this reply was already fired."""

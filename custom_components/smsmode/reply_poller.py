@@ -17,11 +17,15 @@ before that first read.
 from datetime import datetime, timedelta
 from typing import Final
 
-from homeassistant.core import callback
+from homeassistant.core import HomeAssistant, callback
 
+from .api import SmsmodeClient
 from .const import LOGGER, REPLY_EXPECTED_FOR, REPLY_EXPECTED_INTERVAL, REPLY_WINDOW
-from .event_data import reply_list_data
+from .coordinator import SmsmodeConfigEntry
+from .inbox import SmsmodeInbox
 from .polling import SmsmodePoller
+from .reply_links import async_fire_reply
+from .sent_memory import SmsmodeSentMemory
 
 # Each read goes back this far before the previous one: list dates stop at the
 # minute, and a reply may show up in the list a little after its date.
@@ -32,6 +36,18 @@ class SmsmodeReplyPoller(SmsmodePoller):
     """Reads the reply list while replies are expected, never otherwise."""
 
     subject = "smsmode's replies"
+
+    def __init__(
+        self,
+        hass: HomeAssistant,
+        entry: SmsmodeConfigEntry,
+        client: SmsmodeClient,
+        inbox: SmsmodeInbox,
+        memory: SmsmodeSentMemory,
+    ) -> None:
+        """Also take what was sent: each reply is linked to the SMS it answers."""
+        super().__init__(hass, entry, client, inbox)
+        self._memory = memory
 
     @callback
     def async_reply_allowed_sent(self, when: datetime) -> None:
@@ -66,7 +82,7 @@ class SmsmodeReplyPoller(SmsmodePoller):
         )
         # The list is newest first; events go out in the order replies came.
         fired = sum(
-            self._inbox.async_reply(reply_list_data(reply))
+            async_fire_reply(self._entry, self._inbox, self._memory, reply)
             for reply in reversed(replies)
         )
         LOGGER.debug("Read %d replies from smsmode, %d new", len(replies), fired)

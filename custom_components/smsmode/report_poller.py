@@ -27,12 +27,10 @@ from .api import (
     SmsmodeUnavailableError,
     is_final,
 )
-from .const import LOGGER
+from .const import LOGGER, REPORT_WINDOW
 from .event_data import delivery_report_data
 from .polling import SmsmodePoller
 
-# Operators report within 48 hours (section 4 of the reference).
-REPORT_WINDOW: Final = timedelta(hours=48)
 # Errors that say smsmode itself cannot answer now: the round stops there.
 _ROUND_ENDING: Final = (
     SmsmodeAuthenticationError,

@@ -21,15 +21,28 @@ class ScheduledJob:
         self._hass = hass
         self._job = job
         self._unsub: CALLBACK_TYPE | None = None
+        # A run planned with no delay: a task, so that Home Assistant tracks it.
+        self._soon: asyncio.Task[None] | None = None
         # Held while a run is under way: stopping waits for it.
         self.lock = asyncio.Lock()
         self.stopped = False
 
     @callback
     def async_plan(self, delay: timedelta | float | None) -> None:
-        """Run after `delay` (replacing any plan); None, stopped or running: none."""
+        """Run after `delay` (replacing any plan); None, stopped or running: none.
+
+        No delay runs in a task started at once; planning again before it starts
+        keeps that one task, so a burst of plans is one run.
+        """
+        if not delay and delay is not None and self._soon is not None:
+            return
         self.async_cancel()
         if delay is None or self.stopped or self.lock.locked():
+            return
+        if not delay:
+            self._soon = self._hass.async_create_task(
+                self._async_run_soon(), eager_start=False
+            )
             return
         self._unsub = async_call_later(self._hass, delay, self._async_run_later)
 
@@ -39,6 +52,13 @@ class ScheduledJob:
         if self._unsub is not None:
             self._unsub()
             self._unsub = None
+        if self._soon is not None:
+            self._soon.cancel()
+            self._soon = None
+
+    async def _async_run_soon(self) -> None:
+        self._soon = None
+        await self._job()
 
     async def _async_run_later(self, _now: datetime) -> None:
         self._unsub = None

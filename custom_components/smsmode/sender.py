@@ -44,6 +44,7 @@ from .request import (
     async_normalize_numbers,
     compose,
 )
+from .sent_memory import SmsmodeSentMemory
 from .webhook import async_callback_url
 
 
@@ -59,6 +60,7 @@ class SmsmodeSender:
         coordinator: SmsmodeBalanceCoordinator,
         reply_poller: SmsmodeReplyPoller,
         report_poller: SmsmodeReportPoller,
+        memory: SmsmodeSentMemory,
     ) -> None:
         """Take the account's parts; the outbox is the sender's own."""
         self._hass = hass
@@ -67,6 +69,7 @@ class SmsmodeSender:
         self._coordinator = coordinator
         self._reply_poller = reply_poller
         self._report_poller = report_poller
+        self._memory = memory
         self._options = AccountOptions(entry.options)
         self.outbox = SmsmodeOutbox(hass, entry, client, self)
         # Unloaded: a send still under way gets its answer, nothing follows it.
@@ -183,6 +186,8 @@ class SmsmodeSender:
         self._async_sent(
             result.sms_id,
             len(result.recipients),
+            numbers=None if sms.group else sms.numbers,
+            message=sms.text,
             reply_allowed=sms.reply_allowed,
             scheduled_at=sms.scheduled_at,
             poll_reports=notification_url is None and self._options.reports_wanted,
@@ -201,6 +206,8 @@ class SmsmodeSender:
         self._async_sent(
             sms_id,
             len(sms.numbers),
+            numbers=None if sms.group else sms.numbers,
+            message=sms.text,
             reply_allowed=sms.reply_allowed,
             scheduled_at=sms.scheduled_at,
             poll_reports=self._options.reports_wanted,
@@ -228,7 +235,7 @@ class SmsmodeSender:
                 language=language,
                 now=dt_util.utcnow(),
             )
-        self._async_sent(result.sms_id, len(result.recipients))
+        self._async_sent(result.sms_id, len(result.recipients), numbers=tuple(numbers))
         return result
 
     async def async_send_batch(
@@ -264,6 +271,7 @@ class SmsmodeSender:
         self._async_sent(
             result.sms_id,
             len(result.recipients),
+            numbers=tuple(row.number for row in rows),
             reply_allowed=reply_allowed,
             scheduled_at=when,
             poll_reports=notification_url is None and self._options.reports_wanted,
@@ -276,14 +284,17 @@ class SmsmodeSender:
         sms_id: str,
         recipients: int,
         *,
+        numbers: tuple[str, ...] | None,
+        message: str | None = None,
         reply_allowed: bool = False,
         scheduled_at: datetime | None = None,
         poll_reports: bool = False,
         ref_client: str | None = None,
     ) -> None:
-        """Log the send (no number), expect replies and reports, read the balance.
+        """Log the send (no number), remember it, expect replies and reports.
 
-        Replies to a reply-allowed SMS are expected from when it goes out: reply
+        It is remembered (sent_memory.py) so that its delivery reports are
+        believed and its replies linked to it; then the balance is read. Replies to a reply-allowed SMS are expected from when it goes out: reply
         polling reads the list more often for a while from then on. An SMS that
         went without a callback URL while delivery reports are wanted
         (`poll_reports`) has its reports polled instead.
@@ -293,6 +304,14 @@ class SmsmodeSender:
             return  # unloaded while smsmode answered: nothing left to follow it
         now = dt_util.utcnow()
         goes_at = max(now, scheduled_at) if scheduled_at else now
+        self._memory.async_sent(
+            sms_id,
+            goes_at,
+            numbers=numbers,
+            message=message,
+            ref_client=ref_client,
+            reply_allowed=reply_allowed,
+        )
         if reply_allowed:
             self._reply_poller.async_reply_allowed_sent(goes_at)
         if poll_reports:

@@ -1,12 +1,14 @@
 """The entry's webhook: smsmode's delivery-report and inbound-reply callbacks.
 
 smsmode calls back with HTTP GET (query string) and signs nothing: the secret
-webhook id is the only guard, so it is never logged. The fields that make a
-callback are checked strictly, the others read when they can be
-(api/callbacks.py), and each valid callback goes to the entry's inbox (inbox.py),
-which fires the bus event and the event entities' signal once, however often
-smsmode repeats it. Bad input is answered 4xx, fires nothing and is counted
-(refusals.py); nothing in the handler can answer 5xx.
+webhook id keeps strangers out, so it is never logged, but it leaks (proxy
+logs, smsmode's settings page), so a callback proves nothing by itself. The
+fields that make a callback are checked strictly, the others read when they can
+be (api/callbacks.py); each valid callback then goes to a confirmation
+(report_confirmation.py, reply_confirmation.py), which fires it through the
+inbox only for an SMS this account sent or once smsmode's own lists have it.
+Bad input is answered 4xx, fires nothing and is counted (refusals.py); nothing
+in the handler can answer 5xx.
 """
 
 from collections.abc import Mapping
@@ -26,7 +28,6 @@ from homeassistant.util.aiohttp import MockRequest
 from .api import ReplyCallback, SmsmodeCallbackError, parse_callback
 from .const import CONF_CLOUDHOOK_URL, DOMAIN, LOGGER
 from .coordinator import SmsmodeConfigEntry
-from .event_data import delivery_report_data, reply_callback_data
 
 # A callback is a short query string; anything larger is not smsmode.
 MAX_CALLBACK_BYTES = 8 * 1024
@@ -160,11 +161,11 @@ async def _async_handle_webhook(
 async def _async_handle_callback(
     hass: HomeAssistant, entry: SmsmodeConfigEntry, request: web.Request | MockRequest
 ) -> web.Response:
-    """Turn one smsmode callback into an event; 4xx and no event for garbage.
+    """Hand one smsmode callback to its confirmation; 4xx for garbage.
 
-    A callback already turned into an event (smsmode repeats them, and replies
-    also come by polling) is answered 200 so that smsmode stops retrying, and
-    fires nothing. Every refusal is counted (refusals.py).
+    A well-formed callback is answered 200 at once, so that smsmode stops
+    retrying: the confirmation fires it later, or never, and the inbox fires
+    each callback once however often it comes. Every refusal is counted.
     """
     refusals = entry.runtime_data.callback_refusals
     params = await _read_params(request)
@@ -186,13 +187,12 @@ async def _async_handle_callback(
         LOGGER.debug(
             "Callback fields left null, unreadable: %s", ", ".join(parsed.unread)
         )
-    inbox = entry.runtime_data.inbox
+    # A doorbell, not a proof: each is believed only once the account vouches
+    # for it or smsmode's own lists confirm it.
     if isinstance(parsed, ReplyCallback):
-        fired = inbox.async_reply(reply_callback_data(parsed))
+        entry.runtime_data.reply_confirmer.async_check(parsed)
     else:
-        fired = inbox.async_delivery_report(delivery_report_data(parsed))
-    if not fired:
-        LOGGER.debug("Ignoring a callback already turned into an event")
+        entry.runtime_data.report_confirmer.async_check(parsed)
     return web.Response(status=200)
 
 

@@ -1,5 +1,6 @@
 """The `/_sim/` JSON control API."""
 
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -153,10 +154,22 @@ async def test_account_settings(
         simulator,
         "POST",
         "account",
-        {"balance": 12.5, "reply_notification_url": "http://127.0.0.1:9/mo"},
-    ) == (200, {"balance": 12.5, "reply_notification_url": "http://127.0.0.1:9/mo"})
+        {
+            "balance": 12.5,
+            "reply_notification_url": "http://127.0.0.1:9/mo",
+            "reply_list_lag_seconds": 20,
+        },
+    ) == (
+        200,
+        {
+            "balance": 12.5,
+            "reply_notification_url": "http://127.0.0.1:9/mo",
+            "reply_list_lag_seconds": 20.0,
+        },
+    )
     assert (await api.post("credit.do")).text == "12.5"
     assert simulator.reply_notification_url == "http://127.0.0.1:9/mo"
+    assert simulator.reply_list_lag == timedelta(seconds=20)
 
 
 async def test_clock(

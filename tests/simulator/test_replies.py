@@ -68,6 +68,21 @@ async def test_unattached_reply_goes_to_the_account_url(
     }
 
 
+async def test_a_lagging_list_shows_a_reply_after_its_callback(
+    api: RawApi, simulator: Simulator, sent_callbacks: list[str]
+) -> None:
+    simulator.clock.set(datetime(2026, 12, 3, 10, 0, tzinfo=PARIS))
+    simulator.reply_list_lag = timedelta(seconds=30)
+    sms_id = await api.send(numero="33601020304", notification_url_reponse=REPLY_URL)
+
+    response_id = await simulator.inject_reply("OK", "33601020304", sms_id)
+
+    assert len(sent_callbacks) == 1
+    assert (await api.post("responseList.do")).text == ""
+    simulator.clock.advance(timedelta(seconds=30))
+    assert (await api.post("responseList.do")).text.startswith(f"{response_id} | ")
+
+
 async def test_no_reply_callback_without_url(
     api: RawApi, simulator: Simulator, sent_callbacks: list[str]
 ) -> None:

@@ -1,0 +1,127 @@
+"""Callbacks held until smsmode's own lists confirm them, in coalesced reads.
+
+A callback is a doorbell, not a proof: anyone who learns the webhook URL can
+post one. So a callback this account cannot vouch for waits here until a read
+of smsmode's own data (its reply list, a delivery report) confirms it, and only
+then fires. Reads are coalesced per account: one read, a few seconds after the
+previous one at least, serves every callback waiting, and each read that
+confirms nothing doubles the wait before the next (up to `max_spacing`). A
+flood of forged callbacks so costs a bounded number of API reads and fires
+nothing. What smsmode does not confirm within `confirm_for` (its lists may lag
+its callbacks) is dropped with a debug line; every outcome is counted for the
+diagnostics. A failed read is a poller's (polling.py): one warning, tried again.
+"""
+
+from abc import abstractmethod
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Final
+
+from homeassistant.core import HomeAssistant, callback
+
+from .api import SmsmodeClient
+from .const import LOGGER
+from .coordinator import SmsmodeConfigEntry
+from .inbox import SmsmodeInbox
+from .polling import SmsmodePoller
+from .sent_memory import SmsmodeSentMemory
+
+# Outcome names in the diagnostics' counts.
+CONFIRMED: Final = "confirmed"
+REFUSED: Final = "refused"  # smsmode's data says otherwise
+UNCONFIRMED: Final = "unconfirmed"  # smsmode did not list it in time
+OVERFLOW: Final = "overflow"  # too many waiting already
+# Callbacks kept per waiting key (a report's statuses for one SMS).
+MAX_PER_KEY: Final = 10
+
+
+@dataclass
+class Waiting[T]:
+    """Callbacks waiting under one key (reply id, SMS id), since `since`."""
+
+    since: datetime
+    callbacks: list[T] = field(default_factory=list)
+
+
+class SmsmodeConfirmer[T](SmsmodePoller):
+    """Holds callbacks by key and confirms them in reads spaced apart."""
+
+    # Set by each kind of confirmation; `kind` names its callbacks in logs.
+    kind: str
+    min_spacing: timedelta
+    max_spacing: timedelta
+    confirm_for: timedelta
+    max_waiting: int
+
+    def __init__(
+        self,
+        hass: HomeAssistant,
+        entry: SmsmodeConfigEntry,
+        client: SmsmodeClient,
+        inbox: SmsmodeInbox,
+        memory: SmsmodeSentMemory,
+    ) -> None:
+        """Hold nothing yet; nothing is read until a callback waits."""
+        super().__init__(hass, entry, client, inbox)
+        self._memory = memory
+        self._waiting: dict[str, Waiting[T]] = {}
+        self._spacing = self.min_spacing
+        self._last_read: datetime | None = None
+        self.counts: Counter[str] = Counter()
+
+    def as_dict(self) -> dict[str, int]:
+        """Outcomes since setup, and how many wait now (diagnostics)."""
+        return {**self.counts, "waiting": len(self._waiting)}
+
+    @callback
+    def _async_wait(self, key: str, item: T, since: datetime) -> None:
+        """Hold a callback until a read confirms or refuses it."""
+        if (waiting := self._waiting.get(key)) is None:
+            if len(self._waiting) >= self.max_waiting:
+                LOGGER.debug("Too many callbacks wait for smsmode: one dropped")
+                self.counts[OVERFLOW] += 1
+                return
+            waiting = self._waiting[key] = Waiting(since)
+        if len(waiting.callbacks) >= MAX_PER_KEY:
+            self.counts[OVERFLOW] += 1
+            return
+        waiting.callbacks.append(item)
+        waiting.since = min(waiting.since, since)
+        self._async_schedule()
+
+    @callback
+    def _async_take(self, key: str) -> list[T]:
+        """Stop holding a key's callbacks, for the caller to settle."""
+        return self._waiting.pop(key).callbacks
+
+    def next_delay(self, now: datetime) -> timedelta | None:
+        """At once for a first read, else the spacing after the last; None idle."""
+        if not self._waiting:
+            return None
+        if self._last_read is None:
+            return timedelta()
+        return max(timedelta(), self._last_read + self._spacing - now)
+
+    async def _async_read(self, now: datetime) -> None:
+        """Drop what waited too long, then read once for what still waits."""
+        self._last_read = now
+        for key, waiting in list(self._waiting.items()):
+            if now - waiting.since >= self.confirm_for:
+                dropped = len(self._async_take(key))
+                LOGGER.debug(
+                    "smsmode did not confirm %d %s callback(s) in time: dropped",
+                    dropped,
+                    self.kind,
+                )
+                self.counts[UNCONFIRMED] += dropped
+        if not self._waiting:
+            return
+        # Until a read confirms something: a flood of forgeries slows reads down.
+        self._spacing = min(self._spacing * 2, self.max_spacing)
+        if await self._async_confirm(now):
+            self._spacing = self.min_spacing
+
+    @abstractmethod
+    async def _async_confirm(self, now: datetime) -> int:
+        """Read smsmode once, settle what it answers; return how many confirmed."""
