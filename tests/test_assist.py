@@ -22,6 +22,7 @@ from pytest_homeassistant_custom_component.common import (
 
 from custom_components.smsmode.const import (
     CONF_ASSIST,
+    CONF_ASSIST_HOURLY_LIMIT,
     CONF_ASSIST_LANGUAGE,
     CONF_ASSIST_PERSON,
     CONF_ASSIST_SECRET,
@@ -38,10 +39,8 @@ from .sending_helpers import ALICE, BOB, async_setup_account, async_step_time, s
 OPENING = "Home Assistant here: text me what you need."
 
 
-def assist_recipient(
-    name: str, number: str, **assist: Any
-) -> ConfigSubentryData:
-    """A recipient with Assist on, acting as person.alice unless told otherwise."""
+def assist_recipient(name: str, number: str, **assist: Any) -> ConfigSubentryData:
+    """Build a recipient with Assist on, acting as person.alice unless told so."""
     return ConfigSubentryData(
         data={
             "name": name,
@@ -103,7 +102,7 @@ async def _text(
     message: str,
     sender: str = ALICE[1],
 ) -> None:
-    """A person texts back; reply polling reads it within a minute."""
+    """Text back as a person; reply polling reads it within a minute."""
     await simulator.inject_reply(message, sender)
     await async_step_time(hass, freezer, timedelta(minutes=1))
 
@@ -271,3 +270,192 @@ async def test_recipient_form_needs_conversations(
     )
     assert result["type"] == "form"
     assert result["errors"] == {"base": "assist_unavailable"}
+
+
+# --- answers -----------------------------------------------------------------------
+
+
+def _answers(simulator: Simulator, number: str = ALICE[1]) -> list[dict[str, str]]:
+    """Return the SMS sent to a number after the opening one."""
+    return [params for params in sent(simulator) if params["numero"] == number][1:]
+
+
+async def test_answer_by_sms(
+    hass: HomeAssistant,
+    account: MockConfigEntry,
+    smsmode_simulator: Simulator,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """Alice asks; the answer goes to her only, replies allowed; follow-ups go on."""
+    events = async_capture_events(hass, EVENT_ASSIST_ANSWERED)
+    await _start(hass, account, "Alice")
+    await _text(hass, freezer, smsmode_simulator, "what time is it")
+    (answer,) = _answers(smsmode_simulator)
+    assert answer["classe_msg"] == "4"
+    (event,) = events
+    assert event.data == {
+        "config_entry_id": account.entry_id,
+        "recipient": "Alice",
+        "number": ALICE[1],
+        "message": "what time is it",
+        "answer": answer["message"],
+        "response_type": "action_done",
+        "conversation_id": event.data["conversation_id"],
+        "agent_id": "conversation.home_assistant",
+        "language": hass.config.language,
+        "sms_id": event.data["sms_id"],
+        "queued": False,
+    }
+    assert event.data["sms_id"]
+    assert event.data["conversation_id"]
+
+    # A follow-up answers our answer, in the same conversation.
+    await _text(hass, freezer, smsmode_simulator, "what time is it now")
+    assert len(_answers(smsmode_simulator)) == 2
+    assert events[1].data["conversation_id"] == event.data["conversation_id"]
+    assert dict(account.runtime_data.assist.refused) == {}
+
+
+async def test_no_answer_without_assist(
+    hass: HomeAssistant,
+    account: MockConfigEntry,
+    smsmode_simulator: Simulator,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """Bob has no Assist: his reply is an event, never a conversation."""
+    await hass.services.async_call(
+        DOMAIN,
+        "send_sms",
+        {
+            "config_entry_id": account.entry_id,
+            "recipients": [BOB[1]],
+            "message": "Hello Bob",
+            "reply_allowed": True,
+        },
+        blocking=True,
+    )
+    await _text(hass, freezer, smsmode_simulator, "what time is it", BOB[1])
+    assert len(sent(smsmode_simulator)) == 1
+    assert dict(account.runtime_data.assist.refused) == {}
+
+
+async def test_only_answers_to_our_sms_to_that_number(
+    hass: HomeAssistant,
+    account: MockConfigEntry,
+    smsmode_simulator: Simulator,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """A reply linked to no SMS of ours, to Bob's, or to one without replies: none."""
+    response = await hass.services.async_call(
+        DOMAIN,
+        "send_sms",
+        {
+            "config_entry_id": account.entry_id,
+            "recipients": [BOB[1]],
+            "message": "Hello Bob",
+            "reply_allowed": True,
+        },
+        blocking=True,
+        return_response=True,
+    )
+    assert response is not None
+    await smsmode_simulator.inject_reply(
+        "what time is it", ALICE[1], str(response["sms_id"])
+    )
+    await async_step_time(hass, freezer, timedelta(minutes=1))
+    # No SMS allowed Alice to reply: the reply answers nothing.
+    await _text(hass, freezer, smsmode_simulator, "what time is it")
+    assert len(sent(smsmode_simulator)) == 1
+    assert account.runtime_data.assist.refused["not_an_answer"] == 2
+
+
+async def test_secret_word(
+    hass: HomeAssistant,
+    smsmode_simulator: Simulator,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """With a secret word, only messages starting with it are answered."""
+    freezer.move_to("2026-06-15 10:00:00+00:00")
+    events = async_capture_events(hass, EVENT_ASSIST_ANSWERED)
+    await async_setup_assist(hass)
+    entry = await async_setup_account(
+        hass,
+        smsmode_simulator,
+        extra=[assist_recipient(*ALICE, **{CONF_ASSIST_SECRET: "sesame"})],
+    )
+    await _start(hass, entry, "Alice")
+    await _text(hass, freezer, smsmode_simulator, "what time is it")
+    assert _answers(smsmode_simulator) == []
+    assert entry.runtime_data.assist.refused["secret"] == 1
+    await _text(hass, freezer, smsmode_simulator, "Sesame, what time is it")
+    assert len(_answers(smsmode_simulator)) == 1
+    assert events[0].data["message"] == "what time is it"
+
+
+async def test_limit_told_once_then_silence(
+    hass: HomeAssistant,
+    smsmode_simulator: Simulator,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """Past the hourly limit: one SMS says so, then nothing."""
+    freezer.move_to("2026-06-15 10:00:00+00:00")
+    await async_setup_assist(hass)
+    entry = await async_setup_account(
+        hass,
+        smsmode_simulator,
+        options={CONF_ASSIST_HOURLY_LIMIT: 2},
+        extra=[assist_recipient(*ALICE)],
+    )
+    await _start(hass, entry, "Alice")
+    for n in range(5):
+        await _text(hass, freezer, smsmode_simulator, f"what time is it {n}")
+    answers = _answers(smsmode_simulator)
+    assert len(answers) == 3
+    assert answers[-1]["message"] == (
+        "You have sent Home Assistant too many messages for now: "
+        "the next ones get no answer for a while."
+    )
+    assert entry.runtime_data.assist.refused["limit"] == 3
+
+
+async def test_never_answers_an_echo_or_our_own_number(
+    hass: HomeAssistant,
+    account: MockConfigEntry,
+    smsmode_simulator: Simulator,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """Our own answer coming back, or a message from the account's number: none."""
+    await _start(hass, account, "Alice")
+    await _text(hass, freezer, smsmode_simulator, OPENING)
+    await smsmode_simulator.inject_reply("what time is it", ALICE[1], to=ALICE[1])
+    await async_step_time(hass, freezer, timedelta(minutes=1))
+    assert _answers(smsmode_simulator) == []
+    assert dict(account.runtime_data.assist.refused) == {"echo": 1, "own_number": 1}
+
+
+@pytest.mark.parametrize(
+    ("assist", "reason"),
+    [
+        ({"assist_agent": "conversation.nobody"}, "no_agent"),
+        ({CONF_ASSIST_PERSON: "person.ghost"}, "no_user"),
+    ],
+)
+async def test_agent_or_user_missing(
+    hass: HomeAssistant,
+    smsmode_simulator: Simulator,
+    freezer: FrozenDateTimeFactory,
+    caplog: pytest.LogCaptureFixture,
+    assist: dict[str, str],
+    reason: str,
+) -> None:
+    """An agent gone, or a person without a user: no answer, and a warning."""
+    freezer.move_to("2026-06-15 10:00:00+00:00")
+    await async_setup_assist(hass)
+    entry = await async_setup_account(
+        hass, smsmode_simulator, extra=[assist_recipient(*ALICE, **assist)]
+    )
+    await _start(hass, entry, "Alice")
+    await _text(hass, freezer, smsmode_simulator, "what time is it")
+    assert _answers(smsmode_simulator) == []
+    assert dict(entry.runtime_data.assist.refused) == {reason: 1}
+    assert "Assist by SMS" in caplog.text

@@ -1,6 +1,6 @@
 """Assist by SMS's rules on text and counts: STOP, secret word, cut, limits."""
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -90,7 +90,7 @@ def test_long_answer_cut_at_a_word(max_segments: int) -> None:
 
 
 def test_cut_counts_the_stop_mention() -> None:
-    """smsmode's STOP mention takes room: the cut leaves it."""
+    """Leave room for smsmode's STOP mention."""
     words = " ".join(f"w{i}" for i in range(200))
     prepare = _prepare({CONF_MAX_SEGMENTS: 1, CONF_STOP: "always"})
     cut = cut_to_fit(words, prepare)
@@ -107,7 +107,7 @@ def test_one_huge_word_cut_inside() -> None:
 def test_limits_tell_once_then_silent() -> None:
     """Past the hourly limit: one notice, then silence, then answers again."""
     limits = AssistLimits(hourly=2, daily=10)
-    start = datetime(2026, 6, 15, 10, 0)
+    start = datetime(2026, 6, 15, 10, 0, tzinfo=UTC)
     assert limits.allow(NUMBER, start) is Allowance.ANSWER
     assert limits.allow(NUMBER, start + timedelta(minutes=1)) is Allowance.ANSWER
     assert limits.allow(NUMBER, start + timedelta(minutes=2)) is Allowance.TELL_LIMIT
@@ -123,7 +123,7 @@ def test_limits_tell_once_then_silent() -> None:
 def test_daily_cap() -> None:
     """The daily cap counts 24 hours back, whatever the hourly limit."""
     limits = AssistLimits(hourly=10, daily=3)
-    start = datetime(2026, 6, 15, 10, 0)
+    start = datetime(2026, 6, 15, 10, 0, tzinfo=UTC)
     for hour in range(3):
         assert limits.allow(NUMBER, start + timedelta(hours=hour)) is Allowance.ANSWER
     assert limits.allow(NUMBER, start + timedelta(hours=5)) is Allowance.TELL_LIMIT

@@ -19,6 +19,7 @@ from homeassistant.helpers.network import NoURLAvailableError
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
+from custom_components.smsmode.assist_settings import ASSIST_KEYS
 from custom_components.smsmode.const import (
     CONF_ASSIST_DAILY_CAP,
     CONF_ASSIST_HOURLY_LIMIT,
@@ -39,7 +40,6 @@ from custom_components.smsmode.const import (
     DOMAIN,
     SUBENTRY_TYPE_RECIPIENT,
 )
-from custom_components.smsmode.assist_settings import ASSIST_KEYS
 from smsmode_simulator import Fault, Simulator
 
 EXTERNAL_URL = "https://ha.example.com"

@@ -177,6 +177,14 @@ class SmsmodeAssist:
             return
         number = settings.number
         agent_id = settings.agent_id or conversation.HOME_ASSISTANT_AGENT
+        if conversation.async_get_agent_info(self._hass, agent_id) is None:
+            self._refuse("no_agent")
+            LOGGER.warning(
+                "Assist by SMS: the agent %s of %s is gone, so it is not answered",
+                agent_id,
+                settings.name,
+            )
+            return
         max_segments = self._options.max_segments(None)
         try:
             result = await conversation.async_converse(
