@@ -6,10 +6,13 @@ Replies come the way smsmode sends them: the simulator calls the webhook back.
 """
 
 import asyncio
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from tests_e2e.client import Api, Json, next_event, wait_for
 from tests_e2e.conftest import Entry
 
+PARIS = ZoneInfo("Europe/Paris")
 LIGHT = "light.kitchen_light"
 ASSIST_NUMBER = "33611223360"
 OTHER_NUMBER = "33611223361"
@@ -54,7 +57,9 @@ async def _add_assist_recipient(api: Api, entry: Entry) -> None:
 async def test_a_text_turns_on_the_kitchen_light(api: Api, entry: Entry) -> None:
     """Dana asks by SMS: the light turns on and the answer comes back by SMS.
 
-    A number without Assist asking the same gets nothing, and the light stays.
+    A number without Assist asking gets nothing, nor does a forged reply in
+    Dana's name (a callback smsmode's reply list does not have), and the light
+    stays on.
     """
     await _add_assist_recipient(api, entry)
     light = await api.state(LIGHT)
@@ -115,8 +120,21 @@ async def test_a_text_turns_on_the_kitchen_light(api: Api, entry: Entry) -> None
         {"text": "turn off the kitchen light", "sender": OTHER_NUMBER},
     )
     await next_event(received, lambda e: e["data"]["sender"] == OTHER_NUMBER)
+
+    # Forged in Dana's name, answering our real answer: smsmode never had it.
+    forged = {
+        "numero": "36034",
+        "message": "turn off the kitchen light",
+        "emetteur": ASSIST_NUMBER,
+        "date_reception": datetime.now(PARIS).strftime("%d%m%Y-%H%M%S"),
+        "smsID": event["data"]["sms_id"],
+        "responseID": "e2e-forged-assist",
+    }
+    assert await api.webhook(entry.webhook_path, forged) == 200
     await asyncio.sleep(QUIET)
     assert len(await api.sim_messages_to(OTHER_NUMBER)) == 1
+    assert len(await api.sim_messages_to(ASSIST_NUMBER)) == 2
+    assert received.empty()
     light = await api.state(LIGHT)
     assert light is not None
     assert light["state"] == "on"
