@@ -19,6 +19,10 @@ from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
     async_capture_events,
 )
+from pytest_homeassistant_custom_component.components.diagnostics import (
+    get_diagnostics_for_config_entry,
+)
+from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
 from custom_components.smsmode.const import (
     CONF_ASSIST,
@@ -32,7 +36,7 @@ from custom_components.smsmode.const import (
     ISSUE_ASSIST_STOPPED,
     SUBENTRY_TYPE_RECIPIENT,
 )
-from smsmode_simulator import Simulator
+from smsmode_simulator import Fault, Simulator
 
 from .sending_helpers import ALICE, BOB, async_setup_account, async_step_time, sent
 
@@ -122,9 +126,10 @@ async def test_start_conversation_sends_the_opening(
         "queued": False,
     }
     assert response["sms_id"]
-    # By number too.
+    # By number too, as stored or as people write it.
     await _start(hass, account, ALICE[1])
-    assert len(sent(smsmode_simulator)) == 2
+    await _start(hass, account, "06 12 34 56 78")
+    assert len(sent(smsmode_simulator)) == 3
 
 
 async def test_start_conversation_in_the_recipient_language(
@@ -459,3 +464,57 @@ async def test_agent_or_user_missing(
     assert _answers(smsmode_simulator) == []
     assert dict(entry.runtime_data.assist.refused) == {reason: 1}
     assert "Assist by SMS" in caplog.text
+
+
+async def test_answer_queued(
+    hass: HomeAssistant,
+    account: MockConfigEntry,
+    smsmode_simulator: Simulator,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """An answer smsmode cannot take now goes to the outbox, and is recorded."""
+    events = async_capture_events(hass, EVENT_ASSIST_ANSWERED)
+    await _start(hass, account, "Alice")
+    smsmode_simulator.add_fault("sendSMS.do", Fault.http_error(503))
+    await _text(hass, freezer, smsmode_simulator, "what time is it")
+    (event,) = events
+    assert event.data["queued"] is True
+    assert event.data["sms_id"] is None
+
+
+async def test_answer_refused(
+    hass: HomeAssistant,
+    account: MockConfigEntry,
+    smsmode_simulator: Simulator,
+    freezer: FrozenDateTimeFactory,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """An answer smsmode refuses is counted and logged, not recorded."""
+    events = async_capture_events(hass, EVENT_ASSIST_ANSWERED)
+    await _start(hass, account, "Alice")
+    smsmode_simulator.add_fault("sendSMS.do", Fault.code(33))
+    await _text(hass, freezer, smsmode_simulator, "what time is it")
+    assert events == []
+    assert account.runtime_data.assist.refused["send_failed"] == 1
+    assert "the answer could not be sent" in caplog.text
+
+
+async def test_diagnostics_hide_the_secret_word(
+    hass: HomeAssistant,
+    smsmode_simulator: Simulator,
+    hass_client: ClientSessionGenerator,
+) -> None:
+    """The secret word never reaches a diagnostics download; refusals are counted."""
+    await async_setup_assist(hass)
+    assert await async_setup_component(hass, "diagnostics", {})
+    entry = await async_setup_account(
+        hass,
+        smsmode_simulator,
+        extra=[assist_recipient(*ALICE, **{CONF_ASSIST_SECRET: "sesame"})],
+    )
+    result = await get_diagnostics_for_config_entry(hass, hass_client, entry)
+    (recipient,) = result["recipients"]
+    assert recipient["data"][CONF_ASSIST_SECRET] == "**REDACTED**"
+    assert recipient["data"][CONF_ASSIST] is True
+    assert result["assist_not_answered"] == {}
+    assert "sesame" not in str(result)

@@ -9,6 +9,7 @@ answered is counted by reason (diagnostics) and logged at debug level.
 """
 
 from collections import Counter
+from contextlib import suppress
 from typing import Any, Final
 
 from homeassistant.const import CONF_LANGUAGE
@@ -18,7 +19,7 @@ from homeassistant.helpers.dispatcher import async_dispatcher_connect
 from homeassistant.helpers.translation import async_get_translations
 from homeassistant.util import dt as dt_util
 
-from .api import Encoding, SendResult, gsm_replace, max_units
+from .api import Encoding, SendResult, SmsmodeInvalidNumberError, gsm_replace, max_units
 from .assist_limits import Allowance, AssistLimits
 from .assist_settings import AssistSettings, assist_settings
 from .assist_text import cut_to_fit, is_stop, without_secret
@@ -38,7 +39,7 @@ from .inbox import inbox_signal
 from .issues import async_clear_assist_stopped, async_set_assist_stopped
 from .outbox_store import QueuedSms
 from .outgoing import OutgoingSms
-from .request import AccountOptions, SmsRequest
+from .request import AccountOptions, SmsRequest, async_normalize_number
 
 # Asked of an LLM agent (Home Assistant's own ignores it); {units} is what the
 # account's maximum SMS per message holds.
@@ -90,7 +91,7 @@ class SmsmodeAssist:
         return None
 
     def _settings_named(self, recipient: str) -> AssistSettings | None:
-        """Find a recipient with Assist on by its name or its (normalised) number."""
+        """Find a recipient with Assist on by its name or its normalised number."""
         for subentry in self._entry.subentries.values():
             if recipient in (subentry.title, subentry.unique_id):
                 return assist_settings(subentry)
@@ -285,6 +286,10 @@ class SmsmodeAssist:
         Assist only answers an SMS this account sent: this is the first one.
         """
         settings = self._settings_named(recipient)
+        if settings is None:
+            with suppress(SmsmodeInvalidNumberError):
+                number = await async_normalize_number(self._hass, recipient)
+                settings = self._settings_named(number)
         if settings is None:
             raise ServiceValidationError(
                 translation_domain=DOMAIN,
