@@ -477,7 +477,11 @@ async def test_reconfigure_keeps_the_key_off_the_form(
         str(field): (field.description or {}).get("suggested_value")
         for field in result["data_schema"].schema
     }
-    assert suggested == {CONF_API_KEY: None, CONF_URL: config_entry.data[CONF_URL]}
+    assert suggested == {
+        CONF_API_KEY: None,
+        CONF_URL: config_entry.data[CONF_URL],
+        "new_webhook_url": False,
+    }
 
     new_url = smsmode_simulator.url + "/"
     result = await hass.config_entries.flow.async_configure(

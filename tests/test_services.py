@@ -616,7 +616,7 @@ async def test_create_api_key_answers_it_once(
 async def test_admin_only(
     hass: HomeAssistant, entry: MockConfigEntry, hass_read_only_user: MockUser
 ) -> None:
-    """Moving credits and creating accounts are for administrators."""
+    """Moving credits, creating accounts and the account's lists: administrators'."""
     context = Context(user_id=hass_read_only_user.id)
     with pytest.raises(Unauthorized):
         await _call(
@@ -638,6 +638,26 @@ async def test_admin_only(
         )
     with pytest.raises(Unauthorized):
         await _call(hass, entry, "create_api_key", context=context)
+
+
+async def test_account_lists_are_admin_only(
+    hass: HomeAssistant,
+    smsmode_simulator: Simulator,
+    entry: MockConfigEntry,
+    hass_read_only_user: MockUser,
+    hass_admin_user: MockUser,
+) -> None:
+    """The lists hold the whole account's history: a user reads none of it."""
+    await _call(hass, entry, "send_sms", message="Code 1234", recipients=[ALICE[1]])
+    reads = len(smsmode_simulator.requests)
+    user = Context(user_id=hass_read_only_user.id)
+    for service in ("list_sent_sms", "list_replies"):
+        with pytest.raises(Unauthorized):
+            await _call(hass, entry, service, context=user)
+    assert len(smsmode_simulator.requests) == reads
+    admin = Context(user_id=hass_admin_user.id)
+    response = await _call(hass, entry, "list_sent_sms", context=admin)
+    assert [sms["text"] for sms in response["messages"]] == ["Code 1234"]
 
 
 async def test_config_entry_must_be_loaded(

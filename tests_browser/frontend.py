@@ -357,6 +357,26 @@ class Frontend:
             seconds=5,
         )
 
+    def switch_on(self, name: str) -> None:
+        """Turn on the boolean field `name` of the flow form, as a click does."""
+        find = (
+            "const flow = deepAll(document, 'dialog-data-entry-flow')[0];"
+            "const selector = deepAll(flow, 'ha-selector')"
+            ".find((el) => el.name === arguments[0]);"
+            "return selector ? deepAll(selector, 'ha-switch')[0] || null : null;"
+        )
+        switch = self.wait_for(
+            lambda: self.js(find, name), f"no switch {name!r} in the flow dialog"
+        )
+        # A long form scrolls: the switch may sit under the dialog's buttons.
+        self.js("arguments[0].scrollIntoView({block: 'center'});", switch)
+        switch.click()
+        self.wait_for(
+            lambda: self.js("return arguments[0].checked;", switch) is True,
+            f"the switch {name!r} did not turn on",
+            seconds=5,
+        )
+
     def flow_button(self, text: str) -> None:
         """Click the flow dialog's button showing `text`."""
         button = self.wait_for(

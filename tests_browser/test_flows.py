@@ -9,14 +9,15 @@ for that language: a raw key, a bare field name or an empty label is reported
 with the translation key it should have come from.
 
 From the entry's page then (Home Assistant itself speaking the language too, as
-it names the entities in its own): adding and editing a recipient, Reconfigure,
-and the reauthentication that a key smsmode refuses starts. Each dialog must end
+it names the entities in its own): adding and editing a recipient, Reconfigure
+(then again with a new webhook URL, whose closing message shows it), and the
+reauthentication that a key smsmode refuses starts. Each dialog must end
 on the integration's own message, and the entry's page and its devices' pages
 must show their names and their entities' translated, with no text of the other
 language.
 """
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 import contextlib
 import json
 from pathlib import Path
@@ -319,6 +320,7 @@ def fill_form(
     strings: Mapping[str, Any],
     values: Mapping[str, str],
     placeholders: Mapping[str, str] | None = None,
+    switch_on: Iterable[str] = (),
 ) -> list[str]:
     """Check the form the dialog shows, fill it in and submit it; return the problems."""
     page.flow_step("step-flow-form")
@@ -329,6 +331,8 @@ def fill_form(
     problems = settled_problems(page, key, strings, {}, placeholders)
     for name, value in values.items():
         page.fill(name, value)
+    for name in switch_on:
+        page.switch_on(name)
     page.flow_button(page.localize("ui.panel.config.integrations.config_flow.submit"))
     return problems
 
@@ -484,6 +488,38 @@ def test_entry_page_translated(
         "config.abort.reconfigure_successful",
         strings["config"]["abort"]["reconfigure_successful"],
     )
+
+    # Reconfigure with a new webhook URL: the closing message shows the new one,
+    # the only one registered from then on.
+    frontend.choose_menu_item(
+        frontend.localize("ui.panel.config.integrations.config_entry.reconfigure")
+    )
+    problems += fill_form(
+        frontend,
+        "config.step.reconfigure",
+        strings["config"]["step"]["reconfigure"],
+        {},
+        {"webhook_url": urls[0]},
+        switch_on=["new_webhook_url"],
+    )
+    frontend.flow_step("step-flow-abort")
+    new_urls = frontend.wait_for(
+        lambda: WEBHOOK_URL.findall(" ".join(frontend.flow_text())),
+        "the closing message shows no new webhook URL",
+    )
+    assert new_urls[0] != urls[0], "the webhook URL was not renewed"
+    hooks = {hook["webhook_id"] for hook in frontend.ws({"type": "webhook/list"})["ok"]}
+    assert new_urls[0].rsplit("/", 1)[-1] in hooks
+    assert urls[0].rsplit("/", 1)[-1] not in hooks
+    renewed = strings["config"]["abort"]["webhook_url_renewed"]
+    joined = squash("".join(frontend.flow_text()))
+    for paragraph in markdown_paragraphs(renewed, {"webhook_url": new_urls[0]}):
+        if squash(paragraph) not in joined:
+            problems.append(
+                f"config.abort.webhook_url_renewed: {paragraph!r} not shown"
+            )
+    problems.extend(raw_texts(frontend.flow_text(), []))
+    frontend.close_flow()
 
     # smsmode refuses the key once (code 32) when the entry loads again: Home
     # Assistant asks for a new one on the integration's page.

@@ -128,6 +128,23 @@ async def test_answer_sms_commands(
     assert await api.sim_messages_to("33611223399") == []
 
 
+async def test_answer_sms_commands_needs_allowed_numbers(api: Api) -> None:
+    """No default: an automation without allowed numbers is refused, not saved."""
+    body = {
+        "alias": "e2e_answer_anyone",
+        "description": "",
+        "use_blueprint": {
+            "path": "smsmode/answer_sms_commands.yaml",
+            "input": {"command": "STATUS"},
+        },
+    }
+    answer = await api.rest(
+        "POST", "/api/config/automation/config/e2e_answer_anyone", body, expect=400
+    )
+    assert "allowed_senders" in str(answer)
+    assert await api.state("automation.e2e_answer_anyone") is None
+
+
 async def test_entity_down_alert(api: Api, automation: MakeAutomation) -> None:
     """Alert when the entity stays down, tell when it is back, ignore blips."""
     server = "binary_sensor.e2e_server"

@@ -10,7 +10,7 @@ services for the rest of the API.
 from typing import Any
 
 from homeassistant.config_entries import ConfigSubentryDataWithId
-from homeassistant.const import CONF_API_KEY, CONF_URL, Platform
+from homeassistant.const import CONF_API_KEY, CONF_URL, CONF_WEBHOOK_ID, Platform
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
 from homeassistant.helpers import config_validation as cv
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
@@ -89,6 +89,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: SmsmodeConfigEntry) -> b
         report_confirmer=SmsmodeReportConfirmer(hass, entry, client, inbox, memory),
         sender=sender,
         outbox=outbox,
+        webhook_id=entry.data[CONF_WEBHOOK_ID],
         assist=SmsmodeAssist(hass, entry),
     )
 
@@ -175,7 +176,7 @@ async def async_remove_entry(hass: HomeAssistant, entry: SmsmodeConfigEntry) -> 
 
     Messages still queued go with the entry: there is no account left to send them.
     """
-    await webhook.async_delete_cloudhook(hass, entry)
+    await webhook.async_delete_cloudhook(hass, entry.data)
     async_clear_all(hass, entry)
     await async_remove_inbox(hass, entry.entry_id)
     await async_remove_outbox(hass, entry.entry_id)

@@ -25,6 +25,7 @@ from homeassistant.const import CONF_API_KEY, CONF_URL, CONF_WEBHOOK_ID
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.selector import (
+    BooleanSelector,
     TextSelector,
     TextSelectorConfig,
     TextSelectorType,
@@ -36,7 +37,7 @@ from .api_url import same_server, url_error
 from .const import CONF_CLOUDHOOK_URL, DEFAULT_URL, DOMAIN, SUBENTRY_TYPE_RECIPIENT
 from .options_flow import SmsmodeOptionsFlow
 from .recipient_flow import RecipientSubentryFlow
-from .webhook import async_callback_url, async_create_cloudhook
+from .webhook import async_callback_url, async_create_cloudhook, async_renew_webhook
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -44,8 +45,11 @@ _LOGGER = logging.getLogger(__name__)
 # further ones are numbered, since smsmode gives no account name to use instead.
 DEFAULT_TITLE = "smsmode"
 
-# Description placeholder of the creation message and of the reconfigure form.
+# Description placeholder of the creation message, of the reconfigure form and
+# of its closing message when the webhook URL was renewed.
 PLACEHOLDER_WEBHOOK_URL = "webhook_url"
+# Reconfigure's field asking for a new webhook id (the URL leaked).
+CONF_NEW_WEBHOOK_URL = "new_webhook_url"
 
 _PASSWORD = TextSelector(
     TextSelectorConfig(type=TextSelectorType.PASSWORD, autocomplete="off")
@@ -70,6 +74,7 @@ STEP_RECONFIGURE_SCHEMA = vol.Schema(
         vol.Optional(CONF_URL, default=DEFAULT_URL): TextSelector(
             TextSelectorConfig(type=TextSelectorType.URL)
         ),
+        vol.Optional(CONF_NEW_WEBHOOK_URL, default=False): BooleanSelector(),
     }
 )
 
@@ -190,7 +195,7 @@ class SmsmodeConfigFlow(ConfigFlow, domain=DOMAIN):
             url = entry.data[CONF_URL]
             errors = await _async_validate_account(self.hass, api_key, url)
             if not errors:
-                return self._async_update_account(
+                return await self._async_update_account(
                     entry, api_key, url, "reauth_successful"
                 )
         return self.async_show_form(
@@ -205,7 +210,9 @@ class SmsmodeConfigFlow(ConfigFlow, domain=DOMAIN):
         The form never holds the stored key (it would travel to the browser): an
         empty key field keeps it, unless the URL now points to another server (host
         or port): the key must then be typed again, so that it only goes where it
-        was typed for. When Home Assistant has no URL yet, the same form is shown under the step
+        was typed for. "Make a new webhook URL" renews the webhook id (and the
+        cloudhook), for a URL that leaked; the closing message shows the new URL
+        to give smsmode. When Home Assistant has no URL yet, the same form is shown under the step
         `reconfigure_no_url`, whose translated description says what to do
         instead (a placeholder cannot carry translated text).
         """
@@ -222,13 +229,22 @@ class SmsmodeConfigFlow(ConfigFlow, domain=DOMAIN):
                 api_key = typed_key or entry.data[CONF_API_KEY]
                 errors = await _async_validate_account(self.hass, api_key, url)
                 if not errors:
-                    return self._async_update_account(
-                        entry, api_key, url, "reconfigure_successful"
+                    return await self._async_update_account(
+                        entry,
+                        api_key,
+                        url,
+                        "reconfigure_successful",
+                        renew_webhook=user_input[CONF_NEW_WEBHOOK_URL],
                     )
-        # Only the URL is filled in: the key stays on the server.
+        # Only the URL and the choice are filled in: the key stays on the server.
         data_schema = self.add_suggested_values_to_schema(
             STEP_RECONFIGURE_SCHEMA,
-            {CONF_URL: (user_input or entry.data).get(CONF_URL, DEFAULT_URL)},
+            {
+                CONF_URL: (user_input or entry.data).get(CONF_URL, DEFAULT_URL),
+                CONF_NEW_WEBHOOK_URL: (user_input or {}).get(
+                    CONF_NEW_WEBHOOK_URL, False
+                ),
+            },
         )
         if (callback_url := async_callback_url(self.hass, entry.data)) is None:
             return self.async_show_form(
@@ -247,9 +263,14 @@ class SmsmodeConfigFlow(ConfigFlow, domain=DOMAIN):
         """Handle the reconfigure form shown while Home Assistant has no URL."""
         return await self.async_step_reconfigure(user_input)
 
-    @callback
-    def _async_update_account(
-        self, entry: ConfigEntry, api_key: str, url: str, reason: str
+    async def _async_update_account(
+        self,
+        entry: ConfigEntry,
+        api_key: str,
+        url: str,
+        reason: str,
+        *,
+        renew_webhook: bool = False,
     ) -> ConfigFlowResult:
         """Store a new, checked key (and URL) in the entry, then reload it.
 
@@ -266,6 +287,10 @@ class SmsmodeConfigFlow(ConfigFlow, domain=DOMAIN):
         flows): the key is the identity. So a working key is accepted, and the
         entry's unique id follows it, unless that key is already another entry's,
         which would make two entries for one key.
+
+        A renewed webhook (`renew_webhook`) ends with its own message instead,
+        the new URL in it: the old one, pasted in smsmode's account settings,
+        must be replaced there.
         """
         unique_id = _unique_id(api_key)
         other = self.hass.config_entries.async_entry_for_domain_unique_id(
@@ -274,6 +299,8 @@ class SmsmodeConfigFlow(ConfigFlow, domain=DOMAIN):
         if other is not None and other.entry_id != entry.entry_id:
             return self.async_abort(reason="already_configured")
         data = {**entry.data, CONF_API_KEY: api_key, CONF_URL: url}
+        if renew_webhook:
+            data = await async_renew_webhook(self.hass, data)
         # Decided before the update: the listener's reload may start, and remove
         # the listener, at once.
         reload_here = not entry.update_listeners or data == entry.data
@@ -282,4 +309,11 @@ class SmsmodeConfigFlow(ConfigFlow, domain=DOMAIN):
         )
         if reload_here:
             self.hass.config_entries.async_schedule_reload(entry.entry_id)
-        return self.async_abort(reason=reason)
+        if not renew_webhook:
+            return self.async_abort(reason=reason)
+        if (callback_url := async_callback_url(self.hass, data)) is None:
+            return self.async_abort(reason="webhook_url_renewed_no_url")
+        return self.async_abort(
+            reason="webhook_url_renewed",
+            description_placeholders={PLACEHOLDER_WEBHOOK_URL: callback_url},
+        )

@@ -69,6 +69,9 @@ class SmsmodeRuntimeData:
     # Every send goes through it; the outbox is the sender's.
     sender: SmsmodeSender
     outbox: SmsmodeOutbox
+    # The webhook id registered at setup, unregistered at unload whatever the
+    # entry's data holds by then (a reconfigure may have renewed it).
+    webhook_id: str
     # Assist by SMS: answers recipients who text Home Assistant.
     assist: SmsmodeAssist
     # `notify.smsmode…`, handed to the notify component by discovery.

@@ -7,6 +7,7 @@ from homeassistant.helpers import issue_registry as ir
 from .const import (
     DOMAIN,
     ISSUE_ASSIST_STOPPED,
+    ISSUE_CALLBACK_URL_NOT_HTTPS,
     ISSUE_CALLBACKS_REFUSED,
     ISSUE_INSUFFICIENT_CREDITS,
     ISSUE_LOW_CREDIT,
@@ -14,6 +15,9 @@ from .const import (
     ISSUE_OUTBOX_STUCK,
     ISSUE_OUTBOX_UNREADABLE,
 )
+
+# Home Assistant's page on reaching it from the internet (external URL, Cloud).
+REMOTE_ACCESS_DOCS = "https://www.home-assistant.io/docs/configuration/remote/"
 
 
 def _issue_id(kind: str, entry: ConfigEntry, subject: str | None = None) -> str:
@@ -106,7 +110,7 @@ def async_set_no_external_url(hass: HomeAssistant, entry: ConfigEntry) -> None:
         entry,
         translation_key=ISSUE_NO_EXTERNAL_URL,
         severity=ir.IssueSeverity.WARNING,
-        learn_more_url="https://www.home-assistant.io/docs/configuration/remote/",
+        learn_more_url=REMOTE_ACCESS_DOCS,
     )
 
 
@@ -114,6 +118,27 @@ def async_set_no_external_url(hass: HomeAssistant, entry: ConfigEntry) -> None:
 def async_clear_no_external_url(hass: HomeAssistant, entry: ConfigEntry) -> None:
     """Clear the no-external-URL issue."""
     _async_delete_issue(hass, entry, ISSUE_NO_EXTERNAL_URL)
+
+
+@callback
+def async_set_callback_url_not_https(hass: HomeAssistant, entry: ConfigEntry) -> None:
+    """Say that smsmode would call back over plain HTTP, webhook id in clear.
+
+    The URL itself is not shown: it holds the secret id.
+    """
+    _async_create_issue(
+        hass,
+        entry,
+        translation_key=ISSUE_CALLBACK_URL_NOT_HTTPS,
+        severity=ir.IssueSeverity.WARNING,
+        learn_more_url=REMOTE_ACCESS_DOCS,
+    )
+
+
+@callback
+def async_clear_callback_url_not_https(hass: HomeAssistant, entry: ConfigEntry) -> None:
+    """Clear the plain-HTTP callback issue (HTTPS, Cloud, or no URL at all now)."""
+    _async_delete_issue(hass, entry, ISSUE_CALLBACK_URL_NOT_HTTPS)
 
 
 @callback
@@ -205,6 +230,7 @@ def async_clear_all(hass: HomeAssistant, entry: ConfigEntry) -> None:
     async_clear_low_credit(hass, entry)
     async_clear_insufficient_credits(hass, entry)
     async_clear_no_external_url(hass, entry)
+    async_clear_callback_url_not_https(hass, entry)
     async_clear_outbox_stuck(hass, entry)
     _async_delete_issue(hass, entry, ISSUE_OUTBOX_UNREADABLE)
     async_clear_callbacks_refused(hass, entry)

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from contextlib import AbstractContextManager
 from dataclasses import replace
 from datetime import datetime
+from urllib.parse import urlsplit
 
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import HomeAssistant, callback
@@ -30,7 +31,12 @@ from .api import (
 from .const import DOMAIN, LOGGER, EncodingPolicy
 from .coordinator import SmsmodeBalanceCoordinator, SmsmodeConfigEntry
 from .errors import translate_errors
-from .issues import async_clear_no_external_url, async_set_no_external_url
+from .issues import (
+    async_clear_callback_url_not_https,
+    async_clear_no_external_url,
+    async_set_callback_url_not_https,
+    async_set_no_external_url,
+)
 from .outbox import OutboxClosedError, SmsmodeOutbox
 from .outbox_store import QueuedSms
 from .outgoing import OutgoingSms, is_queueable
@@ -95,13 +101,19 @@ class SmsmodeSender:
 
         The issue stands while delivery reports are wanted and there is no such
         URL (replies still come, by polling); it goes as soon as either changes,
-        checked at setup and on every send.
+        checked at setup and on every send. Another stands while the URL is
+        plain `http://` (an external URL without TLS): every callback, and the
+        webhook id in its URL, would cross the internet in clear.
         """
         url = async_callback_url(self._hass, self._entry.data)
         if url is None and self._options.reports_wanted:
             async_set_no_external_url(self._hass, self._entry)
         else:
             async_clear_no_external_url(self._hass, self._entry)
+        if url is not None and urlsplit(url).scheme.lower() == "http":
+            async_set_callback_url_not_https(self._hass, self._entry)
+        else:
+            async_clear_callback_url_not_https(self._hass, self._entry)
         return url
 
     def _callback_urls(self, *, reply_allowed: bool) -> tuple[str | None, str | None]:

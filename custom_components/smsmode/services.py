@@ -295,8 +295,9 @@ class _Service:
     admin: bool = False
 
 
-# Sending and reading are for every user; moving credits and creating accounts
-# spend or hand out the account's money, so only administrators may.
+# Sending and reading one SMS are for every user. Moving credits and creating
+# accounts spend or hand out the account's money, and the two lists read the
+# whole account's history (one-time codes, private answers): administrators only.
 SERVICES: Final = {
     SERVICE_SEND_SMS: _Service(
         _async_send_sms, SEND_SMS_SCHEMA, SupportsResponse.OPTIONAL
@@ -317,10 +318,10 @@ SERVICES: Final = {
         _async_get_delivery_report, SMS_ID_SCHEMA, SupportsResponse.ONLY
     ),
     SERVICE_LIST_SENT_SMS: _Service(
-        _async_list_sent_sms, LIST_SENT_SMS_SCHEMA, SupportsResponse.ONLY
+        _async_list_sent_sms, LIST_SENT_SMS_SCHEMA, SupportsResponse.ONLY, admin=True
     ),
     SERVICE_LIST_REPLIES: _Service(
-        _async_list_replies, LIST_REPLIES_SCHEMA, SupportsResponse.ONLY
+        _async_list_replies, LIST_REPLIES_SCHEMA, SupportsResponse.ONLY, admin=True
     ),
     SERVICE_ADD_CONTACT: _Service(_async_add_contact, ADD_CONTACT_SCHEMA),
     SERVICE_TRANSFER_CREDITS: _Service(

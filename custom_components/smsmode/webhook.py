@@ -111,7 +111,7 @@ async def async_register(hass: HomeAssistant, entry: SmsmodeConfigEntry) -> None
         hass,
         DOMAIN,
         entry.title,
-        entry.data[CONF_WEBHOOK_ID],
+        entry.runtime_data.webhook_id,
         partial(_async_handle_webhook, entry),
         local_only=False,
         allowed_methods=[METH_GET, METH_POST],
@@ -120,21 +120,40 @@ async def async_register(hass: HomeAssistant, entry: SmsmodeConfigEntry) -> None
 
 @callback
 def async_unregister(hass: HomeAssistant, entry: SmsmodeConfigEntry) -> None:
-    """Unregister the entry's webhook (unload)."""
-    webhook.async_unregister(hass, entry.data[CONF_WEBHOOK_ID])
+    """Unregister the webhook the setup registered (unload).
+
+    Its id, not the entry's: a new webhook URL (reconfigure) is in the entry's
+    data before the reload unloads the old one.
+    """
+    webhook.async_unregister(hass, entry.runtime_data.webhook_id)
 
 
-async def async_delete_cloudhook(
-    hass: HomeAssistant, entry: SmsmodeConfigEntry
-) -> None:
-    """Delete the entry's cloudhook (the entry is being removed)."""
+async def async_delete_cloudhook(hass: HomeAssistant, data: Mapping[str, Any]) -> None:
+    """Delete the cloudhook of an entry's data (entry removed, or URL renewed)."""
     cloud = _cloud(hass)
-    if CONF_CLOUDHOOK_URL not in entry.data or cloud is None:
+    if CONF_CLOUDHOOK_URL not in data or cloud is None:
         return
     try:
-        await cloud.async_delete_cloudhook(hass, entry.data[CONF_WEBHOOK_ID])
+        await cloud.async_delete_cloudhook(hass, data[CONF_WEBHOOK_ID])
     except cloud.CloudNotAvailable:
         LOGGER.debug("Home Assistant Cloud is not available: cloudhook left")
+
+
+async def async_renew_webhook(
+    hass: HomeAssistant, data: Mapping[str, Any]
+) -> dict[str, Any]:
+    """Return an entry's data with a new webhook id, for a URL that leaked.
+
+    The new id gets a cloudhook when Cloud is subscribed (else the next setup
+    that finds Cloud connected makes it), and the old cloudhook is deleted once
+    the new one exists. The old id answers nothing once the entry reloads.
+    """
+    renewed = {key: value for key, value in data.items() if key != CONF_CLOUDHOOK_URL}
+    renewed[CONF_WEBHOOK_ID] = webhook.async_generate_id()
+    if cloudhook := await async_create_cloudhook(hass, renewed[CONF_WEBHOOK_ID]):
+        renewed[CONF_CLOUDHOOK_URL] = cloudhook
+    await async_delete_cloudhook(hass, data)
+    return renewed
 
 
 async def _async_handle_webhook(
