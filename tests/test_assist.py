@@ -9,10 +9,11 @@ from datetime import timedelta
 from typing import Any
 
 from freezegun.api import FrozenDateTimeFactory
+from homeassistant.components import conversation
 from homeassistant.config_entries import ConfigSubentryData
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ServiceValidationError
-from homeassistant.helpers import issue_registry as ir
+from homeassistant.helpers import intent, issue_registry as ir
 from homeassistant.setup import async_setup_component
 import pytest
 from pytest_homeassistant_custom_component.common import (
@@ -26,10 +27,12 @@ from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
 from custom_components.smsmode.const import (
     CONF_ASSIST,
+    CONF_ASSIST_AGENT,
     CONF_ASSIST_HOURLY_LIMIT,
     CONF_ASSIST_LANGUAGE,
     CONF_ASSIST_PERSON,
     CONF_ASSIST_SECRET,
+    CONF_MAX_SEGMENTS,
     CONF_NUMBER,
     DOMAIN,
     EVENT_ASSIST_ANSWERED,
@@ -72,21 +75,41 @@ async def async_setup_assist(hass: HomeAssistant) -> str:
     return user.id
 
 
+async def async_alice_account(
+    hass: HomeAssistant,
+    simulator: Simulator,
+    freezer: FrozenDateTimeFactory,
+    *,
+    options: dict[str, Any] | None = None,
+    start: bool = True,
+    **assist: Any,
+) -> MockConfigEntry:
+    """Set up an account where Alice has Assist on (and Bob has not).
+
+    Time is frozen to be stepped; with `start`, Alice got the opening SMS.
+    """
+    freezer.move_to("2026-06-15 10:00:00+00:00")
+    await async_setup_assist(hass)
+    entry = await async_setup_account(
+        hass,
+        simulator,
+        options=options,
+        recipients=[BOB],
+        extra=[assist_recipient(*ALICE, **assist)],
+    )
+    if start:
+        await _start(hass, entry, "Alice")
+    return entry
+
+
 @pytest.fixture
 async def account(
     hass: HomeAssistant,
     smsmode_simulator: Simulator,
     freezer: FrozenDateTimeFactory,
 ) -> MockConfigEntry:
-    """Alice with Assist on, Bob without; time frozen to be stepped."""
-    freezer.move_to("2026-06-15 10:00:00+00:00")
-    await async_setup_assist(hass)
-    return await async_setup_account(
-        hass,
-        smsmode_simulator,
-        recipients=[BOB],
-        extra=[assist_recipient(*ALICE)],
-    )
+    """Alice with Assist on, Bob without, nothing sent yet."""
+    return await async_alice_account(hass, smsmode_simulator, freezer, start=False)
 
 
 async def _start(hass: HomeAssistant, entry: MockConfigEntry, recipient: str) -> Any:
@@ -138,13 +161,9 @@ async def test_start_conversation_in_the_recipient_language(
     freezer: FrozenDateTimeFactory,
 ) -> None:
     """The opening SMS is in the recipient's Assist language."""
-    await async_setup_assist(hass)
-    entry = await async_setup_account(
-        hass,
-        smsmode_simulator,
-        extra=[assist_recipient(*ALICE, **{CONF_ASSIST_LANGUAGE: "fr"})],
+    await async_alice_account(
+        hass, smsmode_simulator, freezer, **{CONF_ASSIST_LANGUAGE: "fr"}
     )
-    await _start(hass, entry, "Alice")
     assert sent(smsmode_simulator)[-1]["message"] == (
         "Ici Home Assistant : écrivez-moi ce dont vous avez besoin."
     )
@@ -380,15 +399,10 @@ async def test_secret_word(
     freezer: FrozenDateTimeFactory,
 ) -> None:
     """With a secret word, only messages starting with it are answered."""
-    freezer.move_to("2026-06-15 10:00:00+00:00")
     events = async_capture_events(hass, EVENT_ASSIST_ANSWERED)
-    await async_setup_assist(hass)
-    entry = await async_setup_account(
-        hass,
-        smsmode_simulator,
-        extra=[assist_recipient(*ALICE, **{CONF_ASSIST_SECRET: "sesame"})],
+    entry = await async_alice_account(
+        hass, smsmode_simulator, freezer, **{CONF_ASSIST_SECRET: "sesame"}
     )
-    await _start(hass, entry, "Alice")
     await _text(hass, freezer, smsmode_simulator, "what time is it")
     assert _answers(smsmode_simulator) == []
     assert entry.runtime_data.assist.refused["secret"] == 1
@@ -403,15 +417,9 @@ async def test_limit_told_once_then_silence(
     freezer: FrozenDateTimeFactory,
 ) -> None:
     """Past the hourly limit: one SMS says so, then nothing."""
-    freezer.move_to("2026-06-15 10:00:00+00:00")
-    await async_setup_assist(hass)
-    entry = await async_setup_account(
-        hass,
-        smsmode_simulator,
-        options={CONF_ASSIST_HOURLY_LIMIT: 2},
-        extra=[assist_recipient(*ALICE)],
+    entry = await async_alice_account(
+        hass, smsmode_simulator, freezer, options={CONF_ASSIST_HOURLY_LIMIT: 2}
     )
-    await _start(hass, entry, "Alice")
     for n in range(5):
         await _text(hass, freezer, smsmode_simulator, f"what time is it {n}")
     answers = _answers(smsmode_simulator)
@@ -454,12 +462,7 @@ async def test_agent_or_user_missing(
     reason: str,
 ) -> None:
     """An agent gone, or a person without a user: no answer, and a warning."""
-    freezer.move_to("2026-06-15 10:00:00+00:00")
-    await async_setup_assist(hass)
-    entry = await async_setup_account(
-        hass, smsmode_simulator, extra=[assist_recipient(*ALICE, **assist)]
-    )
-    await _start(hass, entry, "Alice")
+    entry = await async_alice_account(hass, smsmode_simulator, freezer, **assist)
     await _text(hass, freezer, smsmode_simulator, "what time is it")
     assert _answers(smsmode_simulator) == []
     assert dict(entry.runtime_data.assist.refused) == {reason: 1}
@@ -518,3 +521,69 @@ async def test_diagnostics_hide_the_secret_word(
     assert recipient["data"][CONF_ASSIST] is True
     assert result["assist_not_answered"] == {}
     assert "sesame" not in str(result)
+
+
+CHATTY_ANSWER = "The kitchen\u2019s lights are on. " + " ".join(["All good."] * 60)
+
+
+class ChattyAgent(conversation.AbstractConversationAgent):
+    """An agent that talks as an LLM may: long, with typographic quotes.
+
+    It records what it was asked, to show the SMS prompt reaches it.
+    """
+
+    def __init__(self) -> None:
+        """Start with nothing asked."""
+        self.inputs: list[conversation.ConversationInput] = []
+
+    @property
+    def supported_languages(self) -> str:
+        """Return every language."""
+        return "*"
+
+    async def async_process(
+        self, user_input: conversation.ConversationInput
+    ) -> conversation.ConversationResult:
+        """Answer at length."""
+        self.inputs.append(user_input)
+        response = intent.IntentResponse(language=user_input.language)
+        response.async_set_speech(CHATTY_ANSWER)
+        return conversation.ConversationResult(
+            response=response, conversation_id="chatty-1"
+        )
+
+
+async def test_long_answer_of_another_agent_cut_to_fit(
+    hass: HomeAssistant,
+    smsmode_simulator: Simulator,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """Another agent is asked for short plain text; a long answer is cut to one SMS."""
+    agent_entry = MockConfigEntry(domain="chatty")
+    agent_entry.add_to_hass(hass)
+    agent = ChattyAgent()
+    entry = await async_alice_account(
+        hass,
+        smsmode_simulator,
+        freezer,
+        options={CONF_MAX_SEGMENTS: 1},
+        **{CONF_ASSIST_AGENT: agent_entry.entry_id},
+    )
+    conversation.async_set_agent(hass, agent_entry, agent)
+    await _text(hass, freezer, smsmode_simulator, "how is the kitchen")
+    (answer,) = _answers(smsmode_simulator)
+    text = answer["message"]
+    # GSM only (replies allowed): the typographic quote replaced.
+    full = CHATTY_ANSWER.replace("\u2019", "'")
+    assert text.endswith("...")
+    cut = text.removesuffix("...")
+    assert full.startswith(cut)
+    assert full[len(cut)] == " "  # after a whole word
+    assert 150 < len(text) <= 160
+    assert answer["classe_msg"] == "4"
+    (asked,) = agent.inputs
+    assert asked.text == "how is the kitchen"
+    assert asked.context.user_id is not None
+    assert asked.extra_system_prompt is not None
+    assert "160 characters" in asked.extra_system_prompt
+    assert entry.runtime_data.assist.refused == {}
