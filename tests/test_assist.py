@@ -340,6 +340,26 @@ async def test_answer_by_sms(
     assert dict(account.runtime_data.assist.refused) == {}
 
 
+async def _async_send(
+    hass: HomeAssistant, entry: MockConfigEntry, number: str, *, reply_allowed: bool
+) -> str:
+    """Send an SMS of the account's own (not Assist's); return its id."""
+    response = await hass.services.async_call(
+        DOMAIN,
+        "send_sms",
+        {
+            "config_entry_id": entry.entry_id,
+            "recipients": [number],
+            "message": "Hello",
+            "reply_allowed": reply_allowed,
+        },
+        blocking=True,
+        return_response=True,
+    )
+    assert response is not None
+    return str(response["sms_id"])
+
+
 async def test_no_answer_without_assist(
     hass: HomeAssistant,
     account: MockConfigEntry,
@@ -347,17 +367,7 @@ async def test_no_answer_without_assist(
     freezer: FrozenDateTimeFactory,
 ) -> None:
     """Bob has no Assist: his reply is an event, never a conversation."""
-    await hass.services.async_call(
-        DOMAIN,
-        "send_sms",
-        {
-            "config_entry_id": account.entry_id,
-            "recipients": [BOB[1]],
-            "message": "Hello Bob",
-            "reply_allowed": True,
-        },
-        blocking=True,
-    )
+    await _async_send(hass, account, BOB[1], reply_allowed=True)
     await _text(hass, freezer, smsmode_simulator, "what time is it", BOB[1])
     assert len(sent(smsmode_simulator)) == 1
     assert dict(account.runtime_data.assist.refused) == {}
@@ -370,27 +380,15 @@ async def test_only_answers_to_our_sms_to_that_number(
     freezer: FrozenDateTimeFactory,
 ) -> None:
     """A reply linked to no SMS of ours, to Bob's, or to one without replies: none."""
-    response = await hass.services.async_call(
-        DOMAIN,
-        "send_sms",
-        {
-            "config_entry_id": account.entry_id,
-            "recipients": [BOB[1]],
-            "message": "Hello Bob",
-            "reply_allowed": True,
-        },
-        blocking=True,
-        return_response=True,
-    )
-    assert response is not None
-    await smsmode_simulator.inject_reply(
-        "what time is it", ALICE[1], str(response["sms_id"])
-    )
-    await async_step_time(hass, freezer, timedelta(minutes=1))
+    to_bob = await _async_send(hass, account, BOB[1], reply_allowed=True)
+    no_replies = await _async_send(hass, account, ALICE[1], reply_allowed=False)
+    for sms_id in (to_bob, no_replies):
+        await smsmode_simulator.inject_reply("what time is it", ALICE[1], sms_id)
+        await async_step_time(hass, freezer, timedelta(minutes=1))
     # No SMS allowed Alice to reply: the reply answers nothing.
     await _text(hass, freezer, smsmode_simulator, "what time is it")
-    assert len(sent(smsmode_simulator)) == 1
-    assert account.runtime_data.assist.refused["not_an_answer"] == 2
+    assert len(sent(smsmode_simulator)) == 2
+    assert account.runtime_data.assist.refused["not_an_answer"] == 3
 
 
 async def test_secret_word(
