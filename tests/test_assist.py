@@ -207,12 +207,34 @@ async def test_stop_turns_assist_off(
     with pytest.raises(ServiceValidationError):
         await _start(hass, account, "Alice")
 
+    # Bob's change reloads the account: the issue stays while Alice's Assist is off.
+    bob = next(s for s in account.subentries.values() if s.title == "Bob")
+    hass.config_entries.async_update_subentry(account, bob, title="Bob B.")
+    await hass.async_block_till_done()
+    assert ir.async_get(hass).async_get_issue(DOMAIN, issue.issue_id) is not None
     # Turned on again by the user: the issue goes.
     hass.config_entries.async_update_subentry(
         account, alice, data={**alice.data, CONF_ASSIST: True}
     )
     await hass.async_block_till_done()
     assert ir.async_get(hass).async_get_issue(DOMAIN, issue.issue_id) is None
+
+
+async def test_stop_issue_goes_with_the_recipient(
+    hass: HomeAssistant,
+    account: MockConfigEntry,
+    smsmode_simulator: Simulator,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """A recipient removed after STOP takes its repair issue with it."""
+    await _start(hass, account, "Alice")
+    await _text(hass, freezer, smsmode_simulator, "STOP")
+    alice = next(s for s in account.subentries.values() if s.title == "Alice")
+    issue_id = f"{ISSUE_ASSIST_STOPPED}_{account.entry_id}_{alice.subentry_id}"
+    assert ir.async_get(hass).async_get_issue(DOMAIN, issue_id) is not None
+    assert hass.config_entries.async_remove_subentry(account, alice.subentry_id)
+    await hass.async_block_till_done()
+    assert ir.async_get(hass).async_get_issue(DOMAIN, issue_id) is None
 
 
 # --- the recipient form ----------------------------------------------------------

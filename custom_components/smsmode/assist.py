@@ -36,7 +36,7 @@ from .const import (
 )
 from .coordinator import SmsmodeConfigEntry
 from .inbox import inbox_signal
-from .issues import async_clear_assist_stopped, async_set_assist_stopped
+from .issues import async_prune_assist_stopped, async_set_assist_stopped
 from .outbox_store import QueuedSms
 from .outgoing import OutgoingSms
 from .request import AccountOptions, SmsRequest, async_normalize_number
@@ -74,10 +74,16 @@ class SmsmodeAssist:
 
     @callback
     def async_start(self) -> CALLBACK_TYPE:
-        """Listen to confirmed replies; clear the STOP issue of those back on."""
-        for subentry in self._entry.subentries.values():
-            if assist_settings(subentry) is not None:
-                async_clear_assist_stopped(self._hass, self._entry, subentry)
+        """Listen to confirmed replies; keep the STOP issues of those still off."""
+        async_prune_assist_stopped(
+            self._hass,
+            self._entry,
+            [
+                subentry.subentry_id
+                for subentry in self._entry.subentries.values()
+                if assist_settings(subentry) is None
+            ],
+        )
         return async_dispatcher_connect(
             self._hass,
             inbox_signal(self._entry.entry_id, EVENT_MESSAGE_RECEIVED),

@@ -1,5 +1,7 @@
 """Repair issues the integration raises, and clears once the cause is gone."""
 
+from collections.abc import Collection
+
 from homeassistant.config_entries import ConfigEntry, ConfigSubentry
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers import issue_registry as ir
@@ -217,11 +219,21 @@ def async_set_assist_stopped(
 
 
 @callback
-def async_clear_assist_stopped(
-    hass: HomeAssistant, entry: ConfigEntry, recipient: ConfigSubentry
+def async_prune_assist_stopped(
+    hass: HomeAssistant, entry: ConfigEntry, keep: Collection[str]
 ) -> None:
-    """Clear a recipient's STOP issue (Assist is on again, or it is removed)."""
-    _async_delete_issue(hass, entry, ISSUE_ASSIST_STOPPED, recipient.subentry_id)
+    """Clear the STOP issues of recipients not in `keep` (subentry ids).
+
+    A recipient with Assist on again, or removed, has no reason for one.
+    """
+    prefix = f"{_issue_id(ISSUE_ASSIST_STOPPED, entry)}_"
+    for domain, issue_id in list(ir.async_get(hass).issues):
+        if (
+            domain == DOMAIN
+            and issue_id.startswith(prefix)
+            and issue_id.removeprefix(prefix) not in keep
+        ):
+            ir.async_delete_issue(hass, DOMAIN, issue_id)
 
 
 @callback
@@ -234,5 +246,4 @@ def async_clear_all(hass: HomeAssistant, entry: ConfigEntry) -> None:
     async_clear_outbox_stuck(hass, entry)
     _async_delete_issue(hass, entry, ISSUE_OUTBOX_UNREADABLE)
     async_clear_callbacks_refused(hass, entry)
-    for recipient in entry.subentries.values():
-        async_clear_assist_stopped(hass, entry, recipient)
+    async_prune_assist_stopped(hass, entry, ())
