@@ -31,7 +31,7 @@ from .sent_memory import SmsmodeSentMemory
 CONFIRMED: Final = "confirmed"
 REFUSED: Final = "refused"  # smsmode's data says otherwise
 UNCONFIRMED: Final = "unconfirmed"  # smsmode did not list it in time
-OVERFLOW: Final = "overflow"  # too many waiting already
+OVERFLOW: Final = "overflow"  # pushed out by newer ones, too many waiting
 # Callbacks kept per waiting key (a report's statuses for one SMS).
 MAX_PER_KEY: Final = 10
 
@@ -79,10 +79,14 @@ class SmsmodeConfirmer[T](SmsmodePoller):
         """Hold a callback until a read confirms or refuses it."""
         if (waiting := self._waiting.get(key)) is None:
             if len(self._waiting) >= self.max_waiting:
-                LOGGER.debug("Too many callbacks wait for smsmode: one dropped")
-                self.counts[OVERFLOW] += 1
-                return
+                # The oldest goes: a flood cannot keep a newer, real one out.
+                LOGGER.debug("Too many callbacks wait for smsmode: the oldest dropped")
+                self.counts[OVERFLOW] += len(
+                    self._async_take(next(iter(self._waiting)))
+                )
             waiting = self._waiting[key] = Waiting(since)
+        if item in waiting.callbacks:  # smsmode repeating itself
+            return
         if len(waiting.callbacks) >= MAX_PER_KEY:
             self.counts[OVERFLOW] += 1
             return

@@ -14,15 +14,18 @@ from datetime import datetime, timedelta
 from homeassistant.core import callback
 from homeassistant.util import dt as dt_util
 
-from .api import ReplyCallback
+from .api import Reply, ReplyCallback
 from .confirmation import CONFIRMED, REFUSED, SmsmodeConfirmer
 from .const import LOGGER, REPLY_WINDOW
 from .reply_links import async_fire_reply
 from .reply_poller import POLL_OVERLAP
 
 
-def _blanks_collapsed(text: str) -> str:
-    return " ".join(text.split())
+def _same_reply(listed: Reply, reply: ReplyCallback) -> bool:
+    """Tell whether a callback is the listed reply: same sender, same words."""
+    return (
+        listed.sender == reply.sender and listed.text.split() == reply.message.split()
+    )
 
 
 class SmsmodeReplyConfirmer(SmsmodeConfirmer[ReplyCallback]):
@@ -33,7 +36,8 @@ class SmsmodeReplyConfirmer(SmsmodeConfirmer[ReplyCallback]):
     min_spacing = timedelta(seconds=5)
     max_spacing = timedelta(seconds=40)
     confirm_for = timedelta(minutes=2)
-    max_waiting = 200
+    # A read serves them all whatever their number: many may wait.
+    max_waiting = 2000
 
     @callback
     def async_check(self, reply: ReplyCallback) -> None:
@@ -62,20 +66,21 @@ class SmsmodeReplyConfirmer(SmsmodeConfirmer[ReplyCallback]):
         confirmed = 0
         for response_id in [key for key in self._waiting if key in listed]:
             reply = listed[response_id]
-            (first, *_) = self._async_take(response_id)
-            if reply.sender != first.sender or _blanks_collapsed(
-                reply.text
-            ) != _blanks_collapsed(first.message):
-                LOGGER.debug("A reply callback differs from smsmode's list: refused")
-                self.counts[REFUSED] += 1
-                continue
-            async_fire_reply(
-                self._entry,
-                self._inbox,
-                self._memory,
-                reply,
-                received_at=first.received_at,
-            )
-            self.counts[CONFIRMED] += 1
-            confirmed += 1
+            matching = None
+            for callback_ in self._async_take(response_id):
+                if matching is None and _same_reply(reply, callback_):
+                    matching = callback_
+                else:
+                    LOGGER.debug("A reply callback differs from smsmode's list")
+                    self.counts[REFUSED] += 1
+            if matching is not None:
+                async_fire_reply(
+                    self._entry,
+                    self._inbox,
+                    self._memory,
+                    reply,
+                    received_at=matching.received_at,
+                )
+                self.counts[CONFIRMED] += 1
+                confirmed += 1
         return confirmed
