@@ -19,7 +19,10 @@ from homeassistant.helpers.network import NoURLAvailableError
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
+from custom_components.smsmode.assist_settings import ASSIST_KEYS
 from custom_components.smsmode.const import (
+    CONF_ASSIST_DAILY_CAP,
+    CONF_ASSIST_HOURLY_LIMIT,
     CONF_BALANCE_INTERVAL,
     CONF_CLOUDHOOK_URL,
     CONF_DELIVERY_REPORTS,
@@ -665,6 +668,8 @@ VALID_OPTIONS = {
     CONF_REPLY_POLL_INTERVAL: 10.0,
     CONF_QUEUE_FAILED_SENDS: False,
     CONF_OUTBOX_HORIZON: 48.0,
+    CONF_ASSIST_HOURLY_LIMIT: 5.0,
+    CONF_ASSIST_DAILY_CAP: 20.0,
 }
 
 
@@ -693,7 +698,10 @@ async def test_options_saved_and_reloaded(
         CONF_BALANCE_INTERVAL: 15,
         CONF_REPLY_POLL_INTERVAL: 10,
         CONF_OUTBOX_HORIZON: 48,
+        CONF_ASSIST_HOURLY_LIMIT: 5,
+        CONF_ASSIST_DAILY_CAP: 20,
     }
+    assert isinstance(config_entry.options[CONF_ASSIST_DAILY_CAP], int)
     assert isinstance(config_entry.options[CONF_MAX_SEGMENTS], int)
     assert isinstance(config_entry.options[CONF_BALANCE_INTERVAL], int)
     assert isinstance(config_entry.options[CONF_REPLY_POLL_INTERVAL], int)
@@ -721,6 +729,8 @@ async def test_options_defaults(
         CONF_REPLY_POLL_INTERVAL: 5,
         CONF_QUEUE_FAILED_SENDS: True,
         CONF_OUTBOX_HORIZON: 24,
+        CONF_ASSIST_HOURLY_LIMIT: 10,
+        CONF_ASSIST_DAILY_CAP: 30,
     }
 
 
@@ -881,6 +891,7 @@ async def test_reconfigure_recipient(
     suggested = {
         str(key): key.description["suggested_value"]
         for key in result["data_schema"].schema
+        if key.description
     }
     assert suggested == {CONF_NAME: "Alice", CONF_NUMBER: NUMBER}
 
@@ -975,7 +986,7 @@ async def test_forms_serialize_for_the_frontend(
     assert set(fields["user"]) == {CONF_API_KEY, CONF_URL}
     assert fields["user"][CONF_URL]["default"] == DEFAULT_URL
     assert set(fields["reauth"]) == {CONF_API_KEY}
-    assert set(fields["recipient"]) == {CONF_NAME, CONF_NUMBER}
+    assert set(fields["recipient"]) == {CONF_NAME, CONF_NUMBER, *ASSIST_KEYS}
     options = fields["options"]
     assert set(options) == set(VALID_OPTIONS) | {CONF_SENDER}
     assert options[CONF_MAX_SEGMENTS]["selector"]["number"]["max"] == 5

@@ -16,8 +16,9 @@ from homeassistant.helpers import config_validation as cv
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.typing import ConfigType
 
-from . import notify, services, webhook
+from . import assist_service, notify, services, webhook
 from .api import SmsmodeClient
+from .assist import SmsmodeAssist
 from .const import DEFAULT_URL, DOMAIN
 from .coordinator import (
     SmsmodeBalanceCoordinator,
@@ -42,6 +43,7 @@ CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
 async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
     """Register the services once, whatever the number of accounts."""
     services.async_setup_services(hass)
+    assist_service.async_setup_assist_service(hass)
     return True
 
 
@@ -88,6 +90,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: SmsmodeConfigEntry) -> b
         sender=sender,
         outbox=outbox,
         webhook_id=entry.data[CONF_WEBHOOK_ID],
+        assist=SmsmodeAssist(hass, entry),
     )
 
     # Nothing below fails the setup (Home Assistant logs a platform's errors), so
@@ -100,6 +103,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: SmsmodeConfigEntry) -> b
 
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
     await notify.async_load_legacy_notify(hass, entry)
+    entry.async_on_unload(entry.runtime_data.assist.async_start())
     reply_poller.async_start()
     report_poller.async_start()
     outbox.async_start()

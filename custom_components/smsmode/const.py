@@ -26,6 +26,9 @@ CONF_LOW_CREDIT_THRESHOLD: Final = "low_credit_threshold"
 CONF_REPLY_POLL_INTERVAL: Final = "reply_poll_interval"
 CONF_QUEUE_FAILED_SENDS: Final = "queue_failed_sends"
 CONF_OUTBOX_HORIZON: Final = "outbox_horizon"
+# Assist by SMS: messages one number may send, per hour and per day.
+CONF_ASSIST_HOURLY_LIMIT: Final = "assist_hourly_limit"
+CONF_ASSIST_DAILY_CAP: Final = "assist_daily_cap"
 
 # Stored in entry.data beside CONF_API_KEY, CONF_URL and CONF_WEBHOOK_ID.
 CONF_CLOUDHOOK_URL: Final = "cloudhook_url"
@@ -33,6 +36,12 @@ CONF_CLOUDHOOK_URL: Final = "cloudhook_url"
 # Recipients are config subentries of this type, holding a name and a number.
 SUBENTRY_TYPE_RECIPIENT: Final = "recipient"
 CONF_NUMBER: Final = "number"
+# Assist by SMS, per recipient (assist.py); off unless CONF_ASSIST is true.
+CONF_ASSIST: Final = "assist"
+CONF_ASSIST_PERSON: Final = "assist_person"
+CONF_ASSIST_AGENT: Final = "assist_agent"
+CONF_ASSIST_LANGUAGE: Final = "assist_language"
+CONF_ASSIST_SECRET: Final = "assist_secret"  # noqa: S105 (a key, not the word)
 
 
 class EncodingPolicy(StrEnum):
@@ -69,6 +78,11 @@ REPORT_WINDOW: Final = timedelta(hours=48)
 DEFAULT_QUEUE_FAILED_SENDS: Final = True
 DEFAULT_OUTBOX_HORIZON: Final = 24
 MAX_OUTBOX_HORIZON: Final = 72
+# Assist by SMS: a conversation is a few messages a minute at most; a hundred
+# answers a day is a bill worth stopping.
+DEFAULT_ASSIST_HOURLY_LIMIT: Final = 10
+DEFAULT_ASSIST_DAILY_CAP: Final = 30
+MAX_ASSIST_MESSAGES: Final = 500
 
 # Bus events fired for smsmode's callbacks (public names used in automations).
 EVENT_MESSAGE_RECEIVED: Final = "smsmode_message_received"
@@ -77,6 +91,8 @@ EVENT_DELIVERY_REPORT: Final = "smsmode_delivery_report"
 EVENT_SEND_QUEUED: Final = "smsmode_send_queued"
 EVENT_SEND_FAILED: Final = "smsmode_send_failed"
 EVENT_QUEUED_SMS_SENT: Final = "smsmode_queued_sms_sent"
+# Bus event of Assist by SMS: one per answer sent.
+EVENT_ASSIST_ANSWERED: Final = "smsmode_assist_answered"
 
 # Repair issue ids (suffixed with the entry id).
 ISSUE_LOW_CREDIT: Final = "low_credit"
@@ -86,3 +102,4 @@ ISSUE_CALLBACK_URL_NOT_HTTPS: Final = "callback_url_not_https"
 ISSUE_OUTBOX_STUCK: Final = "outbox_stuck"
 ISSUE_OUTBOX_UNREADABLE: Final = "outbox_unreadable"
 ISSUE_CALLBACKS_REFUSED: Final = "callbacks_refused"
+ISSUE_ASSIST_STOPPED: Final = "assist_stopped"

@@ -33,6 +33,7 @@ from .refusals import CallbackRefusals
 
 if TYPE_CHECKING:
     # These modules use SmsmodeConfigEntry, defined here.
+    from .assist import SmsmodeAssist
     from .inbox import SmsmodeInbox
     from .notify import SmsmodeNotificationService
     from .outbox import SmsmodeOutbox
@@ -71,6 +72,8 @@ class SmsmodeRuntimeData:
     # The webhook id registered at setup, unregistered at unload whatever the
     # entry's data holds by then (a reconfigure may have renewed it).
     webhook_id: str
+    # Assist by SMS: answers recipients who text Home Assistant.
+    assist: SmsmodeAssist
     # `notify.smsmode…`, handed to the notify component by discovery.
     legacy_notify: SmsmodeNotificationService | None = None
     # Callbacks the webhook refused (diagnostics, warnings, repair issue).

@@ -7,11 +7,13 @@ from homeassistant.const import CONF_API_KEY, CONF_NAME, CONF_URL, CONF_WEBHOOK_
 from homeassistant.core import HomeAssistant
 
 from .api_url import without_credentials
-from .const import CONF_CLOUDHOOK_URL, CONF_NUMBER, CONF_SENDER
+from .const import CONF_ASSIST_SECRET, CONF_CLOUDHOOK_URL, CONF_NUMBER, CONF_SENDER
 from .coordinator import SmsmodeConfigEntry
 
 TO_REDACT = {
     CONF_API_KEY,
+    # The word that lets a recipient's messages reach Assist.
+    CONF_ASSIST_SECRET,
     CONF_CLOUDHOOK_URL,
     # A recipient's name is a person's.
     CONF_NAME,
@@ -58,4 +60,6 @@ async def async_get_config_entry_diagnostics(
             "delivery_reports": entry.runtime_data.report_confirmer.as_dict(),
         },
         "sent_sms_remembered": len(entry.runtime_data.sent_memory),
+        # Messages Assist by SMS did not answer, by reason (counts only).
+        "assist_not_answered": dict(entry.runtime_data.assist.refused),
     }

@@ -1,11 +1,14 @@
 """Repair issues the integration raises, and clears once the cause is gone."""
 
-from homeassistant.config_entries import ConfigEntry
+from collections.abc import Collection
+
+from homeassistant.config_entries import ConfigEntry, ConfigSubentry
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers import issue_registry as ir
 
 from .const import (
     DOMAIN,
+    ISSUE_ASSIST_STOPPED,
     ISSUE_CALLBACK_URL_NOT_HTTPS,
     ISSUE_CALLBACKS_REFUSED,
     ISSUE_INSUFFICIENT_CREDITS,
@@ -19,8 +22,9 @@ from .const import (
 REMOTE_ACCESS_DOCS = "https://www.home-assistant.io/docs/configuration/remote/"
 
 
-def _issue_id(kind: str, entry: ConfigEntry) -> str:
-    return f"{kind}_{entry.entry_id}"
+def _issue_id(kind: str, entry: ConfigEntry, subject: str | None = None) -> str:
+    """Name an entry's issue; `subject` tells apart those of one kind (recipients)."""
+    return f"{kind}_{entry.entry_id}" + (f"_{subject}" if subject else "")
 
 
 @callback
@@ -32,13 +36,14 @@ def _async_create_issue(
     severity: ir.IssueSeverity,
     persistent: bool = False,
     learn_more_url: str | None = None,
+    subject: str | None = None,
     **placeholders: str,
 ) -> None:
     """Raise one of the entry's issues, named by its title: none is fixable here."""
     ir.async_create_issue(
         hass,
         DOMAIN,
-        _issue_id(translation_key, entry),
+        _issue_id(translation_key, entry, subject),
         is_fixable=False,
         is_persistent=persistent,
         severity=severity,
@@ -74,8 +79,10 @@ def async_set_insufficient_credits(hass: HomeAssistant, entry: ConfigEntry) -> N
 
 
 @callback
-def _async_delete_issue(hass: HomeAssistant, entry: ConfigEntry, kind: str) -> None:
-    ir.async_delete_issue(hass, DOMAIN, _issue_id(kind, entry))
+def _async_delete_issue(
+    hass: HomeAssistant, entry: ConfigEntry, kind: str, subject: str | None = None
+) -> None:
+    ir.async_delete_issue(hass, DOMAIN, _issue_id(kind, entry, subject))
 
 
 @callback
@@ -193,6 +200,43 @@ def async_clear_callbacks_refused(hass: HomeAssistant, entry: ConfigEntry) -> No
 
 
 @callback
+def async_set_assist_stopped(
+    hass: HomeAssistant, entry: ConfigEntry, recipient: ConfigSubentry
+) -> None:
+    """Say that a recipient texted STOP: Assist is off for its number.
+
+    Persistent: the person asked, and turning it back on is the user's choice.
+    """
+    _async_create_issue(
+        hass,
+        entry,
+        translation_key=ISSUE_ASSIST_STOPPED,
+        severity=ir.IssueSeverity.WARNING,
+        persistent=True,
+        subject=recipient.subentry_id,
+        recipient=recipient.title,
+    )
+
+
+@callback
+def async_prune_assist_stopped(
+    hass: HomeAssistant, entry: ConfigEntry, keep: Collection[str]
+) -> None:
+    """Clear the STOP issues of recipients not in `keep` (subentry ids).
+
+    A recipient with Assist on again, or removed, has no reason for one.
+    """
+    prefix = f"{_issue_id(ISSUE_ASSIST_STOPPED, entry)}_"
+    for domain, issue_id in list(ir.async_get(hass).issues):
+        if (
+            domain == DOMAIN
+            and issue_id.startswith(prefix)
+            and issue_id.removeprefix(prefix) not in keep
+        ):
+            ir.async_delete_issue(hass, DOMAIN, issue_id)
+
+
+@callback
 def async_clear_all(hass: HomeAssistant, entry: ConfigEntry) -> None:
     """Clear every issue of an entry (it is being removed)."""
     async_clear_low_credit(hass, entry)
@@ -202,3 +246,4 @@ def async_clear_all(hass: HomeAssistant, entry: ConfigEntry) -> None:
     async_clear_outbox_stuck(hass, entry)
     _async_delete_issue(hass, entry, ISSUE_OUTBOX_UNREADABLE)
     async_clear_callbacks_refused(hass, entry)
+    async_prune_assist_stopped(hass, entry, ())

@@ -6,7 +6,7 @@ a recipient's change does.
 
 from collections.abc import Mapping
 from datetime import timedelta
-from typing import Any
+from typing import Any, Final
 
 from homeassistant.config_entries import ConfigFlowResult, OptionsFlow
 from homeassistant.const import UnitOfTime
@@ -24,6 +24,8 @@ import voluptuous as vol
 
 from .api import MAX_SEGMENTS, SmsmodeInvalidSenderError, validate_sender
 from .const import (
+    CONF_ASSIST_DAILY_CAP,
+    CONF_ASSIST_HOURLY_LIMIT,
     CONF_BALANCE_INTERVAL,
     CONF_DELIVERY_REPORTS,
     CONF_ENCODING_POLICY,
@@ -35,6 +37,8 @@ from .const import (
     CONF_REPLY_POLL_INTERVAL,
     CONF_SENDER,
     CONF_STOP,
+    DEFAULT_ASSIST_DAILY_CAP,
+    DEFAULT_ASSIST_HOURLY_LIMIT,
     DEFAULT_BALANCE_INTERVAL,
     DEFAULT_DELIVERY_REPORTS,
     DEFAULT_ENCODING_POLICY,
@@ -45,6 +49,7 @@ from .const import (
     DEFAULT_REPLY_ALLOWED,
     DEFAULT_REPLY_POLL_INTERVAL,
     DEFAULT_STOP,
+    MAX_ASSIST_MESSAGES,
     MAX_OUTBOX_HORIZON,
     MAX_REPLY_POLL_INTERVAL,
     MIN_BALANCE_INTERVAL_MINUTES,
@@ -138,6 +143,24 @@ OPTIONS_SCHEMA = vol.Schema(
         ),
     }
 )
+
+
+# Assist by SMS: how many messages one number may send, per hour and per day.
+ASSIST_OPTIONS: Final = {
+    vol.Optional(key, default=default): vol.All(
+        NumberSelector(
+            NumberSelectorConfig(
+                min=1, max=MAX_ASSIST_MESSAGES, step=1, mode=NumberSelectorMode.BOX
+            )
+        ),
+        vol.Coerce(int),
+    )
+    for key, default in (
+        (CONF_ASSIST_HOURLY_LIMIT, DEFAULT_ASSIST_HOURLY_LIMIT),
+        (CONF_ASSIST_DAILY_CAP, DEFAULT_ASSIST_DAILY_CAP),
+    )
+}
+OPTIONS_SCHEMA = OPTIONS_SCHEMA.extend(ASSIST_OPTIONS)
 
 
 def _options_errors(options: Mapping[str, Any]) -> dict[str, str]:

@@ -1,4 +1,8 @@
-"""Recipients: config subentries holding a name and a number, one notify entity each."""
+"""Recipients: config subentries holding a name and a number, one notify entity each.
+
+A recipient may also talk to Assist by SMS (assist.py): off by default, and then
+it needs a person whose user the conversation acts as.
+"""
 
 from typing import Any
 
@@ -9,6 +13,11 @@ from homeassistant.config_entries import (
 )
 from homeassistant.const import CONF_NAME
 from homeassistant.helpers.selector import (
+    BooleanSelector,
+    ConversationAgentSelector,
+    EntitySelector,
+    EntitySelectorConfig,
+    LanguageSelector,
     TextSelector,
     TextSelectorConfig,
     TextSelectorType,
@@ -16,13 +25,31 @@ from homeassistant.helpers.selector import (
 import voluptuous as vol
 
 from .api import SmsmodeInvalidNumberError, normalize_number
-from .const import CONF_NUMBER
+from .assist_settings import assist_data
+from .const import (
+    CONF_ASSIST,
+    CONF_ASSIST_AGENT,
+    CONF_ASSIST_LANGUAGE,
+    CONF_ASSIST_PERSON,
+    CONF_ASSIST_SECRET,
+    CONF_NUMBER,
+)
 
 RECIPIENT_SCHEMA = vol.Schema(
     {
         vol.Required(CONF_NAME): TextSelector(),
         vol.Required(CONF_NUMBER): TextSelector(
             TextSelectorConfig(type=TextSelectorType.TEL, autocomplete="tel")
+        ),
+        # Assist by SMS: off unless asked for; the rest only matters when on.
+        vol.Optional(CONF_ASSIST, default=False): BooleanSelector(),
+        vol.Optional(CONF_ASSIST_PERSON): EntitySelector(
+            EntitySelectorConfig(domain="person")
+        ),
+        vol.Optional(CONF_ASSIST_AGENT): ConversationAgentSelector(),
+        vol.Optional(CONF_ASSIST_LANGUAGE): LanguageSelector(),
+        vol.Optional(CONF_ASSIST_SECRET): TextSelector(
+            TextSelectorConfig(type=TextSelectorType.PASSWORD)
         ),
     }
 )
@@ -66,7 +93,8 @@ class RecipientSubentryFlow(ConfigSubentryFlow):
                 )
             except SmsmodeInvalidNumberError:
                 errors[CONF_NUMBER] = "invalid_number"
-            else:
+            errors.update(self._assist_errors(user_input))
+            if not errors:
                 entry = self._get_entry()
                 if any(
                     other.unique_id == number
@@ -74,7 +102,11 @@ class RecipientSubentryFlow(ConfigSubentryFlow):
                     if subentry is None or other.subentry_id != subentry.subentry_id
                 ):
                     return self.async_abort(reason="already_configured")
-                data = {CONF_NAME: name, CONF_NUMBER: number}
+                data = {
+                    CONF_NAME: name,
+                    CONF_NUMBER: number,
+                    **assist_data(user_input),
+                }
                 if subentry is None:
                     return self.async_create_entry(
                         title=name, data=data, unique_id=number
@@ -95,3 +127,19 @@ class RecipientSubentryFlow(ConfigSubentryFlow):
             ),
             errors=errors,
         )
+
+    def _assist_errors(self, user_input: dict[str, Any]) -> dict[str, str]:
+        """Refuse Assist on without conversations, or a person without a user.
+
+        The conversation acts as the person's user: with none, it would act as
+        nobody's and see everything exposed.
+        """
+        if not user_input.get(CONF_ASSIST):
+            return {}
+        if "conversation" not in self.hass.config.components:
+            return {"base": "assist_unavailable"}
+        person = user_input.get(CONF_ASSIST_PERSON)
+        state = self.hass.states.get(person) if person else None
+        if state is None or not state.attributes.get("user_id"):
+            return {CONF_ASSIST_PERSON: "person_without_user"}
+        return {}
