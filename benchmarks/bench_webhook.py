@@ -23,9 +23,7 @@ Bounded: `COUNT` requests per round, `TIME_LIMIT` seconds at most per round,
 `CONCURRENCY` in flight, loopback only.
 """
 
-import asyncio
 import pstats
-import sys
 from typing import Final
 from urllib.parse import parse_qsl, urlencode
 
@@ -33,10 +31,9 @@ from aiohttp import web
 from homeassistant.components import webhook
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.dispatcher import async_dispatcher_send
-from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
-
 from homeassistant.util import dt as dt_util
 from pytest_homeassistant_custom_component.common import async_capture_events
+from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
 from custom_components.smsmode.api import DeliveryCallback, parse_callback
 from custom_components.smsmode.const import EVENT_DELIVERY_REPORT
@@ -45,7 +42,7 @@ from custom_components.smsmode.event_data import delivery_report_data
 from custom_components.smsmode.inbox import inbox_signal
 
 from .conftest import WEBHOOK_ID, setup_entry
-from .load import Load
+from .load import Load, async_run_process
 from .support import (
     LatencySimulator,
     emit,
@@ -116,20 +113,7 @@ def floor_event(entry_id: str) -> dict[str, object]:
 
 async def _load(base: str, paths: list[str]) -> Load:
     """Run one round of load from a process of its own (benchmarks/load.py)."""
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "benchmarks.load",
-        base,
-        str(CONCURRENCY),
-        str(TIME_LIMIT),
-        stdin=asyncio.subprocess.PIPE,
-        stdout=asyncio.subprocess.PIPE,
-    )
-    output, _ = await process.communicate("\n".join(paths).encode())
-    if process.returncode != 0:
-        raise RuntimeError(f"the load generator failed ({process.returncode})")
-    return Load.from_json(output.decode())
+    return await async_run_process(base, paths, CONCURRENCY, TIME_LIMIT)
 
 
 async def test_webhook_throughput(
