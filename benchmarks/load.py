@@ -7,7 +7,8 @@ work with Home Assistant's. As a separate process it only competes for a CPU.
     python -m benchmarks.load BASE_URL CONCURRENCY TIME_LIMIT < paths
 
 reads one path per line, GETs `BASE_URL + path` with CONCURRENCY requests in
-flight, for TIME_LIMIT seconds at most, and prints one JSON `Load`.
+flight, for TIME_LIMIT seconds at most, and prints one JSON `Load`;
+`async_run_process` starts it from a benchmark and reads that `Load`.
 """
 
 import asyncio
@@ -67,6 +68,26 @@ async def generate(
         await asyncio.gather(*(worker(session) for _ in range(concurrency)))
         seconds = time.perf_counter() - start
     return Load(len(latencies), failed, seconds, latencies)
+
+
+async def async_run_process(
+    base: str, paths: list[str], concurrency: int, time_limit: float
+) -> Load:
+    """Run one round of load from a process of its own; return what it gave."""
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "benchmarks.load",
+        base,
+        str(concurrency),
+        str(time_limit),
+        stdin=asyncio.subprocess.PIPE,
+        stdout=asyncio.subprocess.PIPE,
+    )
+    output, _ = await process.communicate("\n".join(paths).encode())
+    if process.returncode != 0:
+        raise RuntimeError(f"the load generator failed ({process.returncode})")
+    return Load.from_json(output.decode())
 
 
 def main() -> None:

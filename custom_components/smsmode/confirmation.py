@@ -96,8 +96,8 @@ class SmsmodeConfirmer[T](SmsmodePoller):
 
     @callback
     def _async_take(self, key: str) -> list[T]:
-        """Stop holding a key's callbacks, for the caller to settle."""
-        return self._waiting.pop(key).callbacks
+        """Stop holding a key's callbacks, for the caller to settle (none if gone)."""
+        return waiting.callbacks if (waiting := self._waiting.pop(key, None)) else []
 
     def next_delay(self, now: datetime) -> timedelta | None:
         """At once for a first read, else the spacing after the last; None idle."""
