@@ -52,4 +52,7 @@ async def async_get_config_entry_diagnostics(
         "outbox_length": len(entry.runtime_data.outbox),
         # Counts only: what a refused callback held came from whoever called.
         "callbacks_refused": entry.runtime_data.callback_refusals.as_dict(),
+        # Spend control: counts and limits, no number nor text.
+        "budget": entry.runtime_data.sender.spend.budget.as_dict(),
+        "runaway_guard": entry.runtime_data.sender.spend.guard.as_dict(),
     }

@@ -7,11 +7,14 @@ from homeassistant.helpers import issue_registry as ir
 from .const import (
     DOMAIN,
     ISSUE_CALLBACKS_REFUSED,
+    ISSUE_DAILY_LIMIT,
     ISSUE_INSUFFICIENT_CREDITS,
     ISSUE_LOW_CREDIT,
+    ISSUE_MONTHLY_LIMIT,
     ISSUE_NO_EXTERNAL_URL,
     ISSUE_OUTBOX_STUCK,
     ISSUE_OUTBOX_UNREADABLE,
+    ISSUE_SENDS_SUPPRESSED,
 )
 
 
@@ -168,6 +171,55 @@ def async_clear_callbacks_refused(hass: HomeAssistant, entry: ConfigEntry) -> No
 
 
 @callback
+def async_set_limit_reached(
+    hass: HomeAssistant, entry: ConfigEntry, *, monthly: bool, limit: int
+) -> None:
+    """Say that the daily (or monthly) budget refused a send."""
+    _async_create_issue(
+        hass,
+        entry,
+        translation_key=ISSUE_MONTHLY_LIMIT if monthly else ISSUE_DAILY_LIMIT,
+        severity=ir.IssueSeverity.WARNING,
+        limit=str(limit),
+    )
+
+
+@callback
+def async_clear_limit_reached(
+    hass: HomeAssistant, entry: ConfigEntry, *, monthly: bool
+) -> None:
+    """Clear a budget's issue (a new day or month began, or the limit changed)."""
+    _async_delete_issue(
+        hass, entry, ISSUE_MONTHLY_LIMIT if monthly else ISSUE_DAILY_LIMIT
+    )
+
+
+@callback
+def async_set_sends_suppressed(
+    hass: HomeAssistant, entry: ConfigEntry, *, recipient: str, source: str
+) -> None:
+    """Say that the runaway guard held back SMS to one recipient, and who sent them.
+
+    `recipient` is a number masked but for its last digits; `source` names the
+    automation or script whose run sent them, when Home Assistant knows it.
+    """
+    _async_create_issue(
+        hass,
+        entry,
+        translation_key=ISSUE_SENDS_SUPPRESSED,
+        severity=ir.IssueSeverity.WARNING,
+        recipient=recipient,
+        source=source,
+    )
+
+
+@callback
+def async_clear_sends_suppressed(hass: HomeAssistant, entry: ConfigEntry) -> None:
+    """Clear the runaway guard's issue (its hour is over)."""
+    _async_delete_issue(hass, entry, ISSUE_SENDS_SUPPRESSED)
+
+
+@callback
 def async_clear_all(hass: HomeAssistant, entry: ConfigEntry) -> None:
     """Clear every issue of an entry (it is being removed)."""
     async_clear_low_credit(hass, entry)
@@ -176,3 +228,6 @@ def async_clear_all(hass: HomeAssistant, entry: ConfigEntry) -> None:
     async_clear_outbox_stuck(hass, entry)
     _async_delete_issue(hass, entry, ISSUE_OUTBOX_UNREADABLE)
     async_clear_callbacks_refused(hass, entry)
+    async_clear_limit_reached(hass, entry, monthly=False)
+    async_clear_limit_reached(hass, entry, monthly=True)
+    async_clear_sends_suppressed(hass, entry)
