@@ -399,7 +399,7 @@ async def callbacks_relayed_in_process(h: Harness) -> ScenarioResult:
 
 
 async def runaway_automation(h: Harness) -> ScenarioResult:
-    """An automation loop fires 1,000 alerts in a minute, 10 texts in turn.
+    """Fire 1,000 alerts in a minute, 10 texts in turn, as a looping automation.
 
     The account runs with the guard's defaults: repeats of a text within its
     window are suppressed, and past the hourly limit everything to the
