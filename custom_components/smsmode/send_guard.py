@@ -80,6 +80,7 @@ class SendGuard:
         self.per_hour = per_hour
         self.repeat_window = timedelta(seconds=repeat_window)
         self._windows: dict[str, _Window] = {}
+        self._prune_at = _PRUNE_AT
         # (number, text) → when it last went; oldest first.
         self._recent: OrderedDict[tuple[str, str], datetime] = OrderedDict()
         self.suppressed = {REASON_RATE: 0, REASON_REPEAT: 0}
@@ -135,12 +136,14 @@ class SendGuard:
             if now - last < self.repeat_window:
                 break
             del self._recent[key]
-        if len(self._windows) > _PRUNE_AT:
+        if len(self._windows) > self._prune_at:
             self._windows = {
                 number: window
                 for number, window in self._windows.items()
                 if now - window.start < HOUR
             }
+            # Twice what is left: pruning stays rare however many are watched.
+            self._prune_at = max(_PRUNE_AT, 2 * len(self._windows))
 
     @callback
     def async_suppressed(
