@@ -6,6 +6,7 @@ simulator holds: an SMS sent through Home Assistant (or around it, with the
 client), a reply the simulator received.
 """
 
+import itertools
 from typing import Any
 
 from homeassistant.core import HomeAssistant
@@ -40,6 +41,10 @@ REPLY_EXAMPLE = {
 }
 
 
+# Each SMS its own text: the runaway guard holds back a text repeated at once.
+_TEXTS = (f"Bonjour {n}" for n in itertools.count(1))
+
+
 async def async_send_sms(
     hass: HomeAssistant, entry: MockConfigEntry, number: str, **fields: Any
 ) -> str:
@@ -50,7 +55,7 @@ async def async_send_sms(
         {
             "config_entry_id": entry.entry_id,
             "recipients": [number],
-            "message": "Bonjour",
+            "message": next(_TEXTS),
             **fields,
         },
         blocking=True,

@@ -49,11 +49,26 @@ def pytest_terminal_summary(
     if not config.getoption("--fault-report") or not results:
         return
     write = terminalreporter.write_line
-    header = ("scenario", "attempted", "delivered", "failed", "duplicated", "lost")
+    header = (
+        "scenario",
+        "attempted",
+        "delivered",
+        "failed",
+        "suppressed",
+        "duplicated",
+        "lost",
+    )
     write("")
     write(f"{header[0]:<46}" + "".join(f"{h:>11}" for h in header[1:]) + "  recovery")
     for r in results:
-        counts = (r.attempted, r.delivered, r.failed, r.duplicated, r.lost)
+        counts = (
+            r.attempted,
+            r.delivered,
+            r.failed,
+            r.suppressed,
+            r.duplicated,
+            r.lost,
+        )
         recovery = "-" if r.recovery is None else str(r.recovery)
         write(f"{r.name:<46}" + "".join(f"{c:>11}" for c in counts) + f"  {recovery}")
         for note in r.notes:

@@ -16,7 +16,12 @@ from pytest_homeassistant_custom_component.common import (
 )
 
 from custom_components.smsmode.api import BatchMessage, SendResult
-from custom_components.smsmode.const import CONF_NUMBER, DOMAIN, SUBENTRY_TYPE_RECIPIENT
+from custom_components.smsmode.const import (
+    CONF_GUARD_REPEAT_WINDOW,
+    CONF_NUMBER,
+    DOMAIN,
+    SUBENTRY_TYPE_RECIPIENT,
+)
 from custom_components.smsmode.outbox_store import QueuedSms
 from custom_components.smsmode.request import SmsRequest
 from smsmode_simulator import Simulator
@@ -47,7 +52,11 @@ def make_entry(
     extra: Iterable[ConfigSubentryData] = (),
     webhook_id: str = WEBHOOK_ID,
 ) -> MockConfigEntry:
-    """Build an smsmode entry on the simulator, with options and subentries."""
+    """Build an smsmode entry on the simulator, with options and subentries.
+
+    The runaway guard's repeat rule is off unless the options set it: tests
+    send the same text to the same number over and over, on purpose.
+    """
     return MockConfigEntry(
         domain=DOMAIN,
         title=title,
@@ -57,7 +66,7 @@ def make_entry(
             CONF_URL: simulator.url,
             CONF_WEBHOOK_ID: webhook_id,
         },
-        options=dict(options or {}),
+        options={CONF_GUARD_REPEAT_WINDOW: 0, **(options or {})},
         subentries_data=[
             *(recipient(name, number) for name, number in recipients),
             *extra,
@@ -82,7 +91,9 @@ async def async_send_sms(
     hass: HomeAssistant, entry: MockConfigEntry, request: SmsRequest
 ) -> SendResult | QueuedSms:
     """Send through the account's sender, as notify and the services do."""
-    return await entry.runtime_data.sender.async_send_sms(request)
+    outcome = await entry.runtime_data.sender.async_send_sms(request)
+    assert outcome.result is not None, "suppressed by the runaway guard"
+    return outcome.result
 
 
 async def async_send_batch(

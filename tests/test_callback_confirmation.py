@@ -311,7 +311,9 @@ async def test_sent_sms_remembered_across_a_reload_until_too_old(
     memory = account.runtime_data.sent_memory
     remembered = memory.lookup(asked)
     assert remembered is not None
-    assert (remembered.message, remembered.numbers) == ("Bonjour", (ALICE[1],))
+    assert remembered.message is not None
+    assert remembered.message.startswith("Bonjour")
+    assert remembered.numbers == (ALICE[1],)
     assert remembered.went_to(BOB[1]) is False
     plain = memory.lookup(told)
     assert plain is not None

@@ -25,13 +25,19 @@ from custom_components.smsmode.const import (
     CONF_ASSIST_HOURLY_LIMIT,
     CONF_BALANCE_INTERVAL,
     CONF_CLOUDHOOK_URL,
+    CONF_DAILY_LIMIT,
     CONF_DELIVERY_REPORTS,
     CONF_ENCODING_POLICY,
+    CONF_GUARD_PER_HOUR,
+    CONF_GUARD_REPEAT_WINDOW,
     CONF_LOW_CREDIT_THRESHOLD,
     CONF_MAX_SEGMENTS,
+    CONF_MONTHLY_LIMIT,
     CONF_NUMBER,
     CONF_OUTBOX_HORIZON,
     CONF_QUEUE_FAILED_SENDS,
+    CONF_QUIET_END,
+    CONF_QUIET_START,
     CONF_REPLY_ALLOWED,
     CONF_REPLY_POLL_INTERVAL,
     CONF_SENDER,
@@ -40,6 +46,7 @@ from custom_components.smsmode.const import (
     DOMAIN,
     SUBENTRY_TYPE_RECIPIENT,
 )
+from custom_components.smsmode.options_flow import SECTIONS, unflatten
 from smsmode_simulator import Fault, Simulator
 
 EXTERNAL_URL = "https://ha.example.com"
@@ -658,6 +665,12 @@ async def test_reconfigure_key_of_another_entry(
 
 
 VALID_OPTIONS = {
+    CONF_DAILY_LIMIT: 50.0,
+    CONF_MONTHLY_LIMIT: 500.0,
+    CONF_QUIET_START: "22:00:00",
+    CONF_QUIET_END: "07:00:00",
+    CONF_GUARD_PER_HOUR: 5.0,
+    CONF_GUARD_REPEAT_WINDOW: 30.0,
     CONF_STOP: "if_free",
     CONF_REPLY_ALLOWED: False,
     CONF_MAX_SEGMENTS: 3.0,
@@ -686,7 +699,7 @@ async def test_options_saved_and_reloaded(
     assert result["step_id"] == "init"
 
     result = await hass.config_entries.options.async_configure(
-        result["flow_id"], {**VALID_OPTIONS, CONF_SENDER: "Maison"}
+        result["flow_id"], unflatten({**VALID_OPTIONS, CONF_SENDER: "Maison"})
     )
     await hass.async_block_till_done()
 
@@ -700,6 +713,10 @@ async def test_options_saved_and_reloaded(
         CONF_OUTBOX_HORIZON: 48,
         CONF_ASSIST_HOURLY_LIMIT: 5,
         CONF_ASSIST_DAILY_CAP: 20,
+        CONF_DAILY_LIMIT: 50,
+        CONF_MONTHLY_LIMIT: 500,
+        CONF_GUARD_PER_HOUR: 5,
+        CONF_GUARD_REPEAT_WINDOW: 30,
     }
     assert isinstance(config_entry.options[CONF_ASSIST_DAILY_CAP], int)
     assert isinstance(config_entry.options[CONF_MAX_SEGMENTS], int)
@@ -716,9 +733,15 @@ async def test_options_defaults(
     """Submitting the untouched form stores the documented defaults, no sender."""
     config_entry.add_to_hass(hass)
     result = await hass.config_entries.options.async_init(config_entry.entry_id)
-    result = await hass.config_entries.options.async_configure(result["flow_id"], {})
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], {name: {} for name in SECTIONS}
+    )
     assert result["type"] is FlowResultType.CREATE_ENTRY
     assert config_entry.options == {
+        CONF_DAILY_LIMIT: 0,
+        CONF_MONTHLY_LIMIT: 0,
+        CONF_GUARD_PER_HOUR: 30,
+        CONF_GUARD_REPEAT_WINDOW: 10,
         CONF_STOP: "none",
         CONF_REPLY_ALLOWED: False,
         CONF_MAX_SEGMENTS: 5,
@@ -745,24 +768,47 @@ async def test_options_form_shows_current_values(
     result = await hass.config_entries.options.async_init(entry.entry_id)
     suggested = {
         str(key): key.description["suggested_value"]
-        for key in result["data_schema"].schema
+        for group in result["data_schema"].schema.values()
+        for key in group.schema.schema
         if key.description
     }
     assert suggested == {**VALID_OPTIONS, CONF_SENDER: "Maison"}
 
 
+async def test_options_flat_entries_keep_working(
+    hass: HomeAssistant, smsmode_simulator: Simulator
+) -> None:
+    """Options stored flat before the sections show in their sections, stay flat."""
+    entry = MockConfigEntry(domain=DOMAIN, options={CONF_MAX_SEGMENTS: 2})
+    entry.add_to_hass(hass)
+    result = await hass.config_entries.options.async_init(entry.entry_id)
+    sending = result["data_schema"].schema["sending"].schema.schema
+    (marker,) = (key for key in sending if key == CONF_MAX_SEGMENTS)
+    assert marker.description == {"suggested_value": 2}
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], unflatten(entry.options)
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert entry.options[CONF_MAX_SEGMENTS] == 2
+    assert set(entry.options) == {key for keys in SECTIONS.values() for key in keys} - {
+        CONF_SENDER,
+        CONF_QUIET_START,
+        CONF_QUIET_END,
+    }
+
+
 @pytest.mark.parametrize(
     ("options", "errors"),
     [
-        ({CONF_SENDER: "Ma Maison"}, {CONF_SENDER: "invalid_sender"}),
-        ({CONF_SENDER: "0612345678"}, {CONF_SENDER: "invalid_sender"}),
+        ({CONF_SENDER: "Ma Maison"}, {"base": "invalid_sender"}),
+        ({CONF_SENDER: "0612345678"}, {"base": "invalid_sender"}),
         (
             {CONF_SENDER: "Maison", CONF_REPLY_ALLOWED: True},
             {"base": "sender_with_reply"},
         ),
         (
             {CONF_SENDER: "Très longue", CONF_REPLY_ALLOWED: True},
-            {CONF_SENDER: "invalid_sender", "base": "sender_with_reply"},
+            {"base": "invalid_sender"},
         ),
     ],
 )
@@ -776,14 +822,14 @@ async def test_options_refused(
     config_entry.add_to_hass(hass)
     result = await hass.config_entries.options.async_init(config_entry.entry_id)
     result = await hass.config_entries.options.async_configure(
-        result["flow_id"], {**VALID_OPTIONS, **options}
+        result["flow_id"], unflatten({**VALID_OPTIONS, **options})
     )
     assert result["type"] is FlowResultType.FORM
     assert result["errors"] == errors
     assert config_entry.options == {}
 
     result = await hass.config_entries.options.async_configure(
-        result["flow_id"], VALID_OPTIONS
+        result["flow_id"], unflatten(VALID_OPTIONS)
     )
     assert result["type"] is FlowResultType.CREATE_ENTRY
 
@@ -987,7 +1033,15 @@ async def test_forms_serialize_for_the_frontend(
     assert fields["user"][CONF_URL]["default"] == DEFAULT_URL
     assert set(fields["reauth"]) == {CONF_API_KEY}
     assert set(fields["recipient"]) == {CONF_NAME, CONF_NUMBER, *ASSIST_KEYS}
-    options = fields["options"]
+    assert set(fields["options"]) == set(SECTIONS)
+    assert fields["options"]["sending"]["type"] == "expandable"
+    assert fields["options"]["sending"]["expanded"] is True
+    assert fields["options"]["guard"]["expanded"] is False
+    options = {
+        field["name"]: field
+        for group in fields["options"].values()
+        for field in group["schema"]
+    }
     assert set(options) == set(VALID_OPTIONS) | {CONF_SENDER}
     assert options[CONF_MAX_SEGMENTS]["selector"]["number"]["max"] == 5
     assert options[CONF_BALANCE_INTERVAL]["selector"]["number"]["min"] == 5

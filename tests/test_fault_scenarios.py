@@ -10,6 +10,7 @@ Every scenario must lose and duplicate nothing. `scripts/fault-report` runs
 this module with `--fault-report` to print the table for people.
 """
 
+import asyncio
 from collections import Counter
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -37,9 +38,14 @@ from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
 from custom_components.smsmode.api import SmsmodeClient
 from custom_components.smsmode.const import (
+    CONF_GUARD_PER_HOUR,
+    CONF_GUARD_REPEAT_WINDOW,
+    DEFAULT_GUARD_PER_HOUR,
+    DEFAULT_GUARD_REPEAT_WINDOW,
     DOMAIN,
     EVENT_DELIVERY_REPORT,
     EVENT_SEND_FAILED,
+    EVENT_SEND_SUPPRESSED,
 )
 from smsmode_simulator import Fault, Simulator
 
@@ -59,13 +65,15 @@ class ScenarioResult:
     delivered: int = 0
     duplicated: int = 0
     failed: int = 0
+    # Held back on purpose by the runaway guard (counted by it).
+    suppressed: int = 0
     recovery: timedelta | None = None
     notes: list[str] = field(default_factory=list)
 
     @property
     def lost(self) -> int:
-        """Alerts neither delivered nor reported as failed."""
-        return self.attempted - self.delivered - self.failed
+        """Alerts neither delivered, reported as failed, nor counted as suppressed."""
+        return self.attempted - self.delivered - self.failed - self.suppressed
 
 
 class Harness:
@@ -415,6 +423,35 @@ async def callbacks_relayed_in_process(h: Harness) -> ScenarioResult:
     return _reports_result("Callbacks relayed in-process (HA Cloud)", events, statuses)
 
 
+async def runaway_automation(h: Harness) -> ScenarioResult:
+    """Fire 1,000 alerts in a minute, 10 texts in turn, as a looping automation.
+
+    The account runs with the guard's defaults: repeats of a text within its
+    window are suppressed, and past the hourly limit everything to the
+    recipient is; at most that many leave, every other is counted, and each
+    burst of 20 concurrent calls is answered while the loop goes on.
+    """
+    h.hass.config_entries.async_update_entry(
+        h.entry, options={CONF_GUARD_REPEAT_WINDOW: DEFAULT_GUARD_REPEAT_WINDOW}
+    )
+    await h.hass.async_block_till_done()
+    suppressed_events = async_capture_events(h.hass, EVENT_SEND_SUPPRESSED)
+    texts = [f"Motion in the garage #{n % 10}" for n in range(1000)]
+    for burst in range(50):
+        await asyncio.gather(
+            *(h.alert(text) for text in texts[burst * 20 : (burst + 1) * 20])
+        )
+        h.freezer.tick(timedelta(seconds=1.2))
+    result = h.result("Runaway automation: 1,000 sends in a minute", texts, STEP * 0)
+    guard = h.entry.runtime_data.sender.spend.guard
+    result.suppressed = sum(guard.suppressed.values())
+    assert result.delivered <= DEFAULT_GUARD_PER_HOUR, result
+    assert len(h.simulator.messages) == result.delivered
+    assert len(suppressed_events) == 1, suppressed_events
+    result.notes.append(f"suppressed by reason: {guard.suppressed}")
+    return result
+
+
 Scenario = Callable[[Harness], Awaitable[ScenarioResult]]
 SCENARIOS: dict[str, Scenario] = {
     "outage": outage_during_a_burst,
@@ -429,6 +466,7 @@ SCENARIOS: dict[str, Scenario] = {
     "credits": credits_exhausted,
     "busy_account": queue_of_200_on_a_busy_account,
     "relayed_callbacks": callbacks_relayed_in_process,
+    "runaway": runaway_automation,
 }
 
 
@@ -438,7 +476,11 @@ async def harness(
 ) -> Harness:
     """Return one account on the simulator, time frozen at a known moment."""
     freezer.move_to("2026-06-15 10:00:00+00:00")
-    entry = await async_setup_account(hass, smsmode_simulator)
+    # The outbox's scenarios send hundreds of alerts to one number on purpose:
+    # the runaway guard is off but where a scenario turns it on.
+    entry = await async_setup_account(
+        hass, smsmode_simulator, options={CONF_GUARD_PER_HOUR: 0}
+    )
     return Harness(hass, smsmode_simulator, freezer, entry)
 
 

@@ -27,6 +27,7 @@ from custom_components.smsmode.const import (
     EVENT_DELIVERY_REPORT,
     SUBENTRY_TYPE_RECIPIENT,
 )
+from custom_components.smsmode.options_flow import unflatten
 from smsmode_simulator import Fault, Simulator
 
 from .callback_helpers import async_send_around
@@ -171,7 +172,7 @@ async def test_changed_options_reload_once(
     for expected in (reads + 1, reads + 1):
         result = await hass.config_entries.options.async_init(loaded_entry.entry_id)
         result = await hass.config_entries.options.async_configure(
-            result["flow_id"], {CONF_MAX_SEGMENTS: 3}
+            result["flow_id"], unflatten({CONF_MAX_SEGMENTS: 3})
         )
         await hass.async_block_till_done()
         assert result["type"] is FlowResultType.CREATE_ENTRY

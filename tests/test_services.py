@@ -119,6 +119,9 @@ async def test_send_sms(
         "segments": 1,
         "encoding": "unicode",
         "queued": False,
+        "scheduled_at": None,
+        "quiet_hours": False,
+        "suppressed": {},
     }
     assert params["numero"] == f"{ALICE[1]},447911123456"
     assert params["emetteur"] == "Maison"

@@ -279,11 +279,24 @@ def test_dialogs_translated(
         lambda: "sender" in {f.name for f in frontend.flow_fields()},
         "the options form has no sender field",
     )
+    # Sections: only the first is open; each shows its translated name.
+    init = strings["options"]["step"]["init"]
+    sending = init["sections"]["sending"]
     problems += settled_problems(
         frontend,
         "options.step.init",
-        strings["options"]["step"]["init"],
+        {
+            "description": init["description"],
+            "data": sending["data"],
+            "data_description": sending["data_description"],
+        },
         selector_options(strings, "stop", "encoding_policy"),
+    )
+    joined = squash("".join(frontend.flow_text()))
+    problems.extend(
+        f"options.step.init.sections.{name}.name: {section['name']!r} not shown"
+        for name, section in init["sections"].items()
+        if squash(section["name"]) not in joined
     )
     save(frontend, screenshots, language, "options")
     frontend.close_flow()

@@ -19,6 +19,7 @@ from homeassistant.helpers.typing import ConfigType
 from . import assist_service, notify, services, webhook
 from .api import SmsmodeClient
 from .assist import SmsmodeAssist
+from .budget import async_remove_budget
 from .const import DEFAULT_URL, DOMAIN
 from .coordinator import (
     SmsmodeBalanceCoordinator,
@@ -78,6 +79,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: SmsmodeConfigEntry) -> b
     )
     outbox = sender.outbox
     await outbox.async_load()
+    await sender.spend.async_load()
     entry.runtime_data = SmsmodeRuntimeData(
         client=client,
         coordinator=coordinator,
@@ -165,6 +167,7 @@ async def async_unload_entry(hass: HomeAssistant, entry: SmsmodeConfigEntry) -> 
     await runtime.report_confirmer.async_shutdown()
     await runtime.outbox.async_shutdown()
     runtime.sender.async_close()
+    await runtime.sender.spend.async_shutdown()
     await notify.async_unload_legacy_notify(hass, entry)
     await runtime.inbox.async_save()
     await runtime.sent_memory.async_save()
@@ -181,3 +184,4 @@ async def async_remove_entry(hass: HomeAssistant, entry: SmsmodeConfigEntry) -> 
     await async_remove_inbox(hass, entry.entry_id)
     await async_remove_outbox(hass, entry.entry_id)
     await async_remove_sent_memory(hass, entry.entry_id)
+    await async_remove_budget(hass, entry.entry_id)

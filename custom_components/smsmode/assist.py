@@ -258,11 +258,16 @@ class SmsmodeAssist:
             return self._options.outgoing(self._request(number, candidate), [number])
 
         sent_text = cut_to_fit(gsm_replace(text.strip()), prepare)
-        result = await self._entry.runtime_data.sender.async_send_sms(
+        outcome = await self._entry.runtime_data.sender.async_send_sms(
             self._request(number, sent_text)
         )
+        if outcome.result is None:
+            # The runaway guard held it back (its event and issue say so).
+            raise HomeAssistantError(
+                translation_domain=DOMAIN, translation_key="assist_answer_suppressed"
+            )
         self._last_answers[number] = sent_text
-        return sent_text, result
+        return sent_text, outcome.result
 
     async def _async_send(
         self, number: str, text: str

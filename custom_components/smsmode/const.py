@@ -29,6 +29,14 @@ CONF_OUTBOX_HORIZON: Final = "outbox_horizon"
 # Assist by SMS: messages one number may send, per hour and per day.
 CONF_ASSIST_HOURLY_LIMIT: Final = "assist_hourly_limit"
 CONF_ASSIST_DAILY_CAP: Final = "assist_daily_cap"
+# Spend control: budgets in SMS parts (0: none), quiet hours (local "HH:MM:SS",
+# none by default), the runaway guard (per recipient and hour; repeats, seconds).
+CONF_DAILY_LIMIT: Final = "daily_limit"
+CONF_MONTHLY_LIMIT: Final = "monthly_limit"
+CONF_QUIET_START: Final = "quiet_hours_start"
+CONF_QUIET_END: Final = "quiet_hours_end"
+CONF_GUARD_PER_HOUR: Final = "guard_per_hour"
+CONF_GUARD_REPEAT_WINDOW: Final = "guard_repeat_window"
 
 # Stored in entry.data beside CONF_API_KEY, CONF_URL and CONF_WEBHOOK_ID.
 CONF_CLOUDHOOK_URL: Final = "cloudhook_url"
@@ -83,6 +91,18 @@ MAX_OUTBOX_HORIZON: Final = 72
 DEFAULT_ASSIST_HOURLY_LIMIT: Final = 10
 DEFAULT_ASSIST_DAILY_CAP: Final = 30
 MAX_ASSIST_MESSAGES: Final = 500
+# Spend control. The guard's defaults are far above what a home sends: 30 SMS an
+# hour to one person, the same text to the same person at most once in 10
+# seconds (a loop repeats within milliseconds; a door opened twice, not).
+DEFAULT_DAILY_LIMIT: Final = 0
+DEFAULT_MONTHLY_LIMIT: Final = 0
+DEFAULT_GUARD_PER_HOUR: Final = 30
+MAX_GUARD_PER_HOUR: Final = 1000
+DEFAULT_GUARD_REPEAT_WINDOW: Final = 10
+MAX_GUARD_REPEAT_WINDOW: Final = 86400
+# The `priority` of one SMS: critical ones pass budgets, quiet hours and the guard.
+PRIORITY_NORMAL: Final = "normal"
+PRIORITY_CRITICAL: Final = "critical"
 
 # Bus events fired for smsmode's callbacks (public names used in automations).
 EVENT_MESSAGE_RECEIVED: Final = "smsmode_message_received"
@@ -93,6 +113,9 @@ EVENT_SEND_FAILED: Final = "smsmode_send_failed"
 EVENT_QUEUED_SMS_SENT: Final = "smsmode_queued_sms_sent"
 # Bus event of Assist by SMS: one per answer sent.
 EVENT_ASSIST_ANSWERED: Final = "smsmode_assist_answered"
+# Bus events of spend control.
+EVENT_SEND_SCHEDULED: Final = "smsmode_send_scheduled"
+EVENT_SEND_SUPPRESSED: Final = "smsmode_send_suppressed"
 
 # Repair issue ids (suffixed with the entry id).
 ISSUE_LOW_CREDIT: Final = "low_credit"
@@ -103,3 +126,6 @@ ISSUE_OUTBOX_STUCK: Final = "outbox_stuck"
 ISSUE_OUTBOX_UNREADABLE: Final = "outbox_unreadable"
 ISSUE_CALLBACKS_REFUSED: Final = "callbacks_refused"
 ISSUE_ASSIST_STOPPED: Final = "assist_stopped"
+ISSUE_DAILY_LIMIT: Final = "daily_limit_reached"
+ISSUE_MONTHLY_LIMIT: Final = "monthly_limit_reached"
+ISSUE_SENDS_SUPPRESSED: Final = "sends_suppressed"

@@ -62,4 +62,7 @@ async def async_get_config_entry_diagnostics(
         "sent_sms_remembered": len(entry.runtime_data.sent_memory),
         # Messages Assist by SMS did not answer, by reason (counts only).
         "assist_not_answered": dict(entry.runtime_data.assist.refused),
+        # Spend control: counts and limits, no number nor text.
+        "budget": entry.runtime_data.sender.spend.budget.as_dict(),
+        "runaway_guard": entry.runtime_data.sender.spend.guard.as_dict(),
     }

@@ -10,7 +10,7 @@ from homeassistant.helpers import config_validation as cv
 import voluptuous as vol
 
 from .api import MAX_SEGMENTS, VOICE_LANGUAGES, Encoding
-from .const import STOP_OPTIONS
+from .const import PRIORITY_CRITICAL, PRIORITY_NORMAL, STOP_OPTIONS
 
 ATTR_GROUP: Final = "group"
 ATTR_SENDER: Final = "sender"
@@ -21,6 +21,7 @@ ATTR_STOP: Final = "stop"
 ATTR_REF_CLIENT: Final = "ref_client"
 ATTR_MAX_SEGMENTS: Final = "max_segments"
 ATTR_LANGUAGE: Final = "language"
+ATTR_PRIORITY: Final = "priority"
 
 # What a caller may ask for one message; "auto" lets the text decide.
 ENCODING_AUTO: Final = "auto"
@@ -47,5 +48,6 @@ SMS_OPTION_FIELDS: Final[dict[vol.Marker, Any]] = {
     vol.Optional(ATTR_MAX_SEGMENTS): vol.All(
         vol.Coerce(int), vol.Range(min=1, max=MAX_SEGMENTS)
     ),
+    vol.Optional(ATTR_PRIORITY): vol.In((PRIORITY_NORMAL, PRIORITY_CRITICAL)),
 }
 SMS_OPTION_KEYS: Final = frozenset(str(marker) for marker in SMS_OPTION_FIELDS)

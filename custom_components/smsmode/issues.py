@@ -11,11 +11,14 @@ from .const import (
     ISSUE_ASSIST_STOPPED,
     ISSUE_CALLBACK_URL_NOT_HTTPS,
     ISSUE_CALLBACKS_REFUSED,
+    ISSUE_DAILY_LIMIT,
     ISSUE_INSUFFICIENT_CREDITS,
     ISSUE_LOW_CREDIT,
+    ISSUE_MONTHLY_LIMIT,
     ISSUE_NO_EXTERNAL_URL,
     ISSUE_OUTBOX_STUCK,
     ISSUE_OUTBOX_UNREADABLE,
+    ISSUE_SENDS_SUPPRESSED,
 )
 
 # Home Assistant's page on reaching it from the internet (external URL, Cloud).
@@ -219,6 +222,20 @@ def async_set_assist_stopped(
 
 
 @callback
+def async_set_limit_reached(
+    hass: HomeAssistant, entry: ConfigEntry, *, monthly: bool, limit: int
+) -> None:
+    """Say that the daily (or monthly) budget refused a send."""
+    _async_create_issue(
+        hass,
+        entry,
+        translation_key=ISSUE_MONTHLY_LIMIT if monthly else ISSUE_DAILY_LIMIT,
+        severity=ir.IssueSeverity.WARNING,
+        limit=str(limit),
+    )
+
+
+@callback
 def async_prune_assist_stopped(
     hass: HomeAssistant, entry: ConfigEntry, keep: Collection[str]
 ) -> None:
@@ -237,6 +254,41 @@ def async_prune_assist_stopped(
 
 
 @callback
+def async_clear_limit_reached(
+    hass: HomeAssistant, entry: ConfigEntry, *, monthly: bool
+) -> None:
+    """Clear a budget's issue (a new day or month began, or the limit changed)."""
+    _async_delete_issue(
+        hass, entry, ISSUE_MONTHLY_LIMIT if monthly else ISSUE_DAILY_LIMIT
+    )
+
+
+@callback
+def async_set_sends_suppressed(
+    hass: HomeAssistant, entry: ConfigEntry, *, recipient: str, source: str
+) -> None:
+    """Say that the runaway guard held back SMS to one recipient, and who sent them.
+
+    `recipient` is a number masked but for its last digits; `source` names the
+    automation or script whose run sent them, when Home Assistant knows it.
+    """
+    _async_create_issue(
+        hass,
+        entry,
+        translation_key=ISSUE_SENDS_SUPPRESSED,
+        severity=ir.IssueSeverity.WARNING,
+        recipient=recipient,
+        source=source,
+    )
+
+
+@callback
+def async_clear_sends_suppressed(hass: HomeAssistant, entry: ConfigEntry) -> None:
+    """Clear the runaway guard's issue (its hour is over)."""
+    _async_delete_issue(hass, entry, ISSUE_SENDS_SUPPRESSED)
+
+
+@callback
 def async_clear_all(hass: HomeAssistant, entry: ConfigEntry) -> None:
     """Clear every issue of an entry (it is being removed)."""
     async_clear_low_credit(hass, entry)
@@ -247,3 +299,6 @@ def async_clear_all(hass: HomeAssistant, entry: ConfigEntry) -> None:
     _async_delete_issue(hass, entry, ISSUE_OUTBOX_UNREADABLE)
     async_clear_callbacks_refused(hass, entry)
     async_prune_assist_stopped(hass, entry, ())
+    async_clear_limit_reached(hass, entry, monthly=False)
+    async_clear_limit_reached(hass, entry, monthly=True)
+    async_clear_sends_suppressed(hass, entry)

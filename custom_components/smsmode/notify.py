@@ -287,4 +287,5 @@ class SmsmodeRecipientNotifyEntity(SmsmodeEntity, NotifyEntity):
         """Send the message, the title on its own first line."""
         await self._entry.runtime_data.sender.async_send_sms(
             SmsRequest(message=message, title=title, recipients=[self._number]),
+            context=self._context,
         )

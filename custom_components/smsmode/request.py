@@ -17,25 +17,37 @@ from homeassistant.util import dt as dt_util
 from .api import (
     DEFAULT_REGION,
     Encoding,
+    SmsmodeInvalidNumberError,
     StopMode,
     gsm_replace,
     normalize_number,
     normalize_numbers,
 )
 from .const import (
+    CONF_DAILY_LIMIT,
     CONF_DELIVERY_REPORTS,
     CONF_ENCODING_POLICY,
+    CONF_GUARD_PER_HOUR,
+    CONF_GUARD_REPEAT_WINDOW,
     CONF_MAX_SEGMENTS,
+    CONF_MONTHLY_LIMIT,
     CONF_NUMBER,
+    CONF_QUIET_END,
+    CONF_QUIET_START,
     CONF_REPLY_ALLOWED,
     CONF_SENDER,
     CONF_STOP,
+    DEFAULT_DAILY_LIMIT,
     DEFAULT_DELIVERY_REPORTS,
     DEFAULT_ENCODING_POLICY,
+    DEFAULT_GUARD_PER_HOUR,
+    DEFAULT_GUARD_REPEAT_WINDOW,
     DEFAULT_MAX_SEGMENTS,
+    DEFAULT_MONTHLY_LIMIT,
     DEFAULT_REPLY_ALLOWED,
     DEFAULT_STOP,
     DOMAIN,
+    PRIORITY_CRITICAL,
     STOP_OPTIONS,
     SUBENTRY_TYPE_RECIPIENT,
     EncodingPolicy,
@@ -43,6 +55,7 @@ from .const import (
 from .coordinator import SmsmodeConfigEntry
 from .fields import ENCODING_AUTO, SMS_OPTION_KEYS
 from .outgoing import OutgoingSms
+from .quiet_hours import QuietHours, parse_time
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -63,6 +76,12 @@ class SmsRequest:
     stop: StopMode | None = None
     ref_client: str | None = None
     max_segments: int | None = None
+    priority: str | None = None
+
+    @property
+    def critical(self) -> bool:
+        """Whether it must go whatever budgets, quiet hours and the guard say."""
+        return self.priority == PRIORITY_CRITICAL
 
 
 def sms_request(
@@ -135,6 +154,17 @@ async def async_normalize_numbers(
     )
 
 
+def split_numbers(numbers: Sequence[str]) -> tuple[list[str], list[str]]:
+    """Normalise what can be (duplicates dropped) and list the rest, as typed."""
+    try:
+        return normalize_numbers(numbers, DEFAULT_REGION), []
+    except SmsmodeInvalidNumberError as err:
+        invalid = list(err.numbers)
+    rejected = set(invalid)
+    valid = [number for number in numbers if number not in rejected]
+    return normalize_numbers(valid, DEFAULT_REGION), invalid
+
+
 async def async_normalize_number(hass: HomeAssistant, number: str) -> str:
     """Normalise one number in the executor."""
     return await hass.async_add_executor_job(normalize_number, number, DEFAULT_REGION)
@@ -156,6 +186,18 @@ class AccountOptions:
         self._stop = STOP_OPTIONS[options.get(CONF_STOP, DEFAULT_STOP)]
         self.reports_wanted = bool(
             options.get(CONF_DELIVERY_REPORTS, DEFAULT_DELIVERY_REPORTS)
+        )
+        self.daily_limit = int(options.get(CONF_DAILY_LIMIT, DEFAULT_DAILY_LIMIT))
+        self.monthly_limit = int(options.get(CONF_MONTHLY_LIMIT, DEFAULT_MONTHLY_LIMIT))
+        self.quiet_hours = QuietHours(
+            parse_time(options.get(CONF_QUIET_START)),
+            parse_time(options.get(CONF_QUIET_END)),
+        )
+        self.guard_per_hour = int(
+            options.get(CONF_GUARD_PER_HOUR, DEFAULT_GUARD_PER_HOUR)
+        )
+        self.guard_repeat_window = int(
+            options.get(CONF_GUARD_REPEAT_WINDOW, DEFAULT_GUARD_REPEAT_WINDOW)
         )
 
     def reply_allowed(self, requested: bool | None) -> bool:

@@ -15,7 +15,7 @@ from datetime import datetime
 from urllib.parse import urlsplit
 
 from homeassistant.config_entries import ConfigEntryState
-from homeassistant.core import HomeAssistant, callback
+from homeassistant.core import Context, HomeAssistant, callback
 from homeassistant.exceptions import HomeAssistantError
 from homeassistant.util import dt as dt_util
 
@@ -25,6 +25,7 @@ from .api import (
     SendResult,
     SmsmodeClient,
     SmsmodeError,
+    analyse,
     gsm_replace,
     normalize_each,
 )
@@ -40,6 +41,7 @@ from .issues import (
 from .outbox import OutboxClosedError, SmsmodeOutbox
 from .outbox_store import QueuedSms
 from .outgoing import OutgoingSms, is_queueable
+from .quiet_hours import async_fire_scheduled
 from .reactions import async_react
 from .reply_poller import SmsmodeReplyPoller
 from .report_poller import SmsmodeReportPoller
@@ -49,8 +51,11 @@ from .request import (
     as_aware,
     async_normalize_numbers,
     compose,
+    split_numbers,
 )
+from .send_plan import SmsOutcome, SmsPlan, plan_sms
 from .sent_memory import SmsmodeSentMemory
+from .spend_control import SpendControl
 from .webhook import async_callback_url
 
 
@@ -78,6 +83,7 @@ class SmsmodeSender:
         self._memory = memory
         self._options = AccountOptions(entry.options)
         self.outbox = SmsmodeOutbox(hass, entry, client, self)
+        self.spend = SpendControl(hass, entry, self._options)
         # Unloaded: a send still under way gets its answer, nothing follows it.
         self._closed = False
 
@@ -123,31 +129,61 @@ class SmsmodeSender:
         reports = url if self._options.reports_wanted else None
         return reports, (url if reply_allowed else None)
 
-    async def async_send_sms(self, request: SmsRequest) -> SendResult | QueuedSms:
+    async def async_preview_sms(self, request: SmsRequest) -> SmsPlan:
+        """Work out a send as `async_send_sms` would, and send nothing.
+
+        Invalid numbers are listed in the plan rather than refused.
+        """
+        valid, invalid = await self._hass.async_add_executor_job(
+            split_numbers, list(request.recipients)
+        )
+        return plan_sms(
+            self._options, request, valid, invalid=invalid, now=dt_util.utcnow()
+        )
+
+    async def async_send_sms(
+        self, request: SmsRequest, *, context: Context | None = None
+    ) -> SmsOutcome:
         """Send one SMS to all its recipients in one request, options as defaults.
 
-        With the outbox on, it goes after the SMS queued before it, and what
-        smsmode cannot take now is queued and returned instead: the automation
-        goes on, the outbox sends it later, once. The turn is taken before
-        anything is awaited: concurrent sends keep the order they were asked in.
+        Budgets and the runaway guard act first (critical SMS pass them): what
+        they hold back is neither sent nor queued. With the outbox on, the SMS
+        goes after those queued before it, and what smsmode cannot take now is
+        queued and returned instead: the automation goes on, the outbox sends it
+        later, once. The turn is taken before anything is awaited: concurrent
+        sends keep the order they were asked in.
         """
         outbox = self.outbox
         async with outbox.turn:
             with self._translated():
                 numbers = await async_normalize_numbers(self._hass, request.recipients)
-                sms = self._options.outgoing(request, numbers)
-                try:
-                    if outbox.enabled and (len(outbox) or not outbox.closed):
-                        return await self._async_send_in_turn(sms)
-                    return await self.async_deliver(sms)
-                except SmsmodeError as err:
-                    # A reload meanwhile gives the entry a new outbox: that one takes it.
-                    current = self._live_outbox()
-                    if current is None or not (
-                        current.enabled and not current.closed and is_queueable(err)
-                    ):
-                        raise
-                    return await current.async_enqueue(sms, err)
+                plan = plan_sms(self._options, request, numbers, now=dt_util.utcnow())
+                plan, held = self.spend.admit(plan, context)
+                if held and not plan.sms.numbers:
+                    return SmsOutcome(plan, None, held)
+                result = await self._async_send_now_or_queue(plan.sms)
+                self.spend.async_went(plan)
+        if plan.quiet_until is not None:
+            async_fire_scheduled(self._hass, self._entry.entry_id, plan.sms, result)
+        return SmsOutcome(plan, result, held)
+
+    async def _async_send_now_or_queue(
+        self, sms: OutgoingSms
+    ) -> SendResult | QueuedSms:
+        """Send now, or behind the queued SMS; queue what smsmode cannot take now."""
+        outbox = self.outbox
+        try:
+            if outbox.enabled and (len(outbox) or not outbox.closed):
+                return await self._async_send_in_turn(sms)
+            return await self.async_deliver(sms)
+        except SmsmodeError as err:
+            # A reload meanwhile gives the entry a new outbox: that one takes it.
+            current = self._live_outbox()
+            if current is None or not (
+                current.enabled and not current.closed and is_queueable(err)
+            ):
+                raise
+            return await current.async_enqueue(sms, err)
 
     def _live_outbox(self) -> SmsmodeOutbox | None:
         """Return the outbox of the account as loaded now (a reload's new one)."""
@@ -195,6 +231,7 @@ class SmsmodeSender:
         )
         # smsmode lists it from now on: no queued SMS may take it for itself.
         self.outbox.async_claim(result.sms_id, sms.group)
+        self.spend.budget.async_count(result.segments * max(1, len(result.recipients)))
         self._async_sent(
             result.sms_id,
             len(result.recipients),
@@ -215,6 +252,8 @@ class SmsmodeSender:
         carried is not known: when delivery reports are wanted they are polled,
         and the inbox fires each once if callbacks come too.
         """
+        segments = analyse(sms.text, encoding=sms.encoding, stop=sms.stop).segments
+        self.spend.budget.async_count(segments * max(1, len(sms.numbers)))
         self._async_sent(
             sms_id,
             len(sms.numbers),

@@ -1,4 +1,6 @@
-"""Sensors: the credits left on the smsmode account, and the SMS waiting to go."""
+"""Sensors: the credits left, the SMS waiting to go, the SMS parts sent."""
+
+from collections.abc import Callable
 
 from homeassistant.components.sensor import SensorEntity, SensorStateClass
 from homeassistant.const import EntityCategory
@@ -7,6 +9,7 @@ from homeassistant.helpers.dispatcher import async_dispatcher_connect
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.update_coordinator import CoordinatorEntity
 
+from .budget import SmsBudget, budget_signal
 from .coordinator import SmsmodeBalanceCoordinator, SmsmodeConfigEntry
 from .entity import SmsmodeEntity
 from .outbox_queue import outbox_signal
@@ -20,8 +23,17 @@ async def async_setup_entry(
     entry: SmsmodeConfigEntry,
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
-    """Add the account's balance and outbox sensors."""
-    async_add_entities([SmsmodeBalanceSensor(entry), SmsmodeOutboxSensor(entry)])
+    """Add the account's balance, outbox and SMS-parts sensors."""
+    async_add_entities(
+        [
+            SmsmodeBalanceSensor(entry),
+            SmsmodeOutboxSensor(entry),
+            SmsmodePartsSensor(entry, "parts_today", lambda budget: budget.today),
+            SmsmodePartsSensor(
+                entry, "parts_this_month", lambda budget: budget.this_month
+            ),
+        ]
+    )
 
 
 class SmsmodeBalanceSensor(
@@ -73,3 +85,42 @@ class SmsmodeOutboxSensor(SmsmodeEntity, SensorEntity):
     def native_value(self) -> int:
         """Return how many SMS wait."""
         return len(self._outbox)
+
+
+class SmsmodePartsSensor(SmsmodeEntity, SensorEntity):
+    """SMS parts smsmode took today, or this month (what budgets count).
+
+    Total increasing: the count starts again at 0 each day (month), which the
+    statistics read as a new cycle. The counts are the budget's, kept in its
+    store, so they survive a restart.
+    """
+
+    _attr_state_class = SensorStateClass.TOTAL_INCREASING
+    _attr_native_unit_of_measurement = "SMS"
+    _attr_should_poll = False
+
+    def __init__(
+        self,
+        entry: SmsmodeConfigEntry,
+        key: str,
+        count: Callable[[SmsBudget], int],
+    ) -> None:
+        """Read one of the budget's counts."""
+        SmsmodeEntity.__init__(self, entry, key)
+        self._attr_translation_key = key
+        self._budget = entry.runtime_data.sender.spend.budget
+        self._count = count
+        self._entry_id = entry.entry_id
+
+    async def async_added_to_hass(self) -> None:
+        """Write the state again whenever the counts change."""
+        self.async_on_remove(
+            async_dispatcher_connect(
+                self.hass, budget_signal(self._entry_id), self.async_write_ha_state
+            )
+        )
+
+    @property
+    def native_value(self) -> int:
+        """Return the count."""
+        return self._count(self._budget)

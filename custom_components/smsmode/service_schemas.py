@@ -23,6 +23,7 @@ from .fields import (
 )
 
 SERVICE_SEND_SMS: Final = "send_sms"
+SERVICE_PREVIEW_SMS: Final = "preview_sms"
 SERVICE_SEND_BATCH: Final = "send_batch"
 SERVICE_SEND_VOICE_MESSAGE: Final = "send_voice_message"
 SERVICE_CANCEL_SMS: Final = "cancel_sms"

@@ -32,9 +32,14 @@ from .coordinator import SmsmodeConfigEntry
 from .errors import translate_errors
 from .event_data import reply_list_data, status_data
 from .fields import ATTR_LANGUAGE, ATTR_REF_CLIENT, ATTR_SCHEDULED_AT, ATTR_SENDER
-from .outbox_store import QueuedSms
 from .request import as_aware, async_normalize_number, resolve_recipients, sms_request
-from .service_responses import queued_data, report_entry_data, sent_data, sent_sms_data
+from .service_responses import (
+    outcome_data,
+    preview_data,
+    report_entry_data,
+    sent_data,
+    sent_sms_data,
+)
 from .service_schemas import (
     ADD_CONTACT_SCHEMA,
     ATTR_AMOUNT,
@@ -52,7 +57,6 @@ from .service_schemas import (
     ATTR_OTHER,
     ATTR_PASSWORD,
     ATTR_PSEUDO,
-    ATTR_QUEUED,
     ATTR_RECIPIENTS,
     ATTR_REFERENCE,
     ATTR_SMS_ID,
@@ -78,6 +82,7 @@ from .service_schemas import (
     SERVICE_GET_SMS_STATUS,
     SERVICE_LIST_REPLIES,
     SERVICE_LIST_SENT_SMS,
+    SERVICE_PREVIEW_SMS,
     SERVICE_SEND_BATCH,
     SERVICE_SEND_SMS,
     SERVICE_SEND_VOICE_MESSAGE,
@@ -103,10 +108,21 @@ async def _async_send_sms(call: ServiceCall) -> ServiceResponse:
         entry, call.data.get(ATTR_RECIPIENTS), call.data.get("group")
     )
     request = sms_request(call.data[ATTR_MESSAGE], recipients, call.data)
-    result = await entry.runtime_data.sender.async_send_sms(request)
-    if isinstance(result, QueuedSms):
-        return queued_data(result)
-    return {**sent_data(result), ATTR_QUEUED: False}
+    outcome = await entry.runtime_data.sender.async_send_sms(
+        request, context=call.context
+    )
+    return outcome_data(outcome)
+
+
+async def _async_preview_sms(call: ServiceCall) -> ServiceResponse:
+    """Say what send_sms would send and cost with the same data; send nothing."""
+    entry = _entry(call)
+    recipients = resolve_recipients(
+        entry, call.data.get(ATTR_RECIPIENTS), call.data.get("group")
+    )
+    request = sms_request(call.data[ATTR_MESSAGE], recipients, call.data)
+    sender = entry.runtime_data.sender
+    return preview_data(await sender.async_preview_sms(request), sender.spend.budget)
 
 
 async def _async_send_batch(call: ServiceCall) -> ServiceResponse:
@@ -301,6 +317,9 @@ class _Service:
 SERVICES: Final = {
     SERVICE_SEND_SMS: _Service(
         _async_send_sms, SEND_SMS_SCHEMA, SupportsResponse.OPTIONAL
+    ),
+    SERVICE_PREVIEW_SMS: _Service(
+        _async_preview_sms, SEND_SMS_SCHEMA, SupportsResponse.ONLY
     ),
     SERVICE_SEND_BATCH: _Service(
         _async_send_batch, SEND_BATCH_SCHEMA, SupportsResponse.OPTIONAL
