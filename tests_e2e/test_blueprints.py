@@ -218,7 +218,7 @@ async def test_ask_by_sms(api: Api, entry: Entry, automation: MakeAutomation) ->
                 }
             ],
             "account": entry.entry_id,
-            "number": "06 11 22 33 60",
+            "number": "06 11 22 33 70",
             "action_1": [
                 {
                     "action": "input_boolean.turn_off",
@@ -231,24 +231,24 @@ async def test_ask_by_sms(api: Api, entry: Entry, automation: MakeAutomation) ->
         "input_boolean", "turn_on", {"entity_id": "input_boolean.garage_open"}
     )
     question = (
-        await wait_for(lambda: messages_to(api, "33611223360", 1), "no question sent")
+        await wait_for(lambda: messages_to(api, "33611223370", 1), "no question sent")
     )[0]
     assert question["text"].startswith("The garage is open. Reply CLOSE")
     assert question["class"] == 4
     await api.sim(
         "POST",
         "/replies",
-        {"text": "maybe", "sender": "33611223360", "sms_id": question["sms_id"]},
+        {"text": "maybe", "sender": "33611223370", "sms_id": question["sms_id"]},
     )
     again = (
-        await wait_for(lambda: messages_to(api, "33611223360", 2), "no second question")
+        await wait_for(lambda: messages_to(api, "33611223370", 2), "no second question")
     )[-1]
     assert again["text"] == "Please answer CLOSE or LEAVE."
     # An answer to the first SMS no longer counts; one to the second does.
     await api.sim(
         "POST",
         "/replies",
-        {"text": " Close ", "sender": "33611223360", "sms_id": again["sms_id"]},
+        {"text": " Close ", "sender": "33611223370", "sms_id": again["sms_id"]},
     )
 
     async def closed() -> Json:
@@ -256,4 +256,4 @@ async def test_ask_by_sms(api: Api, entry: Entry, automation: MakeAutomation) ->
         return state if state is not None and state["state"] == "off" else None
 
     await wait_for(closed, "the garage was not closed")
-    assert len(await api.sim_messages_to("33611223360")) == 2
+    assert len(await api.sim_messages_to("33611223370")) == 2
