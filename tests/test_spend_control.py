@@ -7,6 +7,7 @@ from freezegun.api import FrozenDateTimeFactory
 from homeassistant.core import Context, HomeAssistant
 from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import issue_registry as ir
+from homeassistant.util import dt as dt_util
 import pytest
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
@@ -28,7 +29,7 @@ from custom_components.smsmode.const import (
     EVENT_SEND_SUPPRESSED,
 )
 from custom_components.smsmode.request import SmsRequest
-from custom_components.smsmode.send_guard import context_source
+from custom_components.smsmode.send_guard import SendGuard, context_source
 from smsmode_simulator import Fault, Simulator
 
 from .sending_helpers import ALICE, BOB, async_setup_account, async_step_time, sent
@@ -462,3 +463,30 @@ async def test_context_source_without_automation(hass: HomeAssistant) -> None:
     """No context, or one no automation or script ran: nobody is named."""
     assert context_source(hass, None) is None
     assert context_source(hass, Context()) is None
+
+
+async def test_guard_forgets_hours_that_are_over_past_a_thousand_numbers(
+    hass: HomeAssistant,
+) -> None:
+    """Past 1,000 watched numbers, hours that are over are dropped, and rarely.
+
+    What is left is watched until twice its size: a loop over many numbers does
+    not sweep the whole set at every send.
+    """
+    guard = SendGuard(
+        hass, MockConfigEntry(domain="smsmode"), per_hour=2, repeat_window=0
+    )
+    start = dt_util.utcnow()
+    many = tuple(f"3361{n:07}" for n in range(1001))
+    guard.async_record(many, "Alert", start)
+    assert guard.as_dict()["recipients_watched"] == 1001
+    later = start + timedelta(minutes=61)
+    guard.async_record((ALICE[1],), "Alert", later)
+    assert guard.as_dict()["recipients_watched"] == 1
+    # A number of the old hour starts a new one: it may send again.
+    assert guard.split((many[0], ALICE[1]), "Alert", later) == (
+        (many[0], ALICE[1]),
+        {},
+    )
+    guard.async_record((ALICE[1],), "Alert", later)
+    assert guard.split((ALICE[1],), "Alert", later) == ((), {ALICE[1]: "rate"})
