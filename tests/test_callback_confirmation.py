@@ -150,7 +150,7 @@ async def test_a_flood_of_forged_replies_costs_few_reads(
     freezer: FrozenDateTimeFactory,
     hass_client: ClientSessionGenerator,
 ) -> None:
-    """500 forged replies in a minute, then a real one: reads bounded, one event."""
+    """541 forged replies in a minute, then a real one: reads bounded, one event."""
     events = async_capture_events(hass, EVENT_MESSAGE_RECEIVED)
     for second in range(60):
         for n in range(500 // 60 + 1):
@@ -166,8 +166,10 @@ async def test_a_flood_of_forged_replies_costs_few_reads(
     for _ in range(12):
         await async_step_time(hass, freezer, timedelta(seconds=10))
     assert [e.data["message"] for e in events] == ["oui"]
+    # At most one read every 5 s while new callbacks come, then the spacing
+    # grows for those already read: 3 minutes, 18 reads where 500 callbacks came.
     reads = len(smsmode_simulator.requests_to(LIST))
-    assert reads <= 8
+    assert reads <= 20
     counts = await _confirmations(hass, hass_client, account)
     replies = counts["replies"]
     assert (replies["confirmed"], replies.get("refused", 0)) == (1, 0)
@@ -340,3 +342,23 @@ async def test_sent_sms_remembered_across_a_reload_until_too_old(
     kept = memory.lookup("c")
     assert kept is not None
     assert kept.went_to(ALICE[1]) is None
+
+
+async def test_a_real_reply_is_not_slowed_by_a_forgery_waiting(
+    hass: HomeAssistant,
+    account: MockConfigEntry,
+    call_webhook: CallWebhook,
+    smsmode_simulator: Simulator,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """A forgery waits with a growing spacing; a real reply after it is read in 5 s."""
+    events = async_capture_events(hass, EVENT_MESSAGE_RECEIVED)
+    forged = {"responseID": "made-up", "emetteur": ALICE[1], "message": "DISARM"}
+    assert await call_webhook(forged) == 200
+    await hass.async_block_till_done()
+    for _ in range(6):  # reads at 0, 10, 30 s: the spacing is 40 s now
+        await async_step_time(hass, freezer, timedelta(seconds=6))
+    real = await async_reply(smsmode_simulator, "oui", ALICE[1])
+    assert await call_webhook(real) == 200
+    await async_step_time(hass, freezer, timedelta(seconds=5))
+    assert [e.data["message"] for e in events] == ["oui"]

@@ -299,6 +299,26 @@ def test_dialogs_translated(
         if squash(section["name"]) not in joined
     )
     save(frontend, screenshots, language, "options")
+    # Every section opened: each field's label and help, as the user sees them.
+    frontend.js(
+        "const flow = deepAll(document, 'dialog-data-entry-flow')[0];"
+        "deepAll(flow, 'ha-expansion-panel').forEach((panel) => {"
+        "  panel.expanded = true;"
+        "});"
+    )
+    sections = init["sections"].values()
+    problems += settled_problems(
+        frontend,
+        "options.step.init",
+        {
+            "description": init["description"],
+            "data": {k: v for s in sections for k, v in s["data"].items()},
+            "data_description": {
+                k: v for s in sections for k, v in s.get("data_description", {}).items()
+            },
+        },
+        selector_options(strings, "stop", "encoding_policy"),
+    )
     frontend.close_flow()
 
     assert not problems, f"{language}: " + "\n".join(problems)

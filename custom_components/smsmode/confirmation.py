@@ -5,9 +5,11 @@ post one. So a callback this account cannot vouch for waits here until a read
 of smsmode's own data (its reply list, a delivery report) confirms it, and only
 then fires. Reads are coalesced per account: one read, a few seconds after the
 previous one at least, serves every callback waiting, and each read that
-confirms nothing doubles the wait before the next (up to `max_spacing`). A
-flood of forged callbacks so costs a bounded number of API reads and fires
-nothing. What smsmode does not confirm within `confirm_for` (its lists may lag
+confirms nothing doubles the wait before the next (up to `max_spacing`); for
+replies, whose one read serves them all, a callback that came since the last
+read is read `min_spacing` after it. A flood of forged callbacks so costs a
+bounded number of API reads (for replies, one every `min_spacing` at most)
+and fires nothing. What smsmode does not confirm within `confirm_for` (its lists may lag
 its callbacks) is dropped with a debug line; every outcome is counted for the
 diagnostics. A failed read is a poller's (polling.py): one warning, tried again.
 """
@@ -53,6 +55,10 @@ class SmsmodeConfirmer[T](SmsmodePoller):
     max_spacing: timedelta
     confirm_for: timedelta
     max_waiting: int
+    # A read serves every callback waiting: one that came after the last read is
+    # read `min_spacing` after it, whatever the spacing has grown to. Off where a
+    # read serves one key (reports): there, new forgeries must not speed reads up.
+    read_new_soon: bool = False
 
     def __init__(
         self,
@@ -68,6 +74,8 @@ class SmsmodeConfirmer[T](SmsmodePoller):
         self._waiting: dict[str, Waiting[T]] = {}
         self._spacing = self.min_spacing
         self._last_read: datetime | None = None
+        # A key came since the last read.
+        self._fresh = False
         self.counts: Counter[str] = Counter()
 
     def as_dict(self) -> dict[str, int]:
@@ -85,6 +93,7 @@ class SmsmodeConfirmer[T](SmsmodePoller):
                     self._async_take(next(iter(self._waiting)))
                 )
             waiting = self._waiting[key] = Waiting(since)
+            self._fresh = True
         if item in waiting.callbacks:  # smsmode repeating itself
             return
         if len(waiting.callbacks) >= MAX_PER_KEY:
@@ -105,11 +114,15 @@ class SmsmodeConfirmer[T](SmsmodePoller):
             return None
         if self._last_read is None:
             return timedelta()
-        return max(timedelta(), self._last_read + self._spacing - now)
+        spacing = (
+            self.min_spacing if self._fresh and self.read_new_soon else self._spacing
+        )
+        return max(timedelta(), self._last_read + spacing - now)
 
     async def _async_read(self, now: datetime) -> None:
         """Drop what waited too long, then read once for what still waits."""
         self._last_read = now
+        self._fresh = False
         for key, waiting in list(self._waiting.items()):
             if now - waiting.since >= self.confirm_for:
                 dropped = len(self._async_take(key))

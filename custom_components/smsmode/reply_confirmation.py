@@ -36,6 +36,7 @@ class SmsmodeReplyConfirmer(SmsmodeConfirmer[ReplyCallback]):
     min_spacing = timedelta(seconds=5)
     max_spacing = timedelta(seconds=40)
     confirm_for = timedelta(minutes=2)
+    read_new_soon = True
     # A read serves them all whatever their number: many may wait.
     max_waiting = 2000
 
