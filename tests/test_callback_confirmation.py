@@ -23,6 +23,7 @@ from custom_components.smsmode.const import (
     EVENT_MESSAGE_RECEIVED,
 )
 from smsmode_simulator import Fault, Simulator
+from smsmode_simulator.callbacks import reply_params
 
 from .callback_helpers import (
     async_reply,
@@ -362,3 +363,23 @@ async def test_a_real_reply_is_not_slowed_by_a_forgery_waiting(
     assert await call_webhook(real) == 200
     await async_step_time(hass, freezer, timedelta(seconds=5))
     assert [e.data["message"] for e in events] == ["oui"]
+
+
+async def test_a_repeated_reply_callback_with_an_older_date_is_confirmed(
+    hass: HomeAssistant,
+    account: MockConfigEntry,
+    call_webhook: CallWebhook,
+    smsmode_simulator: Simulator,
+) -> None:
+    """Smsmode calls back 10 minutes after the reply: read back to it, and fired.
+
+    Its wait counts from its arrival, not from the date it names.
+    """
+    events = async_capture_events(hass, EVENT_MESSAGE_RECEIVED)
+    response_id = await smsmode_simulator.inject_reply(
+        "oui", ALICE[1], received_at=dt_util.utcnow() - timedelta(minutes=10)
+    )
+    (reply,) = (r for r in smsmode_simulator.replies if r.response_id == response_id)
+    assert await call_webhook(reply_params(reply)) == 200
+    await hass.async_block_till_done()
+    assert [e.data["response_id"] for e in events] == [response_id]

@@ -21,6 +21,7 @@ from datetime import datetime, timedelta
 from typing import Final
 
 from homeassistant.core import HomeAssistant, callback
+from homeassistant.util import dt as dt_util
 
 from .api import SmsmodeClient
 from .const import LOGGER
@@ -40,8 +41,14 @@ MAX_PER_KEY: Final = 10
 
 @dataclass
 class Waiting[T]:
-    """Callbacks waiting under one key (reply id, SMS id), since `since`."""
+    """Callbacks waiting under one key (reply id, SMS id).
 
+    `arrived` is when the first came (it waits `confirm_for` from then); `since`
+    is how far back smsmode's data is read for them (a callback may name an
+    earlier date: smsmode repeats callbacks).
+    """
+
+    arrived: datetime
     since: datetime
     callbacks: list[T] = field(default_factory=list)
 
@@ -92,7 +99,7 @@ class SmsmodeConfirmer[T](SmsmodePoller):
                 self.counts[OVERFLOW] += len(
                     self._async_take(next(iter(self._waiting)))
                 )
-            waiting = self._waiting[key] = Waiting(since)
+            waiting = self._waiting[key] = Waiting(dt_util.utcnow(), since)
             self._fresh = True
         if item in waiting.callbacks:  # smsmode repeating itself
             return
@@ -124,7 +131,7 @@ class SmsmodeConfirmer[T](SmsmodePoller):
         self._last_read = now
         self._fresh = False
         for key, waiting in list(self._waiting.items()):
-            if now - waiting.since >= self.confirm_for:
+            if now - waiting.arrived >= self.confirm_for:
                 dropped = len(self._async_take(key))
                 LOGGER.debug(
                     "smsmode did not confirm %d %s callback(s) in time: dropped",
