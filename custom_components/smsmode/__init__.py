@@ -16,7 +16,7 @@ from homeassistant.helpers import config_validation as cv
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.typing import ConfigType
 
-from . import assist_service, notify, services, webhook
+from . import alert_service, assist_service, notify, services, webhook
 from .api import SmsmodeClient
 from .assist import SmsmodeAssist
 from .budget import async_remove_budget
@@ -26,6 +26,7 @@ from .coordinator import (
     SmsmodeConfigEntry,
     SmsmodeRuntimeData,
 )
+from .escalation import SmsmodeEscalation, async_remove_alerts
 from .inbox import SmsmodeInbox, async_remove_inbox
 from .issues import async_clear_all
 from .outbox import async_remove_outbox
@@ -45,6 +46,7 @@ async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
     """Register the services once, whatever the number of accounts."""
     services.async_setup_services(hass)
     assist_service.async_setup_assist_service(hass)
+    alert_service.async_setup_alert_services(hass)
     return True
 
 
@@ -80,6 +82,8 @@ async def async_setup_entry(hass: HomeAssistant, entry: SmsmodeConfigEntry) -> b
     outbox = sender.outbox
     await outbox.async_load()
     await sender.spend.async_load()
+    escalation = SmsmodeEscalation(hass, entry)
+    await escalation.async_load()
     entry.runtime_data = SmsmodeRuntimeData(
         client=client,
         coordinator=coordinator,
@@ -93,6 +97,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: SmsmodeConfigEntry) -> b
         outbox=outbox,
         webhook_id=entry.data[CONF_WEBHOOK_ID],
         assist=SmsmodeAssist(hass, entry),
+        escalation=escalation,
     )
 
     # Nothing below fails the setup (Home Assistant logs a platform's errors), so
@@ -109,6 +114,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: SmsmodeConfigEntry) -> b
     reply_poller.async_start()
     report_poller.async_start()
     outbox.async_start()
+    entry.async_on_unload(escalation.async_start())
     return True
 
 
@@ -165,6 +171,7 @@ async def async_unload_entry(hass: HomeAssistant, entry: SmsmodeConfigEntry) -> 
     await runtime.report_poller.async_shutdown()
     await runtime.reply_confirmer.async_shutdown()
     await runtime.report_confirmer.async_shutdown()
+    await runtime.escalation.async_shutdown()
     await runtime.outbox.async_shutdown()
     runtime.sender.async_close()
     await runtime.sender.spend.async_shutdown()
@@ -185,3 +192,4 @@ async def async_remove_entry(hass: HomeAssistant, entry: SmsmodeConfigEntry) -> 
     await async_remove_outbox(hass, entry.entry_id)
     await async_remove_sent_memory(hass, entry.entry_id)
     await async_remove_budget(hass, entry.entry_id)
+    await async_remove_alerts(hass, entry.entry_id)

@@ -16,7 +16,6 @@ from homeassistant.const import CONF_LANGUAGE
 from homeassistant.core import CALLBACK_TYPE, Context, HomeAssistant, callback
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers.dispatcher import async_dispatcher_connect
-from homeassistant.helpers.translation import async_get_translations
 from homeassistant.util import dt as dt_util
 
 from .api import Encoding, SendResult, SmsmodeInvalidNumberError, gsm_replace, max_units
@@ -39,6 +38,7 @@ from .inbox import inbox_signal
 from .issues import async_prune_assist_stopped, async_set_assist_stopped
 from .outbox_store import QueuedSms
 from .outgoing import OutgoingSms
+from .own_texts import async_own_text
 from .request import AccountOptions, SmsRequest, async_normalize_number
 
 # Asked of an LLM agent (Home Assistant's own ignores it); {units} is what the
@@ -282,11 +282,7 @@ class SmsmodeAssist:
 
     async def _async_text(self, settings: AssistSettings, key: str) -> str:
         """One of our SMS texts, in the recipient's Assist language."""
-        language = settings.language or self._hass.config.language
-        texts = await async_get_translations(
-            self._hass, language, "exceptions", [DOMAIN]
-        )
-        return texts[f"component.{DOMAIN}.exceptions.{key}.message"]
+        return await async_own_text(self._hass, settings.language, key)
 
     async def async_start_conversation(
         self, recipient: str

@@ -103,6 +103,12 @@ MAX_GUARD_REPEAT_WINDOW: Final = 86400
 # The `priority` of one SMS: critical ones pass budgets, quiet hours and the guard.
 PRIORITY_NORMAL: Final = "normal"
 PRIORITY_CRITICAL: Final = "critical"
+# Escalating alerts: each step waits for the acknowledgement this long by default,
+# never less than the minimum (an SMS takes seconds to arrive, a person longer).
+DEFAULT_ALERT_STEP_WAIT: Final = timedelta(minutes=5)
+MIN_ALERT_STEP_WAIT: Final = timedelta(seconds=30)
+DEFAULT_ALERT_WORD: Final = "OK"
+MAX_ALERT_ROUNDS: Final = 10
 
 # Bus events fired for smsmode's callbacks (public names used in automations).
 EVENT_MESSAGE_RECEIVED: Final = "smsmode_message_received"
@@ -116,6 +122,10 @@ EVENT_ASSIST_ANSWERED: Final = "smsmode_assist_answered"
 # Bus events of spend control.
 EVENT_SEND_SCHEDULED: Final = "smsmode_send_scheduled"
 EVENT_SEND_SUPPRESSED: Final = "smsmode_send_suppressed"
+# Bus events of escalating alerts.
+EVENT_ALERT_ESCALATED: Final = "smsmode_alert_escalated"
+EVENT_ALERT_ACKNOWLEDGED: Final = "smsmode_alert_acknowledged"
+EVENT_ALERT_EXHAUSTED: Final = "smsmode_alert_exhausted"
 
 # Repair issue ids (suffixed with the entry id).
 ISSUE_LOW_CREDIT: Final = "low_credit"

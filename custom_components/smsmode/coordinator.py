@@ -34,6 +34,7 @@ from .refusals import CallbackRefusals
 if TYPE_CHECKING:
     # These modules use SmsmodeConfigEntry, defined here.
     from .assist import SmsmodeAssist
+    from .escalation import SmsmodeEscalation
     from .inbox import SmsmodeInbox
     from .notify import SmsmodeNotificationService
     from .outbox import SmsmodeOutbox
@@ -74,6 +75,8 @@ class SmsmodeRuntimeData:
     webhook_id: str
     # Assist by SMS: answers recipients who text Home Assistant.
     assist: SmsmodeAssist
+    # Escalating alerts: steps until someone acknowledges.
+    escalation: SmsmodeEscalation
     # `notify.smsmode…`, handed to the notify component by discovery.
     legacy_notify: SmsmodeNotificationService | None = None
     # Callbacks the webhook refused (diagnostics, warnings, repair issue).

@@ -65,4 +65,6 @@ async def async_get_config_entry_diagnostics(
         # Spend control: counts and limits, no number nor text.
         "budget": entry.runtime_data.sender.spend.budget.as_dict(),
         "runaway_guard": entry.runtime_data.sender.spend.guard.as_dict(),
+        # Escalating alerts: where each open one stands, no number nor text.
+        "alerts": entry.runtime_data.escalation.as_dict(),
     }

@@ -1,6 +1,7 @@
-"""Sensors: the credits left, the SMS waiting to go, the SMS parts sent."""
+"""Sensors: credits left, SMS waiting to go, SMS parts sent, open alerts."""
 
 from collections.abc import Callable
+from typing import Any
 
 from homeassistant.components.sensor import SensorEntity, SensorStateClass
 from homeassistant.const import EntityCategory
@@ -9,9 +10,11 @@ from homeassistant.helpers.dispatcher import async_dispatcher_connect
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.update_coordinator import CoordinatorEntity
 
+from .alert_model import Alert
 from .budget import SmsBudget, budget_signal
 from .coordinator import SmsmodeBalanceCoordinator, SmsmodeConfigEntry
 from .entity import SmsmodeEntity
+from .escalation import alerts_signal
 from .outbox_queue import outbox_signal
 
 # Reads come from the coordinator or the outbox: no request per entity.
@@ -23,7 +26,7 @@ async def async_setup_entry(
     entry: SmsmodeConfigEntry,
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
-    """Add the account's balance, outbox and SMS-parts sensors."""
+    """Add the account's balance, outbox, SMS-parts and open-alerts sensors."""
     async_add_entities(
         [
             SmsmodeBalanceSensor(entry),
@@ -32,6 +35,7 @@ async def async_setup_entry(
             SmsmodePartsSensor(
                 entry, "parts_this_month", lambda budget: budget.this_month
             ),
+            SmsmodeOpenAlertsSensor(entry),
         ]
     )
 
@@ -124,3 +128,64 @@ class SmsmodePartsSensor(SmsmodeEntity, SensorEntity):
     def native_value(self) -> int:
         """Return the count."""
         return self._count(self._budget)
+
+
+def _alert_attributes(alert: Alert) -> dict[str, Any]:
+    """Where one open alert stands (no number: the attribute is shown to all)."""
+    current = alert.current
+    ends = alert.next_step_at
+    return {
+        "alert_id": alert.alert_id,
+        "message": alert.message,
+        "step": alert.step + 1,
+        "steps": len(alert.steps),
+        "round": current.round,
+        "contact": current.contact.name,
+        "channel": current.channel,
+        "step_started_at": None
+        if alert.step_started_at is None
+        else alert.step_started_at.isoformat(),
+        "next_step_at": None if ends is None else ends.isoformat(),
+    }
+
+
+class SmsmodeOpenAlertsSensor(SmsmodeEntity, SensorEntity):
+    """How many escalating alerts wait for an acknowledgement, and their steps.
+
+    The list changes at every step: it stays out of the recorder, the count
+    is what history needs.
+    """
+
+    _attr_translation_key = "open_alerts"
+    _attr_state_class = SensorStateClass.MEASUREMENT
+    _attr_native_unit_of_measurement = "alerts"
+    _attr_should_poll = False
+    _unrecorded_attributes = frozenset({"alerts"})
+
+    def __init__(self, entry: SmsmodeConfigEntry) -> None:
+        """Watch the account's escalating alerts."""
+        SmsmodeEntity.__init__(self, entry, "open_alerts")
+        self._escalation = entry.runtime_data.escalation
+        self._entry_id = entry.entry_id
+
+    async def async_added_to_hass(self) -> None:
+        """Write the state again whenever an alert opens, steps or ends."""
+        self.async_on_remove(
+            async_dispatcher_connect(
+                self.hass, alerts_signal(self._entry_id), self.async_write_ha_state
+            )
+        )
+
+    @property
+    def native_value(self) -> int:
+        """Return how many alerts are open."""
+        return len(self._escalation.alerts)
+
+    @property
+    def extra_state_attributes(self) -> dict[str, Any]:
+        """Return each open alert's step."""
+        return {
+            "alerts": [
+                _alert_attributes(alert) for alert in self._escalation.alerts.values()
+            ]
+        }
