@@ -80,6 +80,14 @@ class Alert:
         ]
 
     @property
+    def text_language(self) -> str | None:
+        """The language of the alert's texts: its voice's ("fr-FR": French), if set.
+
+        None is Home Assistant's language.
+        """
+        return None if self.language is None else self.language.split("-")[0].lower()
+
+    @property
     def current(self) -> AlertStep:
         """The step under way."""
         return self.steps[self.step]

@@ -30,26 +30,16 @@ from .alert_events import (
     async_fire_escalated,
     async_fire_exhausted,
 )
-from .alert_model import CHANNEL_SMS, Alert, AlertContact, StepSent, is_acknowledgement
-from .const import (
-    DOMAIN,
-    EVENT_DELIVERY_REPORT,
-    EVENT_MESSAGE_RECEIVED,
-    LOGGER,
-    PRIORITY_CRITICAL,
-)
+from .alert_model import Alert, AlertContact, StepSent, is_acknowledgement
+from .alert_sending import async_send_step, async_tell_acknowledged
+from .const import DOMAIN, EVENT_DELIVERY_REPORT, EVENT_MESSAGE_RECEIVED, LOGGER
 from .coordinator import SmsmodeConfigEntry
 from .inbox import inbox_signal
-from .outbox_store import QueuedSms
-from .own_texts import async_own_text
-from .request import SmsRequest
 
 STORAGE_VERSION: Final = 1
 # An automation gone wrong must not start alerts without end: each one's SMS
 # are critical, so neither the budgets nor the runaway guard would stop them.
 MAX_OPEN_ALERTS: Final = 20
-# The "Acknowledged by" SMS quotes this much of the alert at most.
-ACK_QUOTE_LENGTH: Final = 60
 
 
 def alerts_signal(entry_id: str) -> str:
@@ -105,10 +95,7 @@ class SmsmodeEscalation:
             ),
         ]
         for alert in self.alerts.values():
-            if alert.step_started_at is None:
-                self._async_task(self._async_begin_locked(alert.alert_id, alert.step))
-            else:
-                self._async_plan(alert)
+            self._async_plan(alert)
 
         @callback
         def _stop() -> None:
@@ -182,11 +169,6 @@ class SmsmodeEscalation:
                 raise
         return alert.alert_id
 
-    async def _async_begin_locked(self, alert_id: str, step: int) -> None:
-        async with self._lock:
-            if (alert := self.alerts.get(alert_id)) is not None and not self._closed:
-                await self._async_begin(alert, step, None)
-
     async def _async_begin(
         self, alert: Alert, step: int, context: Context | None, *, refuse: bool = False
     ) -> None:
@@ -199,59 +181,14 @@ class SmsmodeEscalation:
         self._async_changed()
         sent = alert.sent[step]
         try:
-            await self._async_send_step(alert, step, sent, context)
-        except ServiceValidationError:
-            if refuse:
-                raise
-            sent.error = "refused"
+            await async_send_step(self._hass, self._entry, alert, step, context)
         except HomeAssistantError as err:
+            if refuse and isinstance(err, ServiceValidationError):
+                raise  # the first SMS as asked can never go: no alert at all
             sent.error = str(err)
             LOGGER.warning("An escalating alert's step could not be sent: %s", err)
         await self._async_save()
         async_fire_escalated(self._hass, self._entry.entry_id, alert, step)
-
-    async def _async_send_step(
-        self, alert: Alert, step: int, sent: StepSent, context: Context | None
-    ) -> None:
-        """Send one step's SMS (replies allowed, critical) or make its call."""
-        current = alert.steps[step]
-        language = self._hass.config.language
-        sender = self._entry.runtime_data.sender
-        if current.channel == CHANNEL_SMS:
-            text = await async_own_text(
-                self._hass,
-                language,
-                "alert_sms_text",
-                message=alert.message,
-                word=alert.word,
-            )
-            outcome = await sender.async_send_sms(
-                SmsRequest(
-                    message=text,
-                    recipients=[current.contact.number],
-                    reply_allowed=True,
-                    ref_client=alert.ref(step),
-                    priority=PRIORITY_CRITICAL,
-                ),
-                context=context,
-            )
-            if isinstance(outcome.result, QueuedSms):
-                sent.queued = True
-            elif outcome.result is not None:
-                sent.sms_id = outcome.result.sms_id
-            return
-        text = await async_own_text(
-            self._hass,
-            language,
-            "alert_voice_text",
-            message=alert.message,
-            word=alert.word,
-        )
-        title = await async_own_text(self._hass, language, "alert_voice_title")
-        result = await sender.async_send_voice(
-            text, [current.contact.number], voice_title=title, language=alert.language
-        )
-        sent.sms_id = result.sms_id
 
     @callback
     def _async_plan(self, alert: Alert) -> None:
@@ -353,29 +290,8 @@ class SmsmodeEscalation:
         )
         told = [c.number for c in alert.reached() if c != contact]
         if alert.notify_acknowledged and told:
-            await self._async_tell_acknowledged(alert, by, told)
+            await async_tell_acknowledged(self._hass, self._entry, alert, by, told)
         return True
-
-    async def _async_tell_acknowledged(
-        self, alert: Alert, by: str | None, told: list[str]
-    ) -> None:
-        """Send "Acknowledged by <name>" to the others reached, once, critical."""
-        quote = alert.message
-        if len(quote) > ACK_QUOTE_LENGTH:
-            quote = f"{quote[: ACK_QUOTE_LENGTH - 3].rstrip()}..."
-        text = await async_own_text(
-            self._hass,
-            None,
-            "alert_acknowledged_text",
-            name=by or "Home Assistant",
-            message=quote,
-        )
-        try:
-            await self._entry.runtime_data.sender.async_send_sms(
-                SmsRequest(message=text, recipients=told, priority=PRIORITY_CRITICAL)
-            )
-        except HomeAssistantError as err:
-            LOGGER.warning("The alert's acknowledgement SMS could not be sent: %s", err)
 
     async def async_cancel(self, alert_id: str) -> None:
         """End an alert without a word to anyone."""
