@@ -502,3 +502,35 @@ async def test_same_alert_again_is_the_open_one(
     with pytest.raises(ServiceValidationError) as err:
         await _send_alert(hass, account, ["Alice"], message="One too many")
     assert err.value.translation_key == "too_many_alerts"
+
+
+async def test_texts_in_the_alert_language(
+    hass: HomeAssistant,
+    account: MockConfigEntry,
+    answer: Answer,
+    smsmode_simulator: Simulator,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """`language: fr_fr`: the SMS, the call and "acknowledged by" are in French."""
+    await _send_alert(
+        hass,
+        account,
+        ["Alice", "Bob"],
+        message="Fuite d'eau à la cave",
+        voice_call=True,
+        language="fr_fr",
+        acknowledge_word="vu",
+    )
+    assert sent(smsmode_simulator)[0]["message"] == (
+        "Fuite d'eau à la cave\nRépondez vu pour acquitter l'alerte."
+    )
+    await async_step_time(hass, freezer, STEP)
+    (call,) = sent(smsmode_simulator, VOICE)
+    assert call["language"] == "fr-FR"
+    assert call["title"] == "Alerte de Home Assistant."
+    assert "répondez vu au SMS" in call["message"]
+    await async_step_time(hass, freezer, STEP)
+    await answer("VU", BOB[1])
+    assert sent(smsmode_simulator)[-1]["message"] == (
+        "Alerte acquittée par Bob : Fuite d'eau à la cave"
+    )

@@ -81,7 +81,10 @@ def _key_values(node: ast.expr, constants: dict[str, str]) -> list[str]:
 
 
 def _translation_keys_in_code() -> set[tuple[str, str]]:
-    """Return the (section, key) pairs the code passes as translation_key."""
+    """Return the (section, key) pairs the code passes as translation_key.
+
+    And the keys of our own SMS texts, read by `async_own_text`.
+    """
     constants = _constants()
     found: set[tuple[str, str]] = set()
     for path in INTEGRATION.rglob("*.py"):
@@ -92,6 +95,13 @@ def _translation_keys_in_code() -> set[tuple[str, str]]:
             if not isinstance(node, ast.Call):
                 continue
             name = getattr(node.func, "attr", getattr(node.func, "id", ""))
+            if name == "async_own_text" and len(node.args) >= 3:
+                # The texts of our own SMS (own_texts.py): hass, language, key.
+                found.update(
+                    ("exceptions", key)
+                    for key in _key_values(node.args[2], constants)
+                )
+                continue
             if name.endswith("async_create_issue"):
                 section = "issues"
             elif name == "SelectSelectorConfig":

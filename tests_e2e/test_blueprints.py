@@ -56,7 +56,7 @@ async def messages_to(api: Api, number: str, count: int) -> list[Json] | None:
 
 async def test_blueprints_are_listed(api: Api) -> None:
     """List every blueprint file, with its name and without error."""
-    assert len(BLUEPRINT_PATHS) == 4
+    assert len(BLUEPRINT_PATHS) == 5
     ws = await api.websocket()
     listed = await ws.command("blueprint/list", domain="automation")
     for path in BLUEPRINT_PATHS:
@@ -68,6 +68,7 @@ async def test_blueprints_are_listed(api: Api) -> None:
         "Answer SMS commands",
         "Low smsmode credit warning",
         "Ask by SMS",
+        "Escalating alert",
     }
 
 
