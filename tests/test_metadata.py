@@ -98,8 +98,7 @@ def _translation_keys_in_code() -> set[tuple[str, str]]:
             if name == "async_own_text" and len(node.args) >= 3:
                 # The texts of our own SMS (own_texts.py): hass, language, key.
                 found.update(
-                    ("exceptions", key)
-                    for key in _key_values(node.args[2], constants)
+                    ("exceptions", key) for key in _key_values(node.args[2], constants)
                 )
                 continue
             if name.endswith("async_create_issue"):
