@@ -258,3 +258,51 @@ async def test_ask_by_sms(api: Api, entry: Entry, automation: MakeAutomation) ->
 
     await wait_for(closed, "the garage was not closed")
     assert len(await api.sim_messages_to("33611223370")) == 2
+
+
+async def test_escalating_alert(
+    api: Api, entry: Entry, automation: MakeAutomation
+) -> None:
+    """An event starts the alert; the first contact's "ok" ends it, once."""
+    await automation(
+        "e2e_escalating_leak",
+        "smsmode/escalating_alert.yaml",
+        {
+            "trigger": [{"trigger": "event", "event_type": "e2e_leak"}],
+            "account": entry.entry_id,
+            "message": "Leak under the sink ({{ trigger.event.data.where }})",
+            "contacts": ["06 11 22 33 90", "33611223391"],
+            "step_wait": {"hours": 0, "minutes": 1, "seconds": 0},
+        },
+    )
+    await api.rest("POST", "/api/events/e2e_leak", {"where": "kitchen"})
+    # The same trigger again while the alert is open starts nothing.
+    await api.rest("POST", "/api/events/e2e_leak", {"where": "kitchen"})
+    first = (
+        await wait_for(lambda: messages_to(api, "33611223390", 1), "no alert sent")
+    )[0]
+    assert first["text"] == ("Leak under the sink (kitchen)\nReply OK to acknowledge.")
+    assert first["class"] == 4
+
+    async def open_alerts() -> list[Json]:
+        state = await api.state("sensor.smsmode_open_alerts")
+        assert state is not None
+        return [
+            alert
+            for alert in state["attributes"]["alerts"]
+            if alert["message"] == "Leak under the sink (kitchen)"
+        ]
+
+    assert len(await open_alerts()) == 1
+    await api.sim(
+        "POST",
+        "/replies",
+        {"text": "Ok!", "sender": "33611223390", "sms_id": first["sms_id"]},
+    )
+
+    async def acknowledged() -> bool | None:
+        return True if not await open_alerts() else None
+
+    await wait_for(acknowledged, "the alert was not acknowledged")
+    assert len(await api.sim_messages_to("33611223390")) == 1
+    assert await api.sim_messages_to("33611223391") == []
