@@ -35,6 +35,7 @@ from custom_components.smsmode.const import (
     CONF_MAX_SEGMENTS,
     CONF_NUMBER,
     DOMAIN,
+    EVENT_ALERT_ACKNOWLEDGED,
     EVENT_ASSIST_ANSWERED,
     ISSUE_ASSIST_STOPPED,
     SUBENTRY_TYPE_RECIPIENT,
@@ -411,6 +412,30 @@ async def test_only_answers_to_our_sms_to_that_number(
     await _text(hass, freezer, smsmode_simulator, "what time is it")
     assert len(sent(smsmode_simulator)) == 2
     assert account.runtime_data.assist.refused["not_an_answer"] == 3
+
+
+async def test_an_answer_to_an_alert_is_not_for_assist(
+    hass: HomeAssistant,
+    account: MockConfigEntry,
+    smsmode_simulator: Simulator,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """Alice answers "ok" to an escalating alert: it is acknowledged, not conversed."""
+    acknowledged = async_capture_events(hass, EVENT_ALERT_ACKNOWLEDGED)
+    await hass.services.async_call(
+        DOMAIN,
+        "send_alert",
+        {
+            "config_entry_id": account.entry_id,
+            "message": "Water leak",
+            "contacts": ["Alice"],
+        },
+        blocking=True,
+    )
+    await _text(hass, freezer, smsmode_simulator, "ok")
+    assert [e.data["by"] for e in acknowledged] == ["Alice"]
+    assert len(sent(smsmode_simulator)) == 1  # the alert; no answer from Assist
+    assert account.runtime_data.assist.refused["alert_answer"] == 1
 
 
 async def test_secret_word(

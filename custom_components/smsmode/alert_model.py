@@ -157,6 +157,11 @@ class Alert:
         )
 
 
+def is_alert_ref(ref_client: str | None) -> bool:
+    """Whether a refClient is that of an alert's SMS (`Alert.ref`)."""
+    return ref_client is not None and ref_client.startswith(_REF_PREFIX)
+
+
 def is_acknowledgement(text: str, word: str) -> bool:
     """Whether a reply's first word is the acknowledgement word, in any case.
 

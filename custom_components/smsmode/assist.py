@@ -18,6 +18,7 @@ from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers.dispatcher import async_dispatcher_connect
 from homeassistant.util import dt as dt_util
 
+from .alert_model import is_alert_ref
 from .api import Encoding, SendResult, SmsmodeInvalidNumberError, gsm_replace, max_units
 from .assist_limits import Allowance, AssistLimits
 from .assist_settings import AssistSettings, assist_settings
@@ -132,6 +133,9 @@ class SmsmodeAssist:
             return
         if not self._answers_ours(data, number):
             self._refuse("not_an_answer")
+            return
+        if is_alert_ref(data.get("reply_to_ref_client")):
+            self._refuse("alert_answer")  # "OK" to an alert is not for the agent
             return
         if message.strip() == self._last_answers.get(number):
             self._refuse("echo")
