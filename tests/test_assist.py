@@ -34,6 +34,8 @@ from custom_components.smsmode.const import (
     CONF_ASSIST_SECRET,
     CONF_MAX_SEGMENTS,
     CONF_NUMBER,
+    CONF_QUIET_END,
+    CONF_QUIET_START,
     DOMAIN,
     EVENT_ALERT_ACKNOWLEDGED,
     EVENT_ASSIST_ANSWERED,
@@ -361,6 +363,38 @@ async def test_answer_by_sms(
     assert len(_answers(smsmode_simulator)) == 2
     assert events[1].data["conversation_id"] == event.data["conversation_id"]
     assert dict(account.runtime_data.assist.refused) == {}
+
+
+async def test_answers_go_in_quiet_hours(
+    hass: HomeAssistant,
+    smsmode_simulator: Simulator,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """Quiet hours from 03:01 (local): Alice's answer at 03:02 goes at once.
+
+    The opening, at 03:00, went before them.
+    """
+    assert str(hass.config.time_zone) == "US/Pacific"  # 10:00 UTC is 03:00
+    entry = await async_alice_account(
+        hass,
+        smsmode_simulator,
+        freezer,
+        options={CONF_QUIET_START: "03:01:00", CONF_QUIET_END: "07:30:00"},
+    )
+    await async_step_time(hass, freezer, timedelta(minutes=2))
+    preview = await hass.services.async_call(
+        DOMAIN,
+        "preview_sms",
+        {"config_entry_id": entry.entry_id, "recipients": [BOB[1]], "message": "Hi"},
+        blocking=True,
+        return_response=True,
+    )
+    assert preview is not None
+    assert preview["quiet_hours"] is True  # any other SMS would wait
+    await _text(hass, freezer, smsmode_simulator, "what time is it")
+    (answer,) = _answers(smsmode_simulator)
+    assert "date_envoi" not in answer
+    assert dict(entry.runtime_data.assist.refused) == {}
 
 
 async def _async_send(

@@ -240,17 +240,21 @@ class SmsmodeAssist:
         )
 
     @staticmethod
-    def _request(number: str, text: str) -> SmsRequest:
-        """Build our SMS to one number: GSM, as replies are allowed."""
+    def _request(number: str, text: str, *, awaited: bool) -> SmsRequest:
+        """Build our SMS to one number: GSM, as replies are allowed.
+
+        An answer to someone who just wrote is `awaited`: quiet hours let it go.
+        """
         return SmsRequest(
             message=text,
             recipients=[number],
             reply_allowed=True,
             encoding=Encoding.GSM7.value,
+            awaited=awaited,
         )
 
     async def _async_send_text(
-        self, number: str, text: str
+        self, number: str, text: str, *, awaited: bool
     ) -> tuple[str, SendResult | QueuedSms]:
         """Send a text of ours, cut to fit; return it as sent, and the result.
 
@@ -259,11 +263,13 @@ class SmsmodeAssist:
         """
 
         def prepare(candidate: str) -> OutgoingSms:
-            return self._options.outgoing(self._request(number, candidate), [number])
+            return self._options.outgoing(
+                self._request(number, candidate, awaited=awaited), [number]
+            )
 
         sent_text = cut_to_fit(gsm_replace(text.strip()), prepare)
         outcome = await self._entry.runtime_data.sender.async_send_sms(
-            self._request(number, sent_text)
+            self._request(number, sent_text, awaited=awaited)
         )
         if outcome.result is None:
             # The runaway guard held it back (its event and issue say so).
@@ -276,9 +282,9 @@ class SmsmodeAssist:
     async def _async_send(
         self, number: str, text: str
     ) -> tuple[str, SendResult | QueuedSms | None]:
-        """Send a text of ours in the background: a failure is logged, not raised."""
+        """Answer in the background, now: a failure is logged, not raised."""
         try:
-            return await self._async_send_text(number, text)
+            return await self._async_send_text(number, text, awaited=True)
         except HomeAssistantError as err:
             self._refuse("send_failed")
             LOGGER.warning("Assist by SMS: the answer could not be sent: %s", err)
@@ -308,4 +314,4 @@ class SmsmodeAssist:
                 translation_placeholders={"recipient": recipient},
             )
         text = await self._async_text(settings, TEXT_OPENING)
-        return await self._async_send_text(settings.number, text)
+        return await self._async_send_text(settings.number, text, awaited=False)

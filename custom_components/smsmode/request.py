@@ -77,6 +77,9 @@ class SmsRequest:
     ref_client: str | None = None
     max_segments: int | None = None
     priority: str | None = None
+    # An answer someone is waiting for (Assist by SMS): quiet hours do not delay
+    # it, budgets and the runaway guard still apply.
+    awaited: bool = False
 
     @property
     def critical(self) -> bool:

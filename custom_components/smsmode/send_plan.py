@@ -59,12 +59,12 @@ def plan_sms(
     """Apply the options and quiet hours to a request, and analyse its text.
 
     Quiet hours move a non-critical SMS due in them (now, or at the time asked
-    for) to their end.
+    for) to their end, unless someone is waiting for it (`awaited`).
     """
     sms = options.outgoing(request, numbers)
     quiet_until = (
         None
-        if request.critical
+        if request.critical or request.awaited
         else options.quiet_hours.end_after(sms.scheduled_at or now)
     )
     if quiet_until is not None:
