@@ -12,7 +12,7 @@ from freezegun.api import FrozenDateTimeFactory
 from homeassistant.components import conversation
 from homeassistant.config_entries import ConfigSubentryData
 from homeassistant.core import HomeAssistant
-from homeassistant.exceptions import ServiceValidationError
+from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers import intent, issue_registry as ir
 from homeassistant.setup import async_setup_component
 import pytest
@@ -666,3 +666,65 @@ async def test_long_answer_of_another_agent_cut_to_fit(
     assert asked.extra_system_prompt is not None
     assert "160 characters" in asked.extra_system_prompt
     assert entry.runtime_data.assist.refused == {}
+
+
+class BrokenAgent(conversation.AbstractConversationAgent):
+    """An agent that fails (`HomeAssistantError`) or says nothing."""
+
+    def __init__(self, *, fails: bool) -> None:
+        """Fail, or answer with empty speech."""
+        self.fails = fails
+
+    @property
+    def supported_languages(self) -> str:
+        """Return every language."""
+        return "*"
+
+    async def async_process(
+        self, user_input: conversation.ConversationInput
+    ) -> conversation.ConversationResult:
+        """Fail or answer nothing."""
+        if self.fails:
+            raise HomeAssistantError("the model is out of reach")
+        response = intent.IntentResponse(language=user_input.language)
+        response.async_set_speech("  ")
+        return conversation.ConversationResult(response=response)
+
+
+async def _broken_agent_account(
+    hass: HomeAssistant,
+    simulator: Simulator,
+    freezer: FrozenDateTimeFactory,
+    *,
+    fails: bool,
+) -> MockConfigEntry:
+    agent_entry = MockConfigEntry(domain="broken")
+    agent_entry.add_to_hass(hass)
+    entry = await async_alice_account(
+        hass, simulator, freezer, **{CONF_ASSIST_AGENT: agent_entry.entry_id}
+    )
+    conversation.async_set_agent(hass, agent_entry, BrokenAgent(fails=fails))
+    return entry
+
+
+async def test_agent_failing_answers_its_error(
+    hass: HomeAssistant, smsmode_simulator: Simulator, freezer: FrozenDateTimeFactory
+) -> None:
+    """An agent that fails: the error Assist would show is the answer."""
+    events = async_capture_events(hass, EVENT_ASSIST_ANSWERED)
+    entry = await _broken_agent_account(hass, smsmode_simulator, freezer, fails=True)
+    await _text(hass, freezer, smsmode_simulator, "how is the kitchen")
+    (answer,) = _answers(smsmode_simulator)
+    assert answer["message"] == "the model is out of reach"
+    assert events[0].data["response_type"] == "error"
+    assert dict(entry.runtime_data.assist.refused) == {}
+
+
+async def test_agent_silent_sends_nothing(
+    hass: HomeAssistant, smsmode_simulator: Simulator, freezer: FrozenDateTimeFactory
+) -> None:
+    """An agent that answers nothing: no SMS, counted as `no_speech`."""
+    entry = await _broken_agent_account(hass, smsmode_simulator, freezer, fails=False)
+    await _text(hass, freezer, smsmode_simulator, "how is the kitchen")
+    assert _answers(smsmode_simulator) == []
+    assert dict(entry.runtime_data.assist.refused) == {"no_speech": 1}

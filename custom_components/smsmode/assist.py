@@ -197,22 +197,19 @@ class SmsmodeAssist:
             )
             return
         max_segments = self._options.max_segments(None)
-        try:
-            result = await conversation.async_converse(
-                self._hass,
-                request,
-                self._conversations.get(number),
-                Context(user_id=user_id),
-                language=settings.language,
-                agent_id=agent_id,
-                extra_system_prompt=SMS_PROMPT.format(
-                    units=max_units(max_segments, Encoding.GSM7)
-                ),
-            )
-        except HomeAssistantError as err:
-            self._refuse("agent_error")
-            LOGGER.warning("Assist by SMS: the agent %s failed: %s", agent_id, err)
-            return
+        # An agent's failure comes back as an error response, whose speech (as
+        # Assist shows it in the app) is the answer: the person learns it failed.
+        result = await conversation.async_converse(
+            self._hass,
+            request,
+            self._conversations.get(number),
+            Context(user_id=user_id),
+            language=settings.language,
+            agent_id=agent_id,
+            extra_system_prompt=SMS_PROMPT.format(
+                units=max_units(max_segments, Encoding.GSM7)
+            ),
+        )
         if result.conversation_id:
             self._conversations[number] = result.conversation_id
         speech = result.response.speech.get("plain", {}).get("speech") or ""
