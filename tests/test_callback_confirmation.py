@@ -1,5 +1,6 @@
 """Callbacks believed only when smsmode's own data has them, over HTTP, time frozen."""
 
+import asyncio
 from datetime import timedelta
 import logging
 
@@ -383,3 +384,32 @@ async def test_a_repeated_reply_callback_with_an_older_date_is_confirmed(
     assert await call_webhook(reply_params(reply)) == 200
     await hass.async_block_till_done()
     assert [e.data["response_id"] for e in events] == [response_id]
+
+
+async def test_report_pushed_out_while_its_read_is_under_way(
+    hass: HomeAssistant,
+    account: MockConfigEntry,
+    call_webhook: CallWebhook,
+    smsmode_simulator: Simulator,
+    freezer: FrozenDateTimeFactory,
+    hass_client: ClientSessionGenerator,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A flood pushes out the report being read: its answer settles nothing, no error."""
+    events = async_capture_events(hass, EVENT_DELIVERY_REPORT)
+    sms_id = await async_send_around(hass, smsmode_simulator, ALICE[1])
+    received = await async_report(smsmode_simulator, sms_id, ALICE[1], 11)
+    smsmode_simulator.add_fault(REPORT, Fault.slow(5))
+    assert await call_webhook(received) == 200
+    for _ in range(50):  # the read reaches smsmode, which answers 5 s later
+        await asyncio.sleep(0)
+    assert smsmode_simulator.faults.pending() == {}
+    # The read is under way when 100 forgeries come: the oldest waiting goes.
+    for n in range(100):
+        forged = {"numero": ALICE[1], "statut": "11", "smsID": f"forged{n}"}
+        assert await call_webhook(forged) == 200
+    await async_step_time(hass, freezer, timedelta(seconds=5))
+    assert events == []
+    assert "KeyError" not in caplog.text
+    counts = await _confirmations(hass, hass_client, account)
+    assert counts["delivery_reports"]["overflow"] == 1
