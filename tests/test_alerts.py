@@ -502,3 +502,28 @@ async def test_same_alert_again_is_the_open_one(
     with pytest.raises(ServiceValidationError) as err:
         await _send_alert(hass, account, ["Alice"], message="One too many")
     assert err.value.translation_key == "too_many_alerts"
+
+
+@pytest.mark.parametrize(
+    "fault",
+    # smsmode surely without it (code 50); maybe with it (HTTP 503): looked up.
+    [Fault.code(50), Fault.http_error(503)],
+)
+async def test_cancelled_while_a_step_waits_in_the_outbox(
+    hass: HomeAssistant,
+    account: MockConfigEntry,
+    smsmode_simulator: Simulator,
+    freezer: FrozenDateTimeFactory,
+    fault: Fault,
+) -> None:
+    """Cancelled while Bob's step is queued: smsmode back, Bob gets nothing."""
+    alert_id = await _send_alert(hass, account, ["Alice", "Bob"])
+    smsmode_simulator.add_fault(SMS, fault, times=3)
+    await async_step_time(hass, freezer, STEP)
+    assert len(account.runtime_data.outbox) == 1
+    ids = {"config_entry_id": account.entry_id, "alert_id": alert_id}
+    await hass.services.async_call(DOMAIN, "cancel_alert", ids, blocking=True)
+    for _ in range(30):
+        await async_step_time(hass, freezer, timedelta(minutes=1))
+    assert _messages_to(smsmode_simulator, BOB[1]) == []
+    assert len(account.runtime_data.outbox) == 0

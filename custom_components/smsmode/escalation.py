@@ -378,9 +378,13 @@ class SmsmodeEscalation:
             LOGGER.warning("The alert's acknowledgement SMS could not be sent: %s", err)
 
     async def async_cancel(self, alert_id: str) -> None:
-        """End an alert without a word to anyone."""
+        """End an alert without a word to anyone: its steps still queued never go."""
         async with self._lock:
-            await self._async_close(self._open(alert_id))
+            alert = self._open(alert_id)
+            await self._async_close(alert)
+            await self._entry.runtime_data.outbox.async_withdraw(
+                {alert.ref(step) for step in alert.sent}
+            )
 
     def _open(self, alert_id: str) -> Alert:
         if (alert := self.alerts.get(alert_id)) is None:
