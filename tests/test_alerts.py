@@ -534,3 +534,50 @@ async def test_texts_in_the_alert_language(
     assert sent(smsmode_simulator)[-1]["message"] == (
         "Alerte acquittée par Bob : Fuite d'eau à la cave"
     )
+
+
+@pytest.mark.parametrize(
+    "fault",
+    # smsmode surely without it (code 50); maybe with it (HTTP 503): looked up.
+    [Fault.code(50), Fault.http_error(503)],
+)
+async def test_cancelled_while_a_step_waits_in_the_outbox(
+    hass: HomeAssistant,
+    account: MockConfigEntry,
+    smsmode_simulator: Simulator,
+    freezer: FrozenDateTimeFactory,
+    fault: Fault,
+) -> None:
+    """Cancelled while Bob's step is queued: smsmode back, Bob gets nothing."""
+    alert_id = await _send_alert(hass, account, ["Alice", "Bob"])
+    smsmode_simulator.add_fault(SMS, fault, times=3)
+    await async_step_time(hass, freezer, STEP)
+    assert len(account.runtime_data.outbox) == 1
+    ids = {"config_entry_id": account.entry_id, "alert_id": alert_id}
+    await hass.services.async_call(DOMAIN, "cancel_alert", ids, blocking=True)
+    for _ in range(30):
+        await async_step_time(hass, freezer, timedelta(minutes=1))
+    assert _messages_to(smsmode_simulator, BOB[1]) == []
+    assert len(account.runtime_data.outbox) == 0
+
+
+async def test_acknowledged_while_a_later_step_waits_in_the_outbox(
+    hass: HomeAssistant,
+    account: MockConfigEntry,
+    answer: Answer,
+    smsmode_simulator: Simulator,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """Alice acknowledges while Bob's SMS waits: Bob gets neither it nor "by Alice"."""
+    acknowledged = async_capture_events(hass, EVENT_ALERT_ACKNOWLEDGED)
+    await _send_alert(hass, account, ["Alice", "Bob"])
+    smsmode_simulator.add_fault(SMS, Fault.code(50), times=3)
+    await async_step_time(hass, freezer, STEP)
+    assert len(account.runtime_data.outbox) == 1
+    await answer("OK", ALICE[1], _sms_id_to(smsmode_simulator, ALICE[1]))
+    assert [e.data["by"] for e in acknowledged] == ["Alice"]
+    assert len(account.runtime_data.outbox) == 0
+    for _ in range(30):
+        await async_step_time(hass, freezer, timedelta(minutes=1))
+    assert _messages_to(smsmode_simulator, BOB[1]) == []
+    assert len(_messages_to(smsmode_simulator, ALICE[1])) == 1

@@ -6,7 +6,8 @@ integration against the simulator, with faults injected and time accelerated
 in the simulator), duplicated (more than one), failed in the open (the caller
 got an error, or `smsmode_send_failed` said so) and lost (none of these), and
 how long, in simulated time, the account took to recover after the fault.
-Every scenario must lose and duplicate nothing. `scripts/fault-report` runs
+For an escalating alert's chain, each step's SMS is one alert,
+told apart by its refClient. Every scenario must lose and duplicate nothing. `scripts/fault-report` runs
 this module with `--fault-report` to print the table for people.
 """
 
@@ -27,6 +28,7 @@ from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import issue_registry as ir
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
+from homeassistant.helpers.storage import Store
 from homeassistant.util import dt as dt_util
 from homeassistant.util.aiohttp import MockRequest
 import pytest
@@ -44,12 +46,17 @@ from custom_components.smsmode.const import (
     DEFAULT_GUARD_PER_HOUR,
     DEFAULT_GUARD_REPEAT_WINDOW,
     DOMAIN,
+    EVENT_ALERT_ACKNOWLEDGED,
+    EVENT_ALERT_ESCALATED,
+    EVENT_ALERT_EXHAUSTED,
     EVENT_DELIVERY_REPORT,
     EVENT_SEND_FAILED,
     EVENT_SEND_SUPPRESSED,
 )
 from smsmode_simulator import Fault, Simulator
+from smsmode_simulator.models import MessageKind
 
+from .callback_helpers import async_reply
 from .conftest import FAULT_RESULTS
 from .sending_helpers import ALICE, WEBHOOK_ID, async_setup_account
 
@@ -478,6 +485,152 @@ async def runaway_automation(h: Harness) -> ScenarioResult:
     return result
 
 
+# An escalating alert's chain: 60 s steps, so that a 10-minute outage starting
+# in its step 2 spans many of them.
+CHAIN_STEP = timedelta(seconds=60)
+CHAIN = ["33622000001", "33622000002", "33622000003", "33622000004"]
+
+
+async def _alert_down_10_minutes(
+    h: Harness, outage: Callable[[bool], Awaitable[None]], **fields: Any
+) -> tuple[str, list[Any], timedelta]:
+    """Start an alert, take smsmode away 10 minutes from 1:30 (step 2), drain.
+
+    Return the alert's id, its `escalated` events, and how long the outbox
+    took to empty once smsmode was back.
+    """
+    escalated = async_capture_events(h.hass, EVENT_ALERT_ESCALATED)
+    response = await h.hass.services.async_call(
+        DOMAIN,
+        "send_alert",
+        {
+            "config_entry_id": h.entry.entry_id,
+            "message": "Water leak in the cellar",
+            "contacts": CHAIN,
+            "step_wait": {"seconds": CHAIN_STEP.total_seconds()},
+            **fields,
+        },
+        blocking=True,
+        return_response=True,
+    )
+    assert response is not None
+    await h.step(3)  # 1:30: step 2 began at 1:00
+    await outage(True)
+    await h.step(20)  # 10 minutes
+    await outage(False)
+    return str(response["alert_id"]), escalated, await h.drain()
+
+
+async def _chain_result(
+    h: Harness, name: str, alert_id: str, escalated: list[Any], others: list[str]
+) -> ScenarioResult:
+    """Count the chain's SMS steps (by their refClient) and the `others` (by text).
+
+    smsmode must hold each step's SMS once, in the chain's order, and the chain
+    must be over: no open alert, none stored.
+    """
+    assert h.entry.runtime_data.escalation.alerts == {}
+    assert h.hass.states.get("sensor.smsmode_open_alerts").state == "0"
+    stored = await Store[dict[str, Any]](
+        h.hass, 1, f"{DOMAIN}.{h.entry.entry_id}.alerts"
+    ).async_load()
+    assert stored == {"alerts": []}, stored
+    steps = [
+        f"alert-{alert_id}-{event.data['step']}"
+        for event in escalated
+        if event.data["channel"] == "sms"
+    ]
+    sms = [m for m in h.simulator.messages.values() if m.kind is MessageKind.SMS]
+    chain = [m.ref_client for m in sms if m.ref_client in steps]
+    # In the chain's order: each step's first copy comes after the one before.
+    assert list(dict.fromkeys(chain)) == steps, chain
+    received = Counter(m.ref_client if m.ref_client in steps else m.text for m in sms)
+    expected = Counter([*steps, *others])
+    result = ScenarioResult(
+        name=name,
+        attempted=len(steps) + len(others),
+        delivered=sum(min(received[t], n) for t, n in expected.items()),
+        duplicated=sum(max(received[t] - n, 0) for t, n in expected.items()),
+        failed=h.errors + len(h.failed_events),
+    )
+    queued = sum(1 for e in escalated if e.data["queued"])
+    result.notes.append(f"steps: {len(escalated)}, SMS steps queued: {queued}")
+    return result
+
+
+async def alert_acknowledged_after_an_outage(h: Harness, client: Any) -> ScenarioResult:
+    """SMS refused (HTTP 503) 10 minutes mid-chain; voice calls still go.
+
+    Four contacts, an SMS then a call each, 60 s a step, four rounds (32
+    minutes: longer than the outbox's longest wait, 15 minutes, after the
+    outage): the queued steps go once smsmode is back, and the contact whose
+    SMS came last answers "ok" through the webhook: acknowledged, and the
+    others reached are told.
+    """
+    acknowledged = async_capture_events(h.hass, EVENT_ALERT_ACKNOWLEDGED)
+
+    async def refuse_sms(down: bool) -> None:
+        if down:
+            h.simulator.add_fault(SEND, Fault.http_error(503), times=10_000)
+        else:
+            h.simulator.faults.clear()
+
+    alert_id, escalated, recovery = await _alert_down_10_minutes(
+        h, refuse_sms, voice_call=True, rounds=4
+    )
+    assert h.entry.runtime_data.escalation.alerts, "the chain ended before smsmode"
+    last = [m for m in h.simulator.messages.values() if m.kind is MessageKind.SMS][-1]
+    (number,) = (r.number for r in last.recipients)
+    params = await async_reply(h.simulator, "ok", number, last.sms_id)
+    response = await client.get(f"/api/webhook/{WEBHOOK_ID}?{urlencode(params)}")
+    assert response.status == 200
+    await h.step(1, timedelta(seconds=5))  # smsmode's list confirms the reply
+    assert [e.data["number"] for e in acknowledged] == [number]
+    await h.drain()
+    text = f"Acknowledged by {number}: Water leak in the cellar"
+    result = await _chain_result(
+        h, "Alert chain, SMS refused 10 min: acknowledged", alert_id, escalated, [text]
+    )
+    result.recovery = recovery
+    calls = h.simulator.requests_to("sendVoiceMessage.do")
+    result.notes.append(
+        f"voice calls (never refused): {len(calls)}; acknowledged at step "
+        f"{acknowledged[0].data['step']} after {acknowledged[0].data['after']:.0f} s"
+    )
+    return result
+
+
+async def alert_exhausted_after_an_outage(h: Harness, client: Any) -> ScenarioResult:
+    """Out of reach 10 minutes mid-chain; nobody answers: exhausted.
+
+    Four contacts, three rounds of 60 s steps (12 minutes): the chain goes
+    on while the steps wait in the outbox, ends exhausted once, and every
+    step's SMS reaches smsmode once, in order.
+    """
+    exhausted = async_capture_events(h.hass, EVENT_ALERT_EXHAUSTED)
+    url = h.simulator.url
+    port = int(url.rsplit(":", 1)[1])
+
+    async def cut(down: bool) -> None:
+        if down:
+            await h.simulator.stop()
+        else:
+            await h.simulator.start("127.0.0.1", port)
+
+    alert_id, escalated, recovery = await _alert_down_10_minutes(h, cut, rounds=3)
+    for _ in range(10):
+        if exhausted:
+            break
+        await h.step()
+    assert len(exhausted) == 1, exhausted
+    result = await _chain_result(
+        h, "Alert chain, unreachable 10 min: exhausted", alert_id, escalated, []
+    )
+    result.recovery = recovery
+    result.notes.append(f"exhausted after {exhausted[0].data['after']:.0f} s")
+    return result
+
+
 Scenario = Callable[[Harness], Awaitable[ScenarioResult]]
 SCENARIOS: dict[str, Scenario] = {
     "outage": outage_during_a_burst,
@@ -532,3 +685,21 @@ async def test_flood_of_callbacks(
     """Each report is one event; garbage is a 400; never a 5xx."""
     client = await hass_client_no_auth()
     _check(await flood_of_callbacks(harness, client), request)
+
+
+ALERT_SCENARIOS = {
+    "alert_acknowledged": alert_acknowledged_after_an_outage,
+    "alert_exhausted": alert_exhausted_after_an_outage,
+}
+
+
+@pytest.mark.parametrize("name", list(ALERT_SCENARIOS))
+async def test_alert_scenario(
+    harness: Harness,
+    hass_client_no_auth: ClientSessionGenerator,
+    name: str,
+    request: pytest.FixtureRequest,
+) -> None:
+    """An escalating alert through an outage: every step once, in order, and an end."""
+    client = await hass_client_no_auth()
+    _check(await ALERT_SCENARIOS[name](harness, client), request)

@@ -6,6 +6,7 @@ the store only keeps where the alert stands (the step and when it began) and
 what each step sent.
 """
 
+from collections.abc import Collection
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
 import re
@@ -116,10 +117,20 @@ class Alert:
         """Return the contact of the chain with this number."""
         return next((c for c in self.contacts if c.number == number), None)
 
-    def reached(self) -> list[AlertContact]:
-        """Contacts a step already went to, each once, in order."""
+    def reached(self, not_sent: Collection[str] = ()) -> list[AlertContact]:
+        """Contacts a step already went to, each once, in order.
+
+        Steps whose refClient is in `not_sent` (taken back from the outbox) did
+        not reach anyone.
+        """
         steps = self.steps
-        return list(dict.fromkeys(steps[step].contact for step in sorted(self.sent)))
+        return list(
+            dict.fromkeys(
+                steps[step].contact
+                for step in sorted(self.sent)
+                if self.ref(step) not in not_sent
+            )
+        )
 
     def as_dict(self) -> dict[str, Any]:
         """Return the stored form (JSON)."""

@@ -285,18 +285,29 @@ class SmsmodeEscalation:
             if (alert := self.alerts.get(alert_id)) is None or self._closed:
                 return False
             await self._async_close(alert)
+            # Someone has it: later contacts' SMS still queued need not go.
+            dropped = await self._async_withdraw(alert)
         async_fire_acknowledged(
             self._hass, self._entry.entry_id, alert, by=by, contact=contact
         )
-        told = [c.number for c in alert.reached() if c != contact]
+        told = [c.number for c in alert.reached(dropped) if c != contact]
         if alert.notify_acknowledged and told:
             await async_tell_acknowledged(self._hass, self._entry, alert, by, told)
         return True
 
     async def async_cancel(self, alert_id: str) -> None:
-        """End an alert without a word to anyone."""
+        """End an alert without a word to anyone: its steps still queued never go."""
         async with self._lock:
-            await self._async_close(self._open(alert_id))
+            alert = self._open(alert_id)
+            await self._async_close(alert)
+            await self._async_withdraw(alert)
+
+    async def _async_withdraw(self, alert: Alert) -> set[str]:
+        """Take the alert's queued SMS back; answer the refClients surely not sent."""
+        queued = {alert.ref(step) for step, sent in alert.sent.items() if sent.queued}
+        if not queued:
+            return set()
+        return await self._entry.runtime_data.outbox.async_withdraw(queued)
 
     def _open(self, alert_id: str) -> Alert:
         if (alert := self.alerts.get(alert_id)) is None:

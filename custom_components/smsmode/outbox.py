@@ -20,6 +20,7 @@ fail the SMS with `smsmode_send_failed`.
 """
 
 import asyncio
+from collections.abc import Collection
 from datetime import timedelta
 from typing import TYPE_CHECKING, Final
 from uuid import uuid4
@@ -47,7 +48,14 @@ from .issues import (
     async_set_outbox_stuck,
     async_set_outbox_unreadable,
 )
-from .outbox_attempt import KeyRefused, Refused, Sent, TryLater, async_attempt
+from .outbox_attempt import (
+    KeyRefused,
+    Refused,
+    Sent,
+    TryLater,
+    Withdrawn,
+    async_attempt,
+)
 from .outbox_events import (
     FAILED_CREDITS,
     FAILED_EXPIRED,
@@ -181,6 +189,19 @@ class SmsmodeOutbox:
             if self.closed or not is_queueable(err):
                 raise
             return await self.async_enqueue(sms, err)
+
+    async def async_withdraw(self, ref_clients: Collection[str]) -> set[str]:
+        """Take back queued SMS their sender no longer wants (an ended alert's).
+
+        One smsmode may have (its outcome unknown) is still looked up, then
+        dropped if not there; one under way finishes first. Returns the
+        refClients of those that surely never went.
+        """
+        async with self._job.lock:
+            dropped = await self._queue.async_withdraw(ref_clients)
+        self._async_update_issue()
+        self._async_schedule()
+        return dropped
 
     async def async_enqueue(self, sms: OutgoingSms, err: SmsmodeError) -> QueuedSms:
         """Queue an SMS whose first attempt failed with `err` (callers check `closed`).
@@ -341,6 +362,9 @@ class SmsmodeOutbox:
                     attempts=item.attempts + (not found),
                     found=found,
                 )
+                return True
+            case Withdrawn():
+                await self._queue.async_drop(item)
                 return True
             case KeyRefused(err=err):
                 self._async_pause_for_reauth(err)

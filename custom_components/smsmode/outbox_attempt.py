@@ -54,7 +54,12 @@ class Refused:
     err: SmsmodeError
 
 
-type Outcome = Sent | TryLater | KeyRefused | Refused
+@dataclass(frozen=True, slots=True)
+class Withdrawn:
+    """Not in smsmode's list and no longer wanted: dropped, never sent."""
+
+
+type Outcome = Sent | TryLater | KeyRefused | Refused | Withdrawn
 
 
 async def async_attempt(
@@ -88,6 +93,8 @@ async def async_attempt(
         if sms_id is not None:
             LOGGER.info("A queued SMS had reached smsmode after all: not re-sent")
             return item, Sent(sms_id, found=True)
+        if item.withdrawn:
+            return item, Withdrawn()
     now = dt_util.utcnow()
     item = await queue.async_update(
         item, outcome_unknown=True, last_attempt=now.timestamp()

@@ -5,6 +5,7 @@ one of them) and the group sizes learnt from them. Every change is saved at once
 and announced (the outbox sensor): an SMS must not be lost to a crash.
 """
 
+from collections.abc import Collection
 from dataclasses import replace
 from typing import Any, Final
 
@@ -93,6 +94,24 @@ class OutboxQueue:
         """Take an SMS out (sent, found, or given up)."""
         if self._items.pop(item.outbox_id, None) is not None:
             await self.async_save()
+
+    async def async_withdraw(self, ref_clients: Collection[str]) -> set[str]:
+        """Take out the SMS with these refClients; mark those smsmode may have.
+
+        One whose outcome is unknown is looked up all the same, and not sent.
+        Returns the refClients of those taken out: they surely never went.
+        """
+        dropped: set[str] = set()
+        for item in [
+            i for i in self._items.values() if i.sms.ref_client in ref_clients
+        ]:
+            if item.outcome_unknown:
+                self._items[item.outbox_id] = replace(item, withdrawn=True)
+            else:
+                del self._items[item.outbox_id]
+                dropped.add(str(item.sms.ref_client))
+        await self.async_save()
+        return dropped
 
     @callback
     def async_claim(self, sms_id: str, group: str | None) -> None:

@@ -39,6 +39,9 @@ class QueuedSms:
     not_before: float = 0.0
     # A new SMS brought an attempt forward during this backoff step: no other may.
     early_attempt_made: bool = False
+    # Its sender no longer wants it (a cancelled alert's step): smsmode may have
+    # it already, so it is looked up, and dropped rather than sent if not there.
+    withdrawn: bool = False
 
     def as_json(self) -> dict[str, Any]:
         """Return the item in a form the store can write."""
