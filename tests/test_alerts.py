@@ -581,3 +581,46 @@ async def test_acknowledged_while_a_later_step_waits_in_the_outbox(
         await async_step_time(hass, freezer, timedelta(minutes=1))
     assert _messages_to(smsmode_simulator, BOB[1]) == []
     assert len(_messages_to(smsmode_simulator, ALICE[1])) == 1
+
+
+async def test_failed_call_is_reported_and_the_step_waits(
+    hass: HomeAssistant,
+    account: MockConfigEntry,
+    smsmode_simulator: Simulator,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """Smsmode refuses the call: the event says why; Bob's SMS comes on time."""
+    escalated = async_capture_events(hass, EVENT_ALERT_ESCALATED)
+    await _send_alert(hass, account, ["Alice", "Bob"], voice_call=True)
+    smsmode_simulator.add_fault(VOICE, Fault.http_error(500))
+    await async_step_time(hass, freezer, STEP)
+    voice = escalated[-1].data
+    assert (voice["channel"], voice["sms_id"]) == ("voice", None)
+    assert voice["error"]
+    await async_step_time(hass, freezer, STEP - timedelta(seconds=1))
+    assert _messages_to(smsmode_simulator, BOB[1]) == []
+    await async_step_time(hass, freezer, timedelta(seconds=1))
+    assert len(_messages_to(smsmode_simulator, BOB[1])) == 1
+
+
+async def test_acknowledged_sms_quotes_a_long_alert_short(
+    hass: HomeAssistant,
+    account: MockConfigEntry,
+    answer: Answer,
+    smsmode_simulator: Simulator,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """ "Acknowledged by" quotes at most 60 characters of the alert."""
+    message = "The freezer in the garage is at -5 °C and rising " * 3
+    await _send_alert(hass, account, ["Alice", "Bob"], message=message)
+    await async_step_time(hass, freezer, STEP)
+    await answer("ok", BOB[1])
+    # Replies allowed, so GSM only: the degree sign did not refuse the alert.
+    assert sent(smsmode_simulator)[0]["message"].startswith(
+        "The freezer in the garage is at -5 ?C and rising"
+    )
+    told = sent(smsmode_simulator)[-1]["message"]
+    quote = told.removeprefix("Acknowledged by Bob: ")
+    assert quote.endswith("...")
+    assert len(quote) <= 60
+    assert message.startswith(quote.removesuffix("..."))

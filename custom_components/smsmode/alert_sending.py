@@ -11,6 +11,7 @@ from homeassistant.core import Context, HomeAssistant
 from homeassistant.exceptions import HomeAssistantError
 
 from .alert_model import CHANNEL_SMS, Alert
+from .api import Encoding, gsm_replace
 from .const import LOGGER, PRIORITY_CRITICAL
 from .coordinator import SmsmodeConfigEntry
 from .outbox_store import QueuedSms
@@ -44,9 +45,12 @@ async def async_send_step(
             message=alert.message,
             word=alert.word,
         )
+        # Replies allowed: GSM characters only. "°C" or an emoji in an alert's
+        # text must not refuse the alert: they are replaced as Assist does.
         outcome = await sender.async_send_sms(
             SmsRequest(
-                message=text,
+                message=gsm_replace(text),
+                encoding=Encoding.GSM7.value,
                 recipients=[current.contact.number],
                 reply_allowed=True,
                 ref_client=alert.ref(step),
@@ -93,7 +97,12 @@ async def async_tell_acknowledged(
     )
     try:
         await entry.runtime_data.sender.async_send_sms(
-            SmsRequest(message=text, recipients=told, priority=PRIORITY_CRITICAL)
+            SmsRequest(
+                message=text,
+                recipients=told,
+                reply_allowed=False,  # nothing to answer: any text, any sender
+                priority=PRIORITY_CRITICAL,
+            )
         )
     except HomeAssistantError as err:
         LOGGER.warning("The alert's acknowledgement SMS could not be sent: %s", err)
