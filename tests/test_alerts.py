@@ -610,7 +610,7 @@ async def test_acknowledged_sms_quotes_a_long_alert_short(
     smsmode_simulator: Simulator,
     freezer: FrozenDateTimeFactory,
 ) -> None:
-    """ "Acknowledged by" quotes at most 60 characters of the alert."""
+    """The "Acknowledged by" SMS quotes at most 60 characters of the alert."""
     message = "The freezer in the garage is at -5 °C and rising " * 3
     await _send_alert(hass, account, ["Alice", "Bob"], message=message)
     await async_step_time(hass, freezer, STEP)
