@@ -105,7 +105,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: SmsmodeConfigEntry) -> b
     await webhook.async_register(hass, entry)
     # Raise or clear the "no URL" issue now, not at the next send: an external
     # URL set, or delivery reports turned off, since then shows at once.
-    sender.async_check_callback_url()
+    sender.callback_urls.async_check()
     entry.async_on_unload(_async_reload_on_change(entry))
 
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)

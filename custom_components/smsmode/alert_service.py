@@ -16,7 +16,7 @@ from homeassistant.core import (
     callback,
 )
 from homeassistant.exceptions import ServiceValidationError
-from homeassistant.helpers import config_validation as cv, service
+from homeassistant.helpers import config_validation as cv
 from homeassistant.util import dt as dt_util
 import voluptuous as vol
 
@@ -29,7 +29,7 @@ from .const import (
     MIN_ALERT_STEP_WAIT,
     SUBENTRY_TYPE_RECIPIENT,
 )
-from .coordinator import SmsmodeConfigEntry
+from .coordinator import SmsmodeConfigEntry, loaded_entry
 from .errors import translate_errors
 from .escalation import new_alert_id
 from .fields import ATTR_LANGUAGE, VOICE_LANGUAGE
@@ -80,13 +80,6 @@ def _refuse(key: str, **placeholders: str) -> ServiceValidationError:
     )
 
 
-def _entry(call: ServiceCall) -> SmsmodeConfigEntry:
-    entry: SmsmodeConfigEntry = service.async_get_config_entry(
-        call.hass, DOMAIN, call.data[ATTR_CONFIG_ENTRY_ID]
-    )
-    return entry
-
-
 async def _async_contact(
     hass: HomeAssistant, entry: SmsmodeConfigEntry, contact: str
 ) -> AlertContact:
@@ -105,7 +98,7 @@ async def _async_contact(
 
 async def _async_send_alert(call: ServiceCall) -> ServiceResponse:
     """Open an escalating alert and send its first step."""
-    entry = _entry(call)
+    entry = loaded_entry(call.hass, call.data[ATTR_CONFIG_ENTRY_ID])
     wait = call.data[ATTR_STEP_WAIT]
     if wait < MIN_ALERT_STEP_WAIT:
         raise _refuse(
@@ -139,7 +132,7 @@ async def _async_send_alert(call: ServiceCall) -> ServiceResponse:
 
 async def _async_acknowledge_alert(call: ServiceCall) -> None:
     """Acknowledge an alert from the UI or another channel, by its id."""
-    entry = _entry(call)
+    entry = loaded_entry(call.hass, call.data[ATTR_CONFIG_ENTRY_ID])
     user = None
     if call.context.user_id is not None:
         user = await call.hass.auth.async_get_user(call.context.user_id)
@@ -150,7 +143,8 @@ async def _async_acknowledge_alert(call: ServiceCall) -> None:
 
 async def _async_cancel_alert(call: ServiceCall) -> None:
     """Stop an alert: no further step, no SMS to anyone."""
-    await _entry(call).runtime_data.escalation.async_cancel(call.data[ATTR_ALERT_ID])
+    entry = loaded_entry(call.hass, call.data[ATTR_CONFIG_ENTRY_ID])
+    await entry.runtime_data.escalation.async_cancel(call.data[ATTR_ALERT_ID])
 
 
 @callback

@@ -10,11 +10,11 @@ from homeassistant.core import (
     SupportsResponse,
     callback,
 )
-from homeassistant.helpers import config_validation as cv, service
+from homeassistant.helpers import config_validation as cv
 import voluptuous as vol
 
 from .const import DOMAIN
-from .coordinator import SmsmodeConfigEntry
+from .coordinator import loaded_entry
 from .outbox_store import QueuedSms
 
 SERVICE_START_CONVERSATION: Final = "start_conversation"
@@ -30,9 +30,7 @@ START_CONVERSATION_SCHEMA: Final = vol.Schema(
 
 async def _async_start_conversation(call: ServiceCall) -> ServiceResponse:
     """Send a recipient with Assist on the opening SMS; answer what went."""
-    entry: SmsmodeConfigEntry = service.async_get_config_entry(
-        call.hass, DOMAIN, call.data[ATTR_CONFIG_ENTRY_ID]
-    )
+    entry = loaded_entry(call.hass, call.data[ATTR_CONFIG_ENTRY_ID])
     text, result = await entry.runtime_data.assist.async_start_conversation(
         call.data[ATTR_RECIPIENT]
     )

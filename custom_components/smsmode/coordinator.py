@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Final
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.exceptions import ConfigEntryAuthFailed, ConfigEntryNotReady
+from homeassistant.helpers import service
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
 
 from .api import (
@@ -81,6 +82,17 @@ class SmsmodeRuntimeData:
     legacy_notify: SmsmodeNotificationService | None = None
     # Callbacks the webhook refused (diagnostics, warnings, repair issue).
     callback_refusals: CallbackRefusals = field(default_factory=CallbackRefusals)
+
+
+@callback
+def loaded_entry(hass: HomeAssistant, entry_id: str) -> SmsmodeConfigEntry:
+    """Return the loaded smsmode entry an action names.
+
+    Home Assistant's own lookup raises its translated errors (unknown entry,
+    entry not loaded), so every action refuses a bad id the same way.
+    """
+    entry: SmsmodeConfigEntry = service.async_get_config_entry(hass, DOMAIN, entry_id)
+    return entry
 
 
 class SmsmodeBalanceCoordinator(DataUpdateCoordinator[float]):

@@ -20,11 +20,7 @@ from homeassistant.config_entries import ConfigEntryState, ConfigSubentry
 from homeassistant.const import CONF_NAME, Platform
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.exceptions import ServiceValidationError
-from homeassistant.helpers import (
-    config_validation as cv,
-    discovery,
-    service as service_helper,
-)
+from homeassistant.helpers import config_validation as cv, discovery
 from homeassistant.helpers.device_registry import DeviceEntryType, DeviceInfo
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.typing import ConfigType, DiscoveryInfoType
@@ -32,7 +28,7 @@ from homeassistant.util import slugify
 import voluptuous as vol
 
 from .const import CONF_NUMBER, DOMAIN, SUBENTRY_TYPE_RECIPIENT
-from .coordinator import SmsmodeConfigEntry
+from .coordinator import SmsmodeConfigEntry, loaded_entry
 from .entity import SmsmodeEntity
 from .fields import (
     ATTR_GROUP,
@@ -182,9 +178,7 @@ class SmsmodeNotificationService(BaseNotificationService):
     @override
     async def async_send_message(self, message: str = "", **kwargs: Any) -> None:
         """Send to `target` (else the configured recipients) with `data` options."""
-        entry: SmsmodeConfigEntry = service_helper.async_get_config_entry(
-            self.hass, DOMAIN, self._entry_id
-        )
+        entry = loaded_entry(self.hass, self._entry_id)
         data = _validate_data(kwargs.get(ATTR_DATA))
         title: str | None = kwargs.get(ATTR_TITLE)
         targets: list[str] | None = kwargs.get(ATTR_TARGET)

@@ -3,7 +3,7 @@
 One object per loaded account (in its runtime data), so a reader follows one
 send in one place: the options fill in what the caller left out
 (request.py), numbers are normalised in the executor, the callback URLs are
-worked out, the client sends, and what smsmode cannot take now goes to the
+worked out (callback_urls.py), the client sends, and what smsmode cannot take now goes to the
 outbox, which calls back `async_deliver` when it retries. After a send, the
 sender follows it: replies and delivery reports expected, the balance read.
 """
@@ -12,7 +12,6 @@ from collections.abc import Sequence
 from contextlib import AbstractContextManager
 from dataclasses import replace
 from datetime import datetime
-from urllib.parse import urlsplit
 
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import Context, HomeAssistant, callback
@@ -29,15 +28,10 @@ from .api import (
     gsm_replace,
     normalize_each,
 )
+from .callback_urls import SmsmodeCallbackUrls
 from .const import DOMAIN, LOGGER, EncodingPolicy
 from .coordinator import SmsmodeBalanceCoordinator, SmsmodeConfigEntry
 from .errors import translate_errors
-from .issues import (
-    async_clear_callback_url_not_https,
-    async_clear_no_external_url,
-    async_set_callback_url_not_https,
-    async_set_no_external_url,
-)
 from .outbox import OutboxClosedError, SmsmodeOutbox
 from .outbox_store import QueuedSms
 from .outgoing import OutgoingSms, is_queueable
@@ -56,7 +50,6 @@ from .request import (
 from .send_plan import SmsOutcome, SmsPlan, plan_sms
 from .sent_memory import SmsmodeSentMemory
 from .spend_control import SpendControl
-from .webhook import async_callback_url
 
 
 class SmsmodeSender:
@@ -84,6 +77,9 @@ class SmsmodeSender:
         self._options = AccountOptions(entry.options)
         self.outbox = SmsmodeOutbox(hass, entry, client, self)
         self.spend = SpendControl(hass, entry, self._options)
+        self.callback_urls = SmsmodeCallbackUrls(
+            hass, entry, reports_wanted=self._options.reports_wanted
+        )
         # Unloaded: a send still under way gets its answer, nothing follows it.
         self._closed = False
 
@@ -100,34 +96,6 @@ class SmsmodeSender:
     def async_react(self, err: SmsmodeError) -> None:
         """Apply what a client error means for the account (reauth, issues)."""
         async_react(self._hass, self._entry, self._coordinator, err)
-
-    @callback
-    def async_check_callback_url(self) -> str | None:
-        """Return the URL smsmode can call back, and keep the repair issue in step.
-
-        The issue stands while delivery reports are wanted and there is no such
-        URL (replies still come, by polling); it goes as soon as either changes,
-        checked at setup and on every send. Another stands while the URL is
-        plain `http://` (an external URL without TLS): every callback, and the
-        webhook id in its URL, would cross the internet in clear.
-        """
-        url = async_callback_url(self._hass, self._entry.data)
-        if url is None and self._options.reports_wanted:
-            async_set_no_external_url(self._hass, self._entry)
-        else:
-            async_clear_no_external_url(self._hass, self._entry)
-        if url is not None and urlsplit(url).scheme.lower() == "http":
-            async_set_callback_url_not_https(self._hass, self._entry)
-        else:
-            async_clear_callback_url_not_https(self._hass, self._entry)
-        return url
-
-    def _callback_urls(self, *, reply_allowed: bool) -> tuple[str | None, str | None]:
-        """Delivery-report and reply URLs, when wanted and smsmode can reach us."""
-        if (url := self.async_check_callback_url()) is None:
-            return None, None
-        reports = url if self._options.reports_wanted else None
-        return reports, (url if reply_allowed else None)
 
     async def async_preview_sms(self, request: SmsRequest) -> SmsPlan:
         """Work out a send as `async_send_sms` would, and send nothing.
@@ -211,7 +179,7 @@ class SmsmodeSender:
         The callback URLs are worked out now: a queued message gets the URL Home
         Assistant has when it finally goes.
         """
-        notification_url, reply_url = self._callback_urls(
+        notification_url, reply_url = self.callback_urls.async_for_sms(
             reply_allowed=sms.reply_allowed
         )
         result = await self._client.send_sms(
@@ -309,7 +277,7 @@ class SmsmodeSender:
                 replace(row, number=number)
                 for row, number in zip(rows, numbers, strict=True)
             ]
-            notification_url, _ = self._callback_urls(reply_allowed=False)
+            notification_url, _ = self.callback_urls.async_for_sms(reply_allowed=False)
             result = await self._client.send_batch(
                 rows,
                 reply_allowed=reply_allowed,
@@ -345,7 +313,8 @@ class SmsmodeSender:
         """Log the send (no number), remember it, expect replies and reports.
 
         It is remembered (sent_memory.py) so that its delivery reports are
-        believed and its replies linked to it; then the balance is read. Replies to a reply-allowed SMS are expected from when it goes out: reply
+        believed and its replies linked to it; then the balance is read.
+        Replies to a reply-allowed SMS are expected from when it goes out: reply
         polling reads the list more often for a while from then on. An SMS that
         went without a callback URL while delivery reports are wanted
         (`poll_reports`) has its reports polled instead.

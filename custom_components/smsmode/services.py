@@ -28,7 +28,7 @@ import voluptuous as vol
 
 from .api import BatchMessage
 from .const import DOMAIN
-from .coordinator import SmsmodeConfigEntry
+from .coordinator import SmsmodeConfigEntry, loaded_entry
 from .errors import translate_errors
 from .event_data import reply_list_data, status_data
 from .fields import ATTR_LANGUAGE, ATTR_REF_CLIENT, ATTR_SCHEDULED_AT, ATTR_SENDER
@@ -95,10 +95,7 @@ from .service_schemas import (
 
 def _entry(call: ServiceCall) -> SmsmodeConfigEntry:
     """Return the loaded entry the call names (translated errors otherwise)."""
-    entry: SmsmodeConfigEntry = service.async_get_config_entry(
-        call.hass, DOMAIN, call.data[ATTR_CONFIG_ENTRY_ID]
-    )
-    return entry
+    return loaded_entry(call.hass, call.data[ATTR_CONFIG_ENTRY_ID])
 
 
 async def _async_send_sms(call: ServiceCall) -> ServiceResponse:
