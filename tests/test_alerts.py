@@ -24,6 +24,7 @@ from custom_components.smsmode.const import (
     EVENT_ALERT_ACKNOWLEDGED,
     EVENT_ALERT_ESCALATED,
     EVENT_ALERT_EXHAUSTED,
+    EVENT_SEND_FAILED,
 )
 from custom_components.smsmode.escalation import MAX_OPEN_ALERTS
 from smsmode_simulator import Fault, Simulator
@@ -548,7 +549,11 @@ async def test_cancelled_while_a_step_waits_in_the_outbox(
     freezer: FrozenDateTimeFactory,
     fault: Fault,
 ) -> None:
-    """Cancelled while Bob's step is queued: smsmode back, Bob gets nothing."""
+    """Cancelled while Bob's step is queued: smsmode back, Bob gets nothing.
+
+    The queued SMS ends as any queued SMS does, with `smsmode_send_failed`.
+    """
+    failed = async_capture_events(hass, EVENT_SEND_FAILED)
     alert_id = await _send_alert(hass, account, ["Alice", "Bob"])
     smsmode_simulator.add_fault(SMS, fault, times=3)
     await async_step_time(hass, freezer, STEP)
@@ -559,6 +564,10 @@ async def test_cancelled_while_a_step_waits_in_the_outbox(
         await async_step_time(hass, freezer, timedelta(minutes=1))
     assert _messages_to(smsmode_simulator, BOB[1]) == []
     assert len(account.runtime_data.outbox) == 0
+    (event,) = failed
+    assert event.data["reason"] == "withdrawn"
+    assert event.data["ref_client"] == f"alert-{alert_id}-2"  # Bob's step
+    assert event.data["may_have_been_sent"] is False
 
 
 async def test_acknowledged_while_a_later_step_waits_in_the_outbox(
@@ -570,6 +579,7 @@ async def test_acknowledged_while_a_later_step_waits_in_the_outbox(
 ) -> None:
     """Alice acknowledges while Bob's SMS waits: Bob gets neither it nor "by Alice"."""
     acknowledged = async_capture_events(hass, EVENT_ALERT_ACKNOWLEDGED)
+    failed = async_capture_events(hass, EVENT_SEND_FAILED)
     await _send_alert(hass, account, ["Alice", "Bob"])
     smsmode_simulator.add_fault(SMS, Fault.code(50), times=3)
     await async_step_time(hass, freezer, STEP)
@@ -577,6 +587,7 @@ async def test_acknowledged_while_a_later_step_waits_in_the_outbox(
     await answer("OK", ALICE[1], _sms_id_to(smsmode_simulator, ALICE[1]))
     assert [e.data["by"] for e in acknowledged] == ["Alice"]
     assert len(account.runtime_data.outbox) == 0
+    assert [e.data["reason"] for e in failed] == ["withdrawn"]
     for _ in range(30):
         await async_step_time(hass, freezer, timedelta(minutes=1))
     assert _messages_to(smsmode_simulator, BOB[1]) == []

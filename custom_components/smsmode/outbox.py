@@ -28,13 +28,7 @@ from uuid import uuid4
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.util import dt as dt_util
 
-from .api import (
-    SendResult,
-    SmsmodeAuthenticationError,
-    SmsmodeClient,
-    SmsmodeError,
-    SmsmodeInsufficientCreditsError,
-)
+from .api import SendResult, SmsmodeAuthenticationError, SmsmodeClient, SmsmodeError
 from .const import (
     CONF_OUTBOX_HORIZON,
     CONF_QUEUE_FAILED_SENDS,
@@ -48,23 +42,14 @@ from .issues import (
     async_set_outbox_stuck,
     async_set_outbox_unreadable,
 )
-from .outbox_attempt import (
-    KeyRefused,
-    Refused,
-    Sent,
-    TryLater,
-    Withdrawn,
-    async_attempt,
-)
+from .outbox_attempt import KeyRefused, async_attempt
 from .outbox_events import (
-    FAILED_CREDITS,
-    FAILED_EXPIRED,
-    FAILED_FULL,
-    FAILED_REFUSED,
-    async_fire_failed,
+    async_fire_evicted,
+    async_fire_expired,
     async_fire_queued,
-    async_fire_sent,
+    async_fire_withdrawn,
 )
+from .outbox_outcomes import async_settle
 from .outbox_queue import OutboxQueue
 from .outbox_store import OutboxUnreadableError, QueuedSms
 from .outgoing import OutgoingSms, is_queueable, may_have_been_sent
@@ -194,14 +179,17 @@ class SmsmodeOutbox:
         """Take back queued SMS their sender no longer wants (an ended alert's).
 
         One smsmode may have (its outcome unknown) is still looked up, then
-        dropped if not there; one under way finishes first. Returns the
-        refClients of those that surely never went.
+        dropped if not there; one under way finishes first. Each dropped fires
+        `smsmode_send_failed` (`withdrawn`). Returns the refClients of those
+        that surely never went.
         """
         async with self._job.lock:
             dropped = await self._queue.async_withdraw(ref_clients)
+        for item in dropped:
+            async_fire_withdrawn(self._hass, self._entry.entry_id, item)
         self._async_update_issue()
         self._async_schedule()
-        return dropped
+        return {str(item.sms.ref_client) for item in dropped}
 
     async def async_enqueue(self, sms: OutgoingSms, err: SmsmodeError) -> QueuedSms:
         """Queue an SMS whose first attempt failed with `err` (callers check `closed`).
@@ -241,13 +229,7 @@ class SmsmodeOutbox:
             outcome_unknown=outcome_unknown,
         )
         if (evicted := await self._queue.async_put(item)) is not None:
-            async_fire_failed(
-                self._hass,
-                self._entry.entry_id,
-                evicted,
-                FAILED_FULL,
-                "The outbox is full",
-            )
+            async_fire_evicted(self._hass, self._entry.entry_id, evicted)
         async_fire_queued(
             self._hass,
             self._entry.entry_id,
@@ -330,65 +312,25 @@ class SmsmodeOutbox:
         horizon = (dt_util.utcnow() - self._horizon).timestamp()
         for item in [i for i in self._queue.items() if i.queued_at < horizon]:
             await self._queue.async_drop(item)
-            async_fire_failed(
-                self._hass,
-                self._entry.entry_id,
-                item,
-                FAILED_EXPIRED,
-                f"Not sent within {self._horizon}",
-            )
+            async_fire_expired(self._hass, self._entry.entry_id, item, self._horizon)
 
     async def _async_try(self, item: QueuedSms, *, on_schedule: bool) -> bool:
-        """Make one attempt and act on its outcome; True when the SMS is done.
-
-        "Done" includes failed for good: only an SMS smsmode still cannot take
-        (or a refused key) stops the run. An attempt made ahead of time, for a
-        newer SMS (`on_schedule` False), leaves the backoff where it was.
-        """
+        """Make one attempt and act on its outcome; True when the SMS is done."""
         item, outcome = await async_attempt(
             self._sender, self._client, self._queue, item
         )
-        match outcome:
-            case Sent(sms_id=sms_id, found=found):
-                if found:
-                    self.async_claim(sms_id, item.sms.group)
-                    self._sender.async_follow_up(item.sms, sms_id)
-                await self._queue.async_drop(item)
-                async_fire_sent(
-                    self._hass,
-                    self._entry.entry_id,
-                    item,
-                    sms_id,
-                    attempts=item.attempts + (not found),
-                    found=found,
-                )
-                return True
-            case Withdrawn():
-                await self._queue.async_drop(item)
-                return True
-            case KeyRefused(err=err):
-                self._async_pause_for_reauth(err)
-                return False
-            case TryLater(err=err, outcome_unknown=unknown):
-                await self._queue.async_update(
-                    item, **retry_changes(item, err, unknown, on_schedule=on_schedule)
-                )
-                LOGGER.debug("Queued SMS not sent yet: %s", err)
-                return False
-            case Refused(err=err):
-                # What it means for the account, as for a direct send (code 33).
-                self._sender.async_react(err)
-                await self._queue.async_drop(item)
-                async_fire_failed(
-                    self._hass,
-                    self._entry.entry_id,
-                    item,
-                    FAILED_CREDITS
-                    if isinstance(err, SmsmodeInsufficientCreditsError)
-                    else FAILED_REFUSED,
-                    str(err),
-                )
-                return True
+        if isinstance(outcome, KeyRefused):
+            self._async_pause_for_reauth(outcome.err)
+            return False
+        return await async_settle(
+            self._hass,
+            item,
+            outcome,
+            entry_id=self._entry.entry_id,
+            sender=self._sender,
+            queue=self._queue,
+            on_schedule=on_schedule,
+        )
 
     @callback
     def _async_pause_for_reauth(self, err: SmsmodeAuthenticationError) -> None:

@@ -1,14 +1,18 @@
 """The outbox's events: an SMS queued, sent after all, or given up.
 
 Automations tell "sent late" from "given up" by them, and the outbox id ties
-the three to one SMS. No text: it may be private.
+the three to one SMS: every queued SMS ends with one of the last two. No text:
+it may be private.
 """
 
+from dataclasses import replace
+from datetime import timedelta
 from typing import Any, Final
 
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.util import dt as dt_util
 
+from .api import SmsmodeError, SmsmodeInsufficientCreditsError
 from .const import EVENT_QUEUED_SMS_SENT, EVENT_SEND_FAILED, EVENT_SEND_QUEUED, LOGGER
 from .outbox_store import QueuedSms
 
@@ -17,6 +21,9 @@ FAILED_EXPIRED: Final = "expired"
 FAILED_CREDITS: Final = "insufficient_credits"
 FAILED_REFUSED: Final = "refused"
 FAILED_FULL: Final = "outbox_full"
+# Taken back by its sender (an ended alert's step): not a failure, not logged as one.
+FAILED_WITHDRAWN: Final = "withdrawn"
+WITHDRAWN_ERROR: Final = "Taken back before it went: its alert ended"
 
 
 def _event_data(entry_id: str, item: QueuedSms) -> dict[str, Any]:
@@ -71,7 +78,8 @@ def async_fire_failed(
     `may_have_been_sent`: its last attempt may have reached smsmode, so nobody
     should send it again by hand before checking.
     """
-    LOGGER.error("A queued SMS was given up (%s): %s", reason, error)
+    log = LOGGER.info if reason == FAILED_WITHDRAWN else LOGGER.error
+    log("A queued SMS was given up (%s): %s", reason, error)
     hass.bus.async_fire(
         EVENT_SEND_FAILED,
         {
@@ -80,4 +88,45 @@ def async_fire_failed(
             "error": error,
             "may_have_been_sent": item.outcome_unknown,
         },
+    )
+
+
+@callback
+def async_fire_refused(
+    hass: HomeAssistant, entry_id: str, item: QueuedSms, err: SmsmodeError
+) -> None:
+    """Tell that smsmode refused a queued SMS for good (credits, a parameter)."""
+    reason = (
+        FAILED_CREDITS
+        if isinstance(err, SmsmodeInsufficientCreditsError)
+        else FAILED_REFUSED
+    )
+    async_fire_failed(hass, entry_id, item, reason, str(err))
+
+
+@callback
+def async_fire_expired(
+    hass: HomeAssistant, entry_id: str, item: QueuedSms, horizon: timedelta
+) -> None:
+    """Tell that a queued SMS was not sent within the horizon."""
+    async_fire_failed(
+        hass, entry_id, item, FAILED_EXPIRED, f"Not sent within {horizon}"
+    )
+
+
+@callback
+def async_fire_evicted(hass: HomeAssistant, entry_id: str, item: QueuedSms) -> None:
+    """Tell that the oldest SMS made room for a new one in a full outbox."""
+    async_fire_failed(hass, entry_id, item, FAILED_FULL, "The outbox is full")
+
+
+@callback
+def async_fire_withdrawn(hass: HomeAssistant, entry_id: str, item: QueuedSms) -> None:
+    """Tell that a queued SMS never went: taken back, and not in smsmode's list."""
+    async_fire_failed(
+        hass,
+        entry_id,
+        replace(item, outcome_unknown=False),
+        FAILED_WITHDRAWN,
+        WITHDRAWN_ERROR,
     )

@@ -95,13 +95,13 @@ class OutboxQueue:
         if self._items.pop(item.outbox_id, None) is not None:
             await self.async_save()
 
-    async def async_withdraw(self, ref_clients: Collection[str]) -> set[str]:
+    async def async_withdraw(self, ref_clients: Collection[str]) -> list[QueuedSms]:
         """Take out the SMS with these refClients; mark those smsmode may have.
 
         One whose outcome is unknown is looked up all the same, and not sent.
-        Returns the refClients of those taken out: they surely never went.
+        Returns those taken out: they surely never went.
         """
-        dropped: set[str] = set()
+        dropped: list[QueuedSms] = []
         for item in [
             i for i in self._items.values() if i.sms.ref_client in ref_clients
         ]:
@@ -109,7 +109,7 @@ class OutboxQueue:
                 self._items[item.outbox_id] = replace(item, withdrawn=True)
             else:
                 del self._items[item.outbox_id]
-                dropped.add(str(item.sms.ref_client))
+                dropped.append(item)
         await self.async_save()
         return dropped
 
