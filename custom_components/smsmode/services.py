@@ -3,14 +3,15 @@
 Registered once in `async_setup`, whatever the number of accounts, so that
 automations using them validate even while an account is not loaded; each call
 resolves its entry and refuses one that is not loaded. Sends go through the
-account's sender (sender.py); every other call maps its errors the same way. Read services
-answer with data: status codes both as int and as a stable slug, dates in ISO 8601.
+account's sender (sender.py); every other call maps its errors the same way.
+Read services answer with data: status codes both as int and as a stable slug,
+dates in ISO 8601. The account's own services are account_services.py's; the
+alerts' and Assist's register themselves (alert_service.py, assist_service.py).
 """
 
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from datetime import datetime
-import secrets
 from typing import Any, Final, cast
 
 from homeassistant.const import ATTR_CONFIG_ENTRY_ID
@@ -26,9 +27,15 @@ from homeassistant.helpers import service
 from homeassistant.helpers.typing import VolSchemaType
 import voluptuous as vol
 
+from .account_services import (
+    async_add_contact,
+    async_create_api_key,
+    async_create_sub_account,
+    async_transfer_credits,
+)
 from .api import BatchMessage
 from .const import DOMAIN
-from .coordinator import SmsmodeConfigEntry, loaded_entry
+from .coordinator import loaded_entry
 from .errors import translate_errors
 from .event_data import reply_list_data, status_data
 from .fields import ATTR_LANGUAGE, ATTR_REF_CLIENT, ATTR_SCHEDULED_AT, ATTR_SENDER
@@ -42,35 +49,21 @@ from .service_responses import (
 )
 from .service_schemas import (
     ADD_CONTACT_SCHEMA,
-    ATTR_AMOUNT,
-    ATTR_BIRTH_DATE,
-    ATTR_COMPANY,
     ATTR_COUNT,
     ATTR_END_DATE,
-    ATTR_FIRST_NAME,
-    ATTR_GROUPS,
-    ATTR_LAST_NAME,
     ATTR_MESSAGE,
     ATTR_MESSAGES,
-    ATTR_MOBILE,
     ATTR_NUMBER,
-    ATTR_OTHER,
-    ATTR_PASSWORD,
-    ATTR_PSEUDO,
     ATTR_RECIPIENTS,
-    ATTR_REFERENCE,
     ATTR_SMS_ID,
     ATTR_START,
     ATTR_START_DATE,
-    ATTR_TARGET,
     ATTR_TITLE,
     CANCEL_SMS_SCHEMA,
     CREATE_SUB_ACCOUNT_SCHEMA,
     ENTRY_ONLY_SCHEMA,
     LIST_REPLIES_SCHEMA,
     LIST_SENT_SMS_SCHEMA,
-    PASSWORD_ALPHABET,
-    PASSWORD_LENGTH,
     SEND_BATCH_SCHEMA,
     SEND_SMS_SCHEMA,
     SEND_VOICE_MESSAGE_SCHEMA,
@@ -88,19 +81,13 @@ from .service_schemas import (
     SERVICE_SEND_VOICE_MESSAGE,
     SERVICE_TRANSFER_CREDITS,
     SMS_ID_SCHEMA,
-    SUB_ACCOUNT_TEXT_FIELDS,
     TRANSFER_CREDITS_SCHEMA,
 )
 
 
-def _entry(call: ServiceCall) -> SmsmodeConfigEntry:
-    """Return the loaded entry the call names (translated errors otherwise)."""
-    return loaded_entry(call.hass, call.data[ATTR_CONFIG_ENTRY_ID])
-
-
 async def _async_send_sms(call: ServiceCall) -> ServiceResponse:
     """Send one SMS to numbers, a contact group, or the configured recipients."""
-    entry = _entry(call)
+    entry = loaded_entry(call.hass, call.data[ATTR_CONFIG_ENTRY_ID])
     recipients = resolve_recipients(
         entry, call.data.get(ATTR_RECIPIENTS), call.data.get("group")
     )
@@ -113,7 +100,7 @@ async def _async_send_sms(call: ServiceCall) -> ServiceResponse:
 
 async def _async_preview_sms(call: ServiceCall) -> ServiceResponse:
     """Say what send_sms would send and cost with the same data; send nothing."""
-    entry = _entry(call)
+    entry = loaded_entry(call.hass, call.data[ATTR_CONFIG_ENTRY_ID])
     recipients = resolve_recipients(
         entry, call.data.get(ATTR_RECIPIENTS), call.data.get("group")
     )
@@ -124,7 +111,7 @@ async def _async_preview_sms(call: ServiceCall) -> ServiceResponse:
 
 async def _async_send_batch(call: ServiceCall) -> ServiceResponse:
     """Send one personalised SMS per row, as one smsmode campaign."""
-    entry = _entry(call)
+    entry = loaded_entry(call.hass, call.data[ATTR_CONFIG_ENTRY_ID])
     rows = [
         BatchMessage(
             number=row[ATTR_NUMBER],
@@ -146,7 +133,7 @@ async def _async_send_batch(call: ServiceCall) -> ServiceResponse:
 
 async def _async_send_voice_message(call: ServiceCall) -> ServiceResponse:
     """Call the recipients and read the message out."""
-    entry = _entry(call)
+    entry = loaded_entry(call.hass, call.data[ATTR_CONFIG_ENTRY_ID])
     result = await entry.runtime_data.sender.async_send_voice(
         call.data[ATTR_MESSAGE],
         resolve_recipients(entry, call.data.get(ATTR_RECIPIENTS), None),
@@ -159,7 +146,7 @@ async def _async_send_voice_message(call: ServiceCall) -> ServiceResponse:
 
 async def _async_cancel_sms(call: ServiceCall) -> None:
     """Delete an SMS (a scheduled one is not sent, its credits come back)."""
-    entry = _entry(call)
+    entry = loaded_entry(call.hass, call.data[ATTR_CONFIG_ENTRY_ID])
     sms_id: str | None = call.data.get(ATTR_SMS_ID) or None
     number: str | None = call.data.get(ATTR_NUMBER) or None
     if (sms_id is None) == (number is None):
@@ -177,7 +164,7 @@ async def _async_cancel_sms(call: ServiceCall) -> None:
 
 async def _async_get_sms_status(call: ServiceCall) -> ServiceResponse:
     """Status of an SMS (of the whole campaign when it had several recipients)."""
-    entry = _entry(call)
+    entry = loaded_entry(call.hass, call.data[ATTR_CONFIG_ENTRY_ID])
     with translate_errors(call.hass, entry):
         status = await entry.runtime_data.client.get_sms_status(call.data[ATTR_SMS_ID])
     return {
@@ -189,7 +176,7 @@ async def _async_get_sms_status(call: ServiceCall) -> ServiceResponse:
 
 async def _async_get_delivery_report(call: ServiceCall) -> ServiceResponse:
     """Status of each recipient of an SMS."""
-    entry = _entry(call)
+    entry = loaded_entry(call.hass, call.data[ATTR_CONFIG_ENTRY_ID])
     with translate_errors(call.hass, entry):
         report = await entry.runtime_data.client.get_delivery_report(
             call.data[ATTR_SMS_ID]
@@ -202,7 +189,7 @@ async def _async_get_delivery_report(call: ServiceCall) -> ServiceResponse:
 
 async def _async_list_sent_sms(call: ServiceCall) -> ServiceResponse:
     """List a page of sent SMS, newest first."""
-    entry = _entry(call)
+    entry = loaded_entry(call.hass, call.data[ATTR_CONFIG_ENTRY_ID])
     with translate_errors(call.hass, entry):
         sent = await entry.runtime_data.client.list_sent_sms(
             start=call.data[ATTR_START], count=call.data[ATTR_COUNT]
@@ -212,7 +199,7 @@ async def _async_list_sent_sms(call: ServiceCall) -> ServiceResponse:
 
 async def _async_list_replies(call: ServiceCall) -> ServiceResponse:
     """List replies received, by page from the newest or between two dates."""
-    entry = _entry(call)
+    entry = loaded_entry(call.hass, call.data[ATTR_CONFIG_ENTRY_ID])
     start_date: datetime | None = call.data.get(ATTR_START_DATE)
     end_date: datetime | None = call.data.get(ATTR_END_DATE)
     with translate_errors(call.hass, entry):
@@ -224,78 +211,6 @@ async def _async_list_replies(call: ServiceCall) -> ServiceResponse:
         )
     # Shaped as the smsmode_message_received event: one spelling per field.
     return {"replies": [reply_list_data(reply) for reply in replies]}
-
-
-async def _async_add_contact(call: ServiceCall) -> None:
-    """Add a contact to the smsmode address book (groups created as needed)."""
-    entry = _entry(call)
-    with translate_errors(call.hass, entry):
-        mobile = await async_normalize_number(call.hass, call.data[ATTR_MOBILE])
-        await entry.runtime_data.client.add_contact(
-            call.data[ATTR_LAST_NAME],
-            mobile,
-            first_name=call.data.get(ATTR_FIRST_NAME),
-            groups=call.data.get(ATTR_GROUPS, ()),
-            company=call.data.get(ATTR_COMPANY),
-            other=call.data.get(ATTR_OTHER),
-            birth_date=call.data.get(ATTR_BIRTH_DATE),
-        )
-
-
-async def _async_transfer_credits(call: ServiceCall) -> None:
-    """Give whole credits to another smsmode account (a sub-account, the parent)."""
-    entry = _entry(call)
-    with translate_errors(call.hass, entry):
-        await entry.runtime_data.client.transfer_credits(
-            call.data[ATTR_TARGET],
-            call.data[ATTR_AMOUNT],
-            reference=call.data.get(ATTR_REFERENCE),
-        )
-    await entry.runtime_data.coordinator.async_request_refresh()
-
-
-async def _async_create_sub_account(call: ServiceCall) -> ServiceResponse:
-    """Create a sub-account; answer the password made for it, once.
-
-    The password is made here rather than taken as a field: Home Assistant
-    records every service call's data (`call_service` events, in the database),
-    while a response only goes back to the caller.
-    """
-    entry = _entry(call)
-    details = {
-        name: call.data[name] for name in SUB_ACCOUNT_TEXT_FIELDS if name in call.data
-    }
-    password = "".join(
-        secrets.choice(PASSWORD_ALPHABET) for _ in range(PASSWORD_LENGTH)
-    )
-    with translate_errors(call.hass, entry):
-        await entry.runtime_data.client.create_sub_account(
-            call.data[ATTR_PSEUDO],
-            password,
-            birth_date=call.data.get(ATTR_BIRTH_DATE),
-            **details,
-        )
-    return {ATTR_PSEUDO: call.data[ATTR_PSEUDO], ATTR_PASSWORD: password}
-
-
-async def _async_create_api_key(call: ServiceCall) -> ServiceResponse:
-    """Make a further API key of the account and answer it, once.
-
-    The entry keeps using its own key; the new one is for another program. Its
-    token is in the response only (never logged): whoever has it can spend the
-    account's credits.
-    """
-    entry = _entry(call)
-    with translate_errors(call.hass, entry):
-        key = await entry.runtime_data.client.create_api_key()
-    return {
-        "id": key.id,
-        "access_token": key.access_token,
-        "creation_date": key.creation_date,
-        "state": key.state,
-        "expiration": key.expiration,
-        "account": key.account,
-    }
 
 
 @dataclass(frozen=True, slots=True)
@@ -339,18 +254,18 @@ SERVICES: Final = {
     SERVICE_LIST_REPLIES: _Service(
         _async_list_replies, LIST_REPLIES_SCHEMA, SupportsResponse.ONLY, admin=True
     ),
-    SERVICE_ADD_CONTACT: _Service(_async_add_contact, ADD_CONTACT_SCHEMA),
+    SERVICE_ADD_CONTACT: _Service(async_add_contact, ADD_CONTACT_SCHEMA),
     SERVICE_TRANSFER_CREDITS: _Service(
-        _async_transfer_credits, TRANSFER_CREDITS_SCHEMA, admin=True
+        async_transfer_credits, TRANSFER_CREDITS_SCHEMA, admin=True
     ),
     SERVICE_CREATE_SUB_ACCOUNT: _Service(
-        _async_create_sub_account,
+        async_create_sub_account,
         CREATE_SUB_ACCOUNT_SCHEMA,
         SupportsResponse.ONLY,
         admin=True,
     ),
     SERVICE_CREATE_API_KEY: _Service(
-        _async_create_api_key,
+        async_create_api_key,
         ENTRY_ONLY_SCHEMA,
         SupportsResponse.ONLY,
         admin=True,
