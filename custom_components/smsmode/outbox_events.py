@@ -7,6 +7,7 @@ it may be private.
 
 from dataclasses import replace
 from datetime import timedelta
+import logging
 from typing import Any, Final
 
 from homeassistant.core import HomeAssistant, callback
@@ -21,7 +22,7 @@ FAILED_EXPIRED: Final = "expired"
 FAILED_CREDITS: Final = "insufficient_credits"
 FAILED_REFUSED: Final = "refused"
 FAILED_FULL: Final = "outbox_full"
-# Taken back by its sender (an ended alert's step): not a failure, not logged as one.
+# Taken back by its sender (an ended alert's step): logged at info level.
 FAILED_WITHDRAWN: Final = "withdrawn"
 WITHDRAWN_ERROR: Final = "Taken back before it went: its alert ended"
 
@@ -70,16 +71,21 @@ def async_fire_sent(
 
 
 @callback
-def async_fire_failed(
-    hass: HomeAssistant, entry_id: str, item: QueuedSms, reason: str, error: str
+def _async_fire_failed(
+    hass: HomeAssistant,
+    entry_id: str,
+    item: QueuedSms,
+    reason: str,
+    error: str,
+    *,
+    level: int = logging.ERROR,
 ) -> None:
     """Tell that an SMS was given up, and whether it may have gone all the same.
 
     `may_have_been_sent`: its last attempt may have reached smsmode, so nobody
     should send it again by hand before checking.
     """
-    log = LOGGER.info if reason == FAILED_WITHDRAWN else LOGGER.error
-    log("A queued SMS was given up (%s): %s", reason, error)
+    LOGGER.log(level, "A queued SMS was given up (%s): %s", reason, error)
     hass.bus.async_fire(
         EVENT_SEND_FAILED,
         {
@@ -101,7 +107,7 @@ def async_fire_refused(
         if isinstance(err, SmsmodeInsufficientCreditsError)
         else FAILED_REFUSED
     )
-    async_fire_failed(hass, entry_id, item, reason, str(err))
+    _async_fire_failed(hass, entry_id, item, reason, str(err))
 
 
 @callback
@@ -109,7 +115,7 @@ def async_fire_expired(
     hass: HomeAssistant, entry_id: str, item: QueuedSms, horizon: timedelta
 ) -> None:
     """Tell that a queued SMS was not sent within the horizon."""
-    async_fire_failed(
+    _async_fire_failed(
         hass, entry_id, item, FAILED_EXPIRED, f"Not sent within {horizon}"
     )
 
@@ -117,16 +123,17 @@ def async_fire_expired(
 @callback
 def async_fire_evicted(hass: HomeAssistant, entry_id: str, item: QueuedSms) -> None:
     """Tell that the oldest SMS made room for a new one in a full outbox."""
-    async_fire_failed(hass, entry_id, item, FAILED_FULL, "The outbox is full")
+    _async_fire_failed(hass, entry_id, item, FAILED_FULL, "The outbox is full")
 
 
 @callback
 def async_fire_withdrawn(hass: HomeAssistant, entry_id: str, item: QueuedSms) -> None:
     """Tell that a queued SMS never went: taken back, and not in smsmode's list."""
-    async_fire_failed(
+    _async_fire_failed(
         hass,
         entry_id,
         replace(item, outcome_unknown=False),
         FAILED_WITHDRAWN,
         WITHDRAWN_ERROR,
+        level=logging.INFO,  # taken back on purpose: not an error
     )

@@ -3,9 +3,10 @@
 One object per loaded account (in its runtime data), so a reader follows one
 send in one place: the options fill in what the caller left out
 (request.py), numbers are normalised in the executor, the callback URLs are
-worked out (callback_urls.py), the client sends, and what smsmode cannot take now goes to the
-outbox, which calls back `async_deliver` when it retries. After a send, the
-sender follows it: replies and delivery reports expected, the balance read.
+worked out (callback_urls.py), the client sends, and what smsmode cannot take
+now goes to the outbox, which calls back `async_deliver` when it retries. After
+a send, the sender follows it: replies and delivery reports expected, the
+balance read.
 """
 
 from collections.abc import Sequence
